@@ -1,0 +1,43 @@
+/// What a person does at the MuséoLab, which decides what they may do here.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    /// A registered user (a student, a researcher) belonging to an organisation.
+    case member
+    /// LLV fablab staff: runs the calendar and the inventory, supervises sessions, sees alerts.
+    case manager
+    /// LLV accounting: tariffs, invoices, exports.
+    case accountant
+    /// Everything, including people and their tokens.
+    case admin
+}
+
+/// Something a role may be allowed to do.
+public enum Permission: Sendable, CaseIterable {
+    case viewInventory
+    case manageInventory
+    case viewOrganisations
+    case manageOrganisations
+    case viewPeople
+    case managePeople
+    case manageOthersTokens
+    case viewAudit
+
+    /// The roles holding this permission (admins hold all of them).
+    var roles: Set<Role> {
+        switch self {
+        case .viewInventory: [.member, .manager, .accountant, .admin]
+        case .manageInventory: [.manager, .admin]
+        case .viewOrganisations: [.manager, .accountant, .admin]
+        case .manageOrganisations: [.admin]
+        case .viewPeople: [.manager, .admin]
+        case .managePeople: [.admin]
+        case .manageOthersTokens: [.admin]
+        case .viewAudit: [.admin]
+        }
+    }
+}
+
+extension Role {
+    public func allows(_ permission: Permission) -> Bool {
+        permission.roles.contains(self)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import PostgresNIO
+
+/// Reads the audit log, which the database writes and nobody can change. Admins only.
+public struct AuditTrail: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public struct Filter: Sendable {
+        public var entity: String?
+        public var entityId: String?
+        public var actorUserId: UUID?
+        public var since: Date?
+        /// Entries older than this id (paging backwards).
+        public var before: Int64?
+        public var limit: Int
+
+        public init(entity: String? = nil, entityId: String? = nil, actorUserId: UUID? = nil, since: Date? = nil, before: Int64? = nil, limit: Int = 100) {
+            self.entity = entity
+            self.entityId = entityId
+            self.actorUserId = actorUserId
+            self.since = since
+            self.before = before
+            self.limit = limit
+        }
+    }
+
+    /// The newest entries first.
+    public func list(_ filter: Filter = .init(), by actor: Actor) async throws -> [AuditEntry] {
+        try actor.require(.viewAudit, "read the audit log")
+        guard (1...1000).contains(filter.limit) else { throw Problem.invalid("limit", "must be between 1 and 1000") }
+        return try await database.read { session in
+            try await session.rows(
+                """
+                SELECT id, occurred_at, actor, actor_user_id, action, request_id, entity, entity_id, operation,
+                       before::text, after::text
+                FROM audit_log
+                WHERE (\(filter.entity)::text IS NULL OR entity = \(filter.entity))
+                  AND (\(filter.entityId)::text IS NULL OR entity_id = \(filter.entityId))
+                  AND (\(filter.actorUserId)::uuid IS NULL OR actor_user_id = \(filter.actorUserId))
+                  AND (\(filter.since)::timestamptz IS NULL OR occurred_at >= \(filter.since))
+                  AND (\(filter.before)::bigint IS NULL OR id < \(filter.before))
+                ORDER BY id DESC
+                LIMIT \(filter.limit)
+                """
+            ).map { row in
+                let (id, occurredAt, actor, actorUserId, action, requestId, entity, entityId, operation, before, after) =
+                    try row.decode((Int64, Date, String, UUID?, String?, String?, String, String, String, String?, String?).self)
+                return AuditEntry(
+                    id: id, occurredAt: occurredAt, actor: actor, actorUserId: actorUserId, action: action,
+                    requestId: requestId, entity: entity, entityId: entityId, operation: operation, before: before, after: after)
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import PostgresNIO
+
+/// The machine inventory: what can be listed, added, changed, exported. Everyone
+/// signed in sees it; managers change it.
+public struct Inventory: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func list(_ filter: MachineFilter = .init(), by actor: Actor) async throws -> [Machine] {
+        try actor.require(.viewInventory, "see the inventory")
+        let category = try filter.category.map { try Validate.slug($0, field: "category") }
+        return try await database.read { session in
+            try await Self.load(session, id: nil, filter: MachineFilter(status: filter.status, category: category, bookable: filter.bookable))
+        }
+    }
+
+    public func get(_ id: UUID, by actor: Actor) async throws -> Machine {
+        try actor.require(.viewInventory, "see the inventory")
+        return try await database.read { session in
+            guard let machine = try await Self.load(session, id: id, filter: .init()).first else {
+                throw Problem.notFound("machine")
+            }
+            return machine
+        }
+    }
+
+    /// Finds a machine by id or by inventory number (`012547` and `12547` alike): the CLI's way of naming one.
+    public func find(_ reference: String, by actor: Actor) async throws -> Machine {
+        if let id = UUID(uuidString: reference) { return try await get(id, by: actor) }
+        try actor.require(.viewInventory, "see the inventory")
+        guard let number = InventoryNumber.normalise(reference) else {
+            throw Problem.invalid("machine", "\"\(reference)\" is neither a machine id nor an inventory number")
+        }
+        let ids = try await database.read { session in
+            try await session.rows("SELECT id FROM machines WHERE inventory_number = \(number)").map { try $0.decode(UUID.self) }
+        }
+        guard let id = ids.first else { throw Problem.notFound("machine with inventory number \(number)") }
+        guard ids.count == 1 else {
+            throw Problem.conflict("several owners use the inventory number \(number): name the machine by its id")
+        }
+        return try await get(id, by: actor)
+    }
+
+    /// Adds an asset acquired later (article 5-2) to the inventory.
+    public func add(_ new: NewMachine, by actor: Actor) async throws -> Machine {
+        try actor.require(.manageInventory, "add machines")
+        let nature = try Validate.text(new.nature, field: "nature", maxLength: 200)
+        let model = try Validate.optionalText(new.model, field: "model", maxLength: 200)
+        let serial = try Validate.optionalText(new.serialNumber, field: "serialNumber", maxLength: 100)
+        let inventoryNumber = try new.inventoryNumber.map(Self.inventoryNumber)
+        let category = try new.category.map { try Validate.slug($0, field: "category") }
+        let notes = try Validate.optionalText(new.notes, field: "notes", maxLength: 2000)
+        let annexYear = new.annexYear ?? new.acquiredOn?.year ?? Calendar.paris.component(.year, from: Date())
+        guard (2000...2100).contains(annexYear) else { throw Problem.invalid("annexYear", "must be between 2000 and 2100") }
+
+        return try await database.write(as: actor, action: "machine.add") { session in
+            let owner = try await Self.resolveOwner(new.ownerOrganisationId, session)
+            if let inventoryNumber { try await Self.requireFreeInventoryNumber(inventoryNumber, owner: owner, except: nil, session) }
+            let row = try await session.first(
+                """
+                INSERT INTO machines (nature, model, serial_number, inventory_number, owner_organisation_id, category,
+                                      bookable, requires_authorisation, annex_year, acquired_on, notes)
+                VALUES (\(nature), \(model), \(serial), \(inventoryNumber), \(owner), \(category), \(new.bookable),
+                        \(new.requiresAuthorisation), \(annexYear), \(new.acquiredOn?.description)::date, \(notes))
+                RETURNING id
+                """)
+            return try await Self.load(session, id: try row!.decode(UUID.self), filter: .init())[0]
+        }
+    }
+
+    /// Changes a machine: status (in service, maintenance, retired), bookable,
+    /// authorisation required, category, or corrections to what the annex said.
+    public func update(_ id: UUID, _ changes: MachineChanges, by actor: Actor) async throws -> Machine {
+        try actor.require(.manageInventory, "change machines")
+        guard !changes.isEmpty else { throw Problem(.invalidField, "nothing to change: give at least one field") }
+        let nature = try changes.nature.map { try Validate.text($0, field: "nature", maxLength: 200) }
+        let model = try changes.model.map { try Validate.text($0, field: "model", maxLength: 200) }
+        let serial = try changes.serialNumber.map { try Validate.text($0, field: "serialNumber", maxLength: 100) }
+        let inventoryNumber = try changes.inventoryNumber.map(Self.inventoryNumber)
+        let category = try changes.category.map { try Validate.slug($0, field: "category") }
+        let notes = try changes.notes.map { try Validate.text($0, field: "notes", maxLength: 2000) }
+
+        return try await database.write(as: actor, action: "machine.update") { session in
+            guard let current = try await Self.load(session, id: id, filter: .init(), lock: true).first else {
+                throw Problem.notFound("machine")
+            }
+            let status = changes.status ?? current.status
+            // Retiring a machine takes it out of booking; a retired one cannot be made bookable.
+            let bookable = status == .retired && changes.bookable == nil ? false : (changes.bookable ?? current.bookable)
+            if status == .retired && bookable {
+                throw Problem.conflict("a retired machine cannot be bookable: put it back in service first", field: "bookable")
+            }
+            if let inventoryNumber {
+                try await Self.requireFreeInventoryNumber(inventoryNumber, owner: current.ownerOrganisationId, except: id, session)
+            }
+            try await session.execute(
+                """
+                UPDATE machines SET
+                    nature = coalesce(\(nature), nature),
+                    model = coalesce(\(model), model),
+                    serial_number = coalesce(\(serial), serial_number),
+                    inventory_number = coalesce(\(inventoryNumber), inventory_number),
+                    category = coalesce(\(category), category),
+                    status = \(status.rawValue),
+                    bookable = \(bookable),
+                    requires_authorisation = coalesce(\(changes.requiresAuthorisation), requires_authorisation),
+                    acquired_on = coalesce(\(changes.acquiredOn?.description)::date, acquired_on),
+                    notes = coalesce(\(notes), notes),
+                    retired_at = CASE WHEN \(status.rawValue) = 'retired' THEN coalesce(retired_at, now()) END
+                WHERE id = \(id)
+                """)
+            return try await Self.load(session, id: id, filter: .init())[0]
+        }
+    }
+
+    // MARK: - Export
+
+    /// The inventory as an annex table that imports back to the same inventory:
+    /// the four annex columns, then category, status, bookable, authorisation and annex year.
+    public func export(by actor: Actor) async throws -> String {
+        let machines = try await list(by: actor)
+        let columns: [AnnexTable.Column] = [.nature, .model, .serial, .inventory, .category, .status, .bookable, .authorisation, .annex]
+        var lines = [columns.map(\.header).joined(separator: "\t")]
+        var index = 0
+        while index < machines.count {
+            let machine = machines[index]
+            // Consecutive identical assets with neither serial nor inventory number are written `*N`, as in the annex.
+            var count = 1
+            if machine.serialNumber == nil, machine.inventoryNumber == nil {
+                while index + count < machines.count, Self.sameUnidentifiedAsset(machine, machines[index + count]) {
+                    count += 1
+                }
+            }
+            let cells: [String?] = [
+                count > 1 ? "\(machine.nature) *\(count)" : machine.nature, machine.model, machine.serialNumber,
+                machine.inventoryNumber, machine.category, machine.status.rawValue, machine.bookable ? "oui" : "non",
+                machine.requiresAuthorisation ? "oui" : "non", machine.annexYear.map(String.init),
+            ]
+            lines.append(cells.map { ($0 ?? "").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+                .joined(separator: "\t"))
+            index += count
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func sameUnidentifiedAsset(_ a: Machine, _ b: Machine) -> Bool {
+        b.serialNumber == nil && b.inventoryNumber == nil && a.nature == b.nature && a.model == b.model
+            && a.category == b.category && a.status == b.status && a.bookable == b.bookable
+            && a.requiresAuthorisation == b.requiresAuthorisation && a.annexYear == b.annexYear
+            && a.ownerOrganisationId == b.ownerOrganisationId
+    }
+
+    // MARK: - Store
+
+    static func inventoryNumber(_ text: String) throws -> String {
+        guard let number = InventoryNumber.normalise(text) else {
+            throw Problem.invalid("inventoryNumber", "\"\(text)\" is not an inventory number (letters, digits, '.', '/', '-')")
+        }
+        return number
+    }
+
+    static func requireFreeInventoryNumber(_ number: String, owner: UUID, except id: UUID?, _ session: SQLSession) async throws {
+        if let other = try await session.first(
+            "SELECT nature FROM machines WHERE owner_organisation_id = \(owner) AND inventory_number = \(number) AND id IS DISTINCT FROM \(id)")
+        {
+            throw Problem(.duplicate, "the inventory number \(number) is already that of \(try other.decode(String.self))", field: "inventoryNumber")
+        }
+    }
+
+    /// The owner of new assets: the one given, else the organisation lending its
+    /// equipment under the agreement in force (the university).
+    static func resolveOwner(_ given: UUID?, _ session: SQLSession) async throws -> UUID {
+        if let given {
+            guard try await session.first("SELECT 1 FROM organisations WHERE id = \(given)") != nil else {
+                throw Problem.invalid("ownerOrganisationId", "no organisation has the id \(given)")
+            }
+            return given
+        }
+        let row = try await session.first(
+            """
+            SELECT customer_organisation_id FROM agreements
+            ORDER BY (current_date BETWEEN starts_on AND ends_on) DESC, starts_on DESC LIMIT 1
+            """)
+        guard let row else {
+            throw Problem.invalid("ownerOrganisationId", "no agreement names the lending organisation: give the owner")
+        }
+        return try row.decode(UUID.self)
+    }
+
+    static func load(_ session: SQLSession, id: UUID?, filter: MachineFilter, lock: Bool = false) async throws -> [Machine] {
+        let rows = try await session.rows(
+            """
+            SELECT m.id, m.nature, m.model, m.serial_number, m.inventory_number, m.owner_organisation_id,
+                   o.name AS owner_name, m.category, m.status, m.bookable, m.requires_authorisation, m.annex_year,
+                   m.unit_index, m.acquired_on::text AS acquired_on, m.notes, m.created_at, m.updated_at, m.retired_at
+            FROM machines m JOIN organisations o ON o.id = m.owner_organisation_id
+            WHERE (\(id)::uuid IS NULL OR m.id = \(id))
+              AND (\(filter.status?.rawValue)::text IS NULL OR m.status = \(filter.status?.rawValue))
+              AND (\(filter.category)::text IS NULL OR m.category = \(filter.category))
+              AND (\(filter.bookable)::boolean IS NULL OR m.bookable = \(filter.bookable))
+            ORDER BY m.position
+            \(unescaped: lock ? "FOR UPDATE OF m" : "")
+            """)
+        return try rows.map { row in
+            let r = row.makeRandomAccess()
+            let acquiredOn: String? = try r.value("acquired_on")
+            return Machine(
+                id: try r.value("id"), nature: try r.value("nature"), model: try r.value("model"),
+                serialNumber: try r.value("serial_number"), inventoryNumber: try r.value("inventory_number"),
+                ownerOrganisationId: try r.value("owner_organisation_id"), ownerName: try r.value("owner_name"),
+                category: try r.value("category"), status: MachineStatus(rawValue: try r.value("status")) ?? .inService,
+                bookable: try r.value("bookable"), requiresAuthorisation: try r.value("requires_authorisation"),
+                annexYear: try r.value("annex_year", as: Int32?.self).map(Int.init), unitIndex: Int(try r.value("unit_index", as: Int32.self)),
+                acquiredOn: acquiredOn.flatMap(CalendarDate.init), notes: try r.value("notes"),
+                createdAt: try r.value("created_at"), updatedAt: try r.value("updated_at"), retiredAt: try r.value("retired_at"))
+        }
+    }
+}
+
+extension Calendar {
+    /// The Gregorian calendar in the fablab's time zone.
+    public static var paris: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = ParisTime.zone
+        return calendar
+    }
+}

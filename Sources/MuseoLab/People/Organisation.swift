@@ -1,0 +1,75 @@
+import Foundation
+
+/// A customer or partner of the MuséoLab: the university, LLV, a museum, a company.
+public struct Organisation: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var name: String
+    public var legalForm: String?
+    public var siren: String?
+    public var siret: String?
+    /// The tariff grid's customer category (`founder_member`, `partner`, `public_body`, ...).
+    public var tariffCategory: String
+    public var contactEmail: String?
+    public var address: String?
+    public var components: [OrganisationComponent]
+    public var createdAt: Date
+    public var archivedAt: Date?
+}
+
+/// A part of an organisation whose usage is reported apart: a UFR, an IUT, a laboratory.
+public struct OrganisationComponent: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case ufr, iut, school, laboratory, service, other
+    }
+
+    public var id: UUID
+    public var organisationId: UUID
+    public var kind: Kind
+    public var name: String
+}
+
+/// What is needed to register an organisation.
+public struct NewOrganisation: Sendable {
+    public var name: String
+    public var legalForm: String?
+    public var siren: String?
+    public var siret: String?
+    public var tariffCategory: String
+    public var contactEmail: String?
+    public var address: String?
+
+    public init(
+        name: String, legalForm: String? = nil, siren: String? = nil, siret: String? = nil,
+        tariffCategory: String, contactEmail: String? = nil, address: String? = nil
+    ) {
+        self.name = name
+        self.legalForm = legalForm
+        self.siren = siren
+        self.siret = siret
+        self.tariffCategory = tariffCategory
+        self.contactEmail = contactEmail
+        self.address = address
+    }
+}
+
+/// Changes to an organisation; `nil` leaves a field as it is.
+public struct OrganisationChanges: Sendable {
+    public var name: String?
+    public var legalForm: String?
+    public var siret: String?
+    public var tariffCategory: String?
+    public var contactEmail: String?
+    public var address: String?
+
+    public init(
+        name: String? = nil, legalForm: String? = nil, siret: String? = nil, tariffCategory: String? = nil,
+        contactEmail: String? = nil, address: String? = nil
+    ) {
+        self.name = name
+        self.legalForm = legalForm
+        self.siret = siret
+        self.tariffCategory = tariffCategory
+        self.contactEmail = contactEmail
+        self.address = address
+    }
+}

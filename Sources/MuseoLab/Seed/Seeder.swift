@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What a new MuséoLab database starts with: the reference data of the agreement
+/// (organisations, the agreement, rooms, allowances), the 2026 annex-1 inventory,
+/// and an administrator whose token is shown once.
+public struct Seeder: Sendable {
+    let database: Database
+    let folder: URL
+
+    /// The annexes shipped with the service, imported once each.
+    static let annexes: [(year: Int, file: String, defaults: String?)] = [
+        (2026, "annexe-1-2026.tsv", "inventory-2026-defaults.sql")
+    ]
+
+    public static let administratorEmail = "admin@museolab.local"
+
+    /// - Parameter folder: the `sql/seed` folder.
+    public init(database: Database, folder: URL) {
+        self.database = database
+        self.folder = folder
+    }
+
+    /// Reference data first, then each shipped annex not yet imported.
+    /// - Returns: the import reports of the annexes imported now.
+    @discardableResult
+    public func seed() async throws -> [InventoryImportReport] {
+        let reference = try String(contentsOf: folder.appendingPathComponent("reference.sql"), encoding: .utf8)
+        try await database.write(as: .system("seed"), action: "seed.reference") { session in
+            for statement in SQLScript.statements(reference) {
+                try await session.execute(PostgresQuery(unsafeSQL: statement))
+            }
+        }
+        var reports: [InventoryImportReport] = []
+        for annex in Self.annexes {
+            let imported = try await database.read { session in
+                try await session.first("SELECT 1 FROM inventory_imports WHERE annex_year = \(annex.year)") != nil
+            }
+            guard !imported else { continue }
+            let text = try String(contentsOf: folder.appendingPathComponent(annex.file), encoding: .utf8)
+            let report = try await AnnexImporter(database: database).importAnnex(
+                text, source: annex.file, year: annex.year, dryRun: false, by: .system("seed"))
+            if let defaults = annex.defaults {
+                let sql = try String(contentsOf: folder.appendingPathComponent(defaults), encoding: .utf8)
+                try await database.write(as: .system("seed"), action: "seed.inventory-defaults") { session in
+                    for statement in SQLScript.statements(sql) {
+                        try await session.execute(PostgresQuery(unsafeSQL: statement))
+                    }
+                }
+            }
+            database.logger.info(
+                "annex imported", metadata: ["year": "\(annex.year)", "created": "\(report.totals.created)", "warnings": "\(report.totals.warnings)"])
+            reports.append(report)
+        }
+        return reports
+    }
+
+    /// Creates the first administrator when there is no active one.
+    /// - Returns: the administrator's token secret, to show once; `nil` when an administrator exists.
+    public func ensureAdministrator() async throws -> IssuedToken? {
+        let hasAdmin = try await database.read { session in
+            try await session.first("SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL") != nil
+        }
+        guard !hasAdmin else { return nil }
+        let system = Actor.system("seed")
+        let provider = try await database.read { session in
+            try await session.first(
+                "SELECT provider_organisation_id FROM agreements ORDER BY starts_on DESC LIMIT 1")?.decode(UUID.self)
+        }
+        guard let provider else { throw Problem.conflict("no agreement: cannot tell which organisation runs the MuséoLab") }
+        let users = Users(database: database)
+        let existing = try? await users.find(Self.administratorEmail, by: system)
+        let admin: User
+        if let existing, existing.isActive, existing.role == .admin {
+            admin = existing
+        } else if let existing {
+            // A disabled or demoted first administrator: a new account keeps the history apart.
+            let suffix = Int(Date().timeIntervalSince1970)
+            admin = try await users.add(
+                NewUser(email: "admin+\(suffix)@museolab.local", displayName: "Administrateur MuséoLab", organisationId: provider, role: .admin),
+                by: system)
+            _ = existing
+        } else {
+            admin = try await users.add(
+                NewUser(email: Self.administratorEmail, displayName: "Administrateur MuséoLab", organisationId: provider, role: .admin),
+                by: system)
+        }
+        return try await AccessTokens(database: database).create(
+            for: admin.id, label: "first administrator token", expiresAt: Date().addingTimeInterval(365 * 24 * 3600), by: system)
+    }
+}

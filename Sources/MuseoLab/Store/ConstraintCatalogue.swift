@@ -1,0 +1,44 @@
+import PostgresNIO
+
+/// Turns the database's refusals into `Problem`s a person can act on.
+///
+/// The constraints are the real guard; the domain checks first to give a friendly
+/// message, and this catalogue covers the races those checks cannot see.
+enum ConstraintCatalogue {
+    /// Known constraints: the problem kind, the field it concerns, and what to say.
+    static let known: [String: (kind: Problem.Kind, field: String?, detail: String)] = [
+        "users_email_key": (.duplicate, "email", "a user with this e-mail address already exists"),
+        "users_email_valid": (.invalidField, "email", "not a valid e-mail address"),
+        "users_component_in_organisation": (.invalidField, "componentId", "the component does not belong to the user's organisation"),
+        "organisations_name_key": (.duplicate, "name", "an organisation with this name already exists"),
+        "organisations_siret_key": (.duplicate, "siret", "an organisation with this SIRET already exists"),
+        "organisations_siren_valid": (.invalidField, "siren", "a SIREN is 9 digits with a valid check digit"),
+        "organisations_siret_valid": (.invalidField, "siret", "a SIRET is 14 digits with a valid check digit"),
+        "organisations_siret_matches_siren": (.invalidField, "siret", "the SIRET does not start with the organisation's SIREN"),
+        "organisations_contact_email_valid": (.invalidField, "contactEmail", "not a valid e-mail address"),
+        "organisation_components_name_key": (.duplicate, "name", "this organisation already has a component with this name"),
+        "machines_inventory_number_key": (.duplicate, "inventoryNumber", "another machine of this owner has this inventory number"),
+        "machines_inventory_number_normalised": (.invalidField, "inventoryNumber", "an inventory number is letters, digits, '.', '/' or '-', without leading zeros"),
+        "machines_category_slug": (.invalidField, "category", "a category is lower-case words joined by '-', e.g. laser-cutter"),
+        "machines_retired_not_bookable": (.conflict, "bookable", "a retired machine cannot be bookable"),
+        "api_tokens_expiry_after_creation": (.invalidField, "expiresAt", "a token must expire after it is created"),
+    ]
+
+    static func problem(for error: PSQLError) -> Problem? {
+        guard let state = error.serverInfo?[.sqlState] else { return nil }
+        let constraint = error.serverInfo?[.constraintName]
+        let message = error.serverInfo?[.message] ?? "refused by the database"
+        if let constraint, let entry = known[constraint] {
+            return Problem(entry.kind, entry.detail, field: entry.field)
+        }
+        switch state {
+        case "23505": return Problem(.duplicate, "this already exists (\(constraint ?? message))")
+        case "23503": return Problem(.invalidField, "refers to something that does not exist (\(constraint ?? message))")
+        case "23514", "23502": return Problem(.invalidField, "a value breaks a rule (\(constraint ?? message))")
+        case "23P01": return Problem(.conflict, "overlaps something already booked (\(constraint ?? message))")
+        case "22001", "22003", "22007", "22008", "22P02", "22023": return Problem(.invalidField, message)
+        case "ML002", "ML003": return Problem(.conflict, message)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL store: every read and write of the domain goes through here.
+///
+/// Writes run in one transaction that names its actor, so the audit triggers can
+/// record who did what; database refusals (unique, foreign key, check, exclusion
+/// constraints) come back as `Problem`s.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Reads on a pooled connection.
+    public func read<Result: Sendable>(_ body: (SQLSession) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in
+                try await body(SQLSession(connection: connection, logger: logger))
+            }
+        } catch let error as PSQLError {
+            throw ConstraintCatalogue.problem(for: error) ?? error
+        }
+    }
+
+    /// Runs `body` in a transaction on behalf of `actor`; `action` names the change in the audit log.
+    /// With `commit: false` everything is rolled back at the end (dry runs).
+    public func write<Result: Sendable>(
+        as actor: Actor, action: String, commit: Bool = true,
+        _ body: (SQLSession) async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in
+                let session = SQLSession(connection: connection, logger: logger)
+                try await session.execute("BEGIN")
+                do {
+                    try await session.execute(
+                        """
+                        SELECT set_config('museolab.actor', \(actor.label), true),
+                               set_config('museolab.actor_user_id', \(actor.userId?.uuidString ?? ""), true),
+                               set_config('museolab.action', \(action), true),
+                               set_config('museolab.request_id', \(RequestScope.requestId ?? ""), true)
+                        """)
+                    let result = try await body(session)
+                    try await session.execute(commit ? "COMMIT" : "ROLLBACK")
+                    return result
+                } catch {
+                    try? await session.execute("ROLLBACK")
+                    throw error
+                }
+            }
+        } catch let error as PSQLError {
+            throw ConstraintCatalogue.problem(for: error) ?? error
+        }
+    }
+
+    /// Whether the database answers; `GET /health` uses it.
+    public func ping() async throws {
+        _ = try await read { try await $0.rows("SELECT 1") }
+    }
+}
+
+/// One connection, inside or outside a transaction, with helpers that collect rows.
+public struct SQLSession: Sendable {
+    public let connection: PostgresConnection
+    public let logger: Logger
+
+    @discardableResult
+    public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        var result: [PostgresRow] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            result.append(row)
+        }
+        return result
+    }
+
+    public func first(_ query: PostgresQuery) async throws -> PostgresRow? {
+        try await rows(query).first
+    }
+
+    public func execute(_ query: PostgresQuery) async throws {
+        try await rows(query)
+    }
+
+    /// Holds a transaction-scoped advisory lock, to serialise work such as imports.
+    public func lock(_ name: String) async throws {
+        try await execute("SELECT pg_advisory_xact_lock(hashtext(\(name)))")
+    }
+}
+
+extension PostgresRandomAccessRow {
+    /// Decodes a column by name.
+    func value<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        try self[column].decode(T.self, context: .default)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Finds the project's `sql/` folder (migrations and seed data) at run time:
+/// `MUSEOLAB_SQL_DIR`, else the nearest `sql/` above the working folder or the
+/// executable (a checkout), else `/usr/share/museolab/sql` (an installation).
+public enum SQLFiles {
+    public struct NotFound: Error, CustomStringConvertible {
+        public var description: String {
+            "cannot find the sql/ folder (migrations and seed data): run from the project, or set MUSEOLAB_SQL_DIR"
+        }
+    }
+
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+        if let configured = environment["MUSEOLAB_SQL_DIR"], !configured.isEmpty {
+            return URL(fileURLWithPath: configured)
+        }
+        let starts = [
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent(),
+        ]
+        for start in starts {
+            var folder = start.standardizedFileURL
+            while true {
+                let candidate = folder.appendingPathComponent("sql")
+                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("migrations").path) {
+                    return candidate
+                }
+                let parent = folder.deletingLastPathComponent()
+                if parent.path == folder.path { break }
+                folder = parent
+            }
+        }
+        let installed = URL(fileURLWithPath: "/usr/share/museolab/sql")
+        if FileManager.default.fileExists(atPath: installed.appendingPathComponent("migrations").path) {
+            return installed
+        }
+        throw NotFound()
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import MuseoLab
+import MuseoLabAPI
+import OpenAPIRuntime
+
+/// The generated API's handlers: each reads its input, calls the domain as the
+/// authenticated caller, and writes the output. No rule lives here.
+struct APIImplementation: APIProtocol {
+    let lab: MuseoLab
+
+    var actor: Actor {
+        get throws { try RequestIdentity.current() }
+    }
+}
+
+/// Ids in paths and queries are UUIDs; anything else cannot name a resource.
+enum Identifier {
+    static func path(_ text: String, _ what: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw Problem.notFound(what) }
+        return id
+    }
+
+    static func field(_ text: String?, _ field: String) throws -> UUID? {
+        guard let text else { return nil }
+        guard let id = UUID(uuidString: text) else { throw Problem.invalid(field, "\"\(text)\" is not a UUID") }
+        return id
+    }
+
+    static func date(_ text: String?, _ field: String) throws -> CalendarDate? {
+        guard let text else { return nil }
+        guard let date = CalendarDate(text) else { throw Problem.invalid(field, "\"\(text)\" is not a date YYYY-MM-DD") }
+        return date
+    }
+}
+
+extension UUID {
+    /// Lower-case, as in URLs and JSON.
+    var text: String { uuidString.lowercased() }
+}

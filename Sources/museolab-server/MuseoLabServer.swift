@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import Logging
+import MuseoLab
+import MuseoLabHTTP
+import MuseoLabRuntime
+import PostgresNIO
+
+/// The HTTP server: configuration from the environment, the database (DATABASE_URL or
+/// the embedded cluster), migrations and seed data, then serve until SIGTERM/SIGINT.
+@main
+enum MuseoLabServer {
+    static func main() async {
+        let environment = ProcessInfo.processInfo.environment
+        let level = Logger.Level.fromEnvironment(.info)
+        let textLogs = environment["LOG_FORMAT"] == "text"
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            guard textLogs else { return JSONLogHandler(label: label, level: level) }
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "museolab.server")
+
+        let settings: ServerSettings
+        do {
+            settings = try Self.settings(environment)
+        } catch {
+            logger.critical("bad configuration", metadata: ["error": "\(error)"])
+            exit(2)
+        }
+
+        let location: DatabaseLocation
+        do {
+            location = try DatabaseLocation.open(logger: logger)
+        } catch {
+            logger.critical("no database", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+        logger.info("database", metadata: ["where": "\(location.summary)"])
+
+        var poolLogger = logger
+        poolLogger.logLevel = max(level, .error)
+        var configuration = location.configuration
+        configuration.options.maximumConnections = Int(environment["DATABASE_POOL_SIZE"] ?? "") ?? 20
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
+        let lab = MuseoLab(client: client, logger: logger)
+
+        var failed = false
+        do {
+            var app = try buildApplication(lab: lab, settings: settings, logger: logger, services: [client])
+            app.beforeServerStarts {
+                try await Self.prepare(lab, location: location, settings: settings, logger: logger)
+            }
+            try await app.runService()
+        } catch {
+            logger.critical("server stopped on an error", metadata: ["error": "\(String(reflecting: error))"])
+            failed = true
+        }
+        // The server owns the embedded cluster: stop it with the service.
+        location.close(stopClusterAlways: true, logger: logger)
+        logger.info("stopped")
+        if failed { exit(1) }
+    }
+
+    /// Migrations, reference data, the shipped annexes, and the first administrator.
+    static func prepare(_ lab: MuseoLab, location: DatabaseLocation, settings: ServerSettings, logger: Logger) async throws {
+        let migrated = try await lab.migrate(sqlFolder: location.sqlFolder)
+        logger.info("migrations", metadata: ["applied": "\(migrated.applied.count)", "before": "\(migrated.alreadyApplied)"])
+        let seeder = lab.seeder(sqlFolder: location.sqlFolder)
+        try await seeder.seed()
+        if let issued = try await seeder.ensureAdministrator() {
+            let url = "http://\(settings.host):\(settings.port)"
+            FileHandle.standardOutput.write(Data(
+                """
+
+                ==========================================================================
+                 MuséoLab: first administrator \(Seeder.administratorEmail)
+                 API token, shown this once (keep it safe; `museolab tokens create` makes others):
+
+                   \(issued.secret)
+
+                 Try: curl -H "Authorization: Bearer \(issued.secret)" \(url)/v1/machines
+                ==========================================================================
+
+
+                """.utf8))
+        }
+        logger.info("serving", metadata: ["url": "http://\(settings.host):\(settings.port)"])
+    }
+
+    struct BadSetting: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func settings(_ environment: [String: String]) throws -> ServerSettings {
+        var settings = ServerSettings()
+        if let host = environment["HOST"], !host.isEmpty { settings.host = host }
+        if let port = environment["PORT"], !port.isEmpty {
+            guard let value = Int(port), (0...65535).contains(value) else { throw BadSetting(description: "PORT must be 0-65535, not \(port)") }
+            settings.port = value
+        }
+        return settings
+    }
+}

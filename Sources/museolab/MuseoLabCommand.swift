@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MuseoLab
+import MuseoLabRuntime
+import PostgresNIO
+
+/// The admin CLI: a thin front end over the MuséoLab domain.
+@main
+struct MuseoLabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "museolab",
+        abstract: "Administer the MuséoLab booking, quota and billing service.",
+        discussion: """
+            Uses the PostgreSQL server named by DATABASE_URL, or else the embedded cluster in the
+            project's .museolab/ folder (MUSEOLAB_DATA_DIR), started for the command if needed.
+            """,
+        subcommands: [
+            Migrate.self, Seed.self, InventoryCommand.self, OrganisationsCommand.self, UsersCommand.self,
+            TokensCommand.self, AuditCommand.self,
+        ]
+    )
+}
+
+/// Opens the database, runs `body` with the domain, and turns refusals into a clear message.
+enum CommandRunner {
+    static var logger: Logger {
+        var logger = Logger(label: "museolab.cli")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        return logger
+    }
+
+    /// Who the audit log names for commands run here: `cli:user@host`.
+    static var actor: Actor {
+        let environment = ProcessInfo.processInfo.environment
+        let user = environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        return .commandLine("\(user)@\(ProcessInfo.processInfo.hostName)")
+    }
+
+    static func run(
+        requireCurrentSchema: Bool = true,
+        _ body: @escaping @Sendable (MuseoLab, DatabaseLocation) async throws -> Void
+    ) async throws {
+        let logger = Self.logger
+        let location: DatabaseLocation
+        do {
+            location = try DatabaseLocation.open(logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+        defer { location.close(logger: logger) }
+        do {
+            try await PostgresClient.withRunning(location.configuration, logger: logger) { client in
+                let lab = MuseoLab(client: client, logger: logger)
+                if requireCurrentSchema {
+                    let migrator = try Migrator(folder: location.sqlFolder.appendingPathComponent("migrations"), logger: logger)
+                    let pending = try await migrator.pending(client)
+                    guard pending.isEmpty else {
+                        throw Problem(.conflict, "the database is not migrated (\(pending.count) migration(s) pending): run `museolab migrate`")
+                    }
+                }
+                try await body(lab, location)
+            }
+        } catch let problem as Problem {
+            FileHandle.standardError.write(Data("error: \(problem.description)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as Migrator.Failure {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(String(reflecting: error))\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+}
+
+/// `--json` for machine-readable output.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+}

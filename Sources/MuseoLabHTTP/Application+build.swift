@@ -26,7 +26,8 @@ public func buildRouter(lab: MuseoLab) throws -> Router<BasicRequestContext> {
     router.add(middleware: ProblemMiddleware(routes: RouteTable(openAPI: String(decoding: try OpenAPIDocument.yaml(), as: UTF8.self))))
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: AuthenticationMiddleware(tokens: lab.tokens))
-    try APIImplementation(lab: lab).registerHandlers(on: router)
+    try APIImplementation(lab: lab).registerHandlers(
+        on: router, middlewares: [LocationHeaderMiddleware(), RequestBodyMiddleware()])
     return router
 }
 

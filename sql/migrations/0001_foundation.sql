@@ -254,8 +254,8 @@ CREATE TABLE machines (
                                 CHECK (status IN ('in_service', 'maintenance', 'retired')),
     bookable               boolean NOT NULL DEFAULT false,
     requires_authorisation boolean NOT NULL DEFAULT false,
-    -- The annex (by year) that lists the asset, and which unit of a '*N' row it is
-    -- (or which occurrence of an asset with neither serial nor inventory number).
+    -- The annex (by year) that lists the asset; for an asset with neither serial nor
+    -- inventory number, which occurrence of its nature and model it is (its identity).
     annex_year             integer CHECK (annex_year BETWEEN 2000 AND 2100),
     unit_index             integer NOT NULL DEFAULT 1 CHECK (unit_index >= 1),
     acquired_on            date,

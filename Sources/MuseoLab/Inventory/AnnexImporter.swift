@@ -162,7 +162,8 @@ public struct AnnexImporter: Sendable {
 
         // Find the asset this unit is.
         let existing: PostgresRow?
-        var unitIndex = unit.index
+        // Only assets with neither number are told apart by their occurrence.
+        var unitIndex = 1
         if let number = unit.inventoryNumber {
             existing = try await session.first(
                 "SELECT id, nature, model, serial_number, inventory_number FROM machines WHERE owner_organisation_id = \(owner) AND inventory_number = \(number)")

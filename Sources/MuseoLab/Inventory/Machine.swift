@@ -19,7 +19,8 @@ public struct Machine: Sendable, Equatable, Codable {
     public var requiresAuthorisation: Bool
     /// The annex (by year) that lists it.
     public var annexYear: Int?
-    /// Which unit of a `*N` annex row it is, or which occurrence of an unidentified asset.
+    /// For an asset with neither serial nor inventory number, which occurrence of its
+    /// nature and model it is (the speakers of `Enceinte … *3` are 1, 2, 3); else 1.
     public var unitIndex: Int
     public var acquiredOn: CalendarDate?
     public var notes: String?

@@ -69,6 +69,9 @@ public struct Organisations: Sendable {
 
     public func update(_ id: UUID, _ changes: OrganisationChanges, by actor: Actor) async throws -> Organisation {
         try actor.require(.manageOrganisations, "change organisations")
+        guard [changes.name, changes.legalForm, changes.siret, changes.tariffCategory, changes.contactEmail, changes.address]
+            .contains(where: { $0 != nil })
+        else { throw Problem(.invalidField, "nothing to change: give at least one field") }
         let name = try changes.name.map { try Validate.text($0, field: "name", maxLength: 200) }
         let legalForm = try changes.legalForm.map { try Validate.text($0, field: "legalForm", maxLength: 100) }
         let siret = try changes.siret.map { try BusinessIdentifier.siret($0) }

@@ -75,6 +75,9 @@ public struct Users: Sendable {
 
     public func update(_ id: UUID, _ changes: UserChanges, by actor: Actor) async throws -> User {
         try actor.require(.managePeople, "change users")
+        guard changes.displayName != nil || changes.componentId != nil || changes.role != nil || changes.organisationContact != nil else {
+            throw Problem(.invalidField, "nothing to change: give at least one field")
+        }
         let displayName = try changes.displayName.map { try Validate.text($0, field: "displayName", maxLength: 200) }
         return try await database.write(as: actor, action: "user.update") { session in
             guard let current = try await Self.load(session, id: id, filter: .init(includeDisabled: true)).first else {

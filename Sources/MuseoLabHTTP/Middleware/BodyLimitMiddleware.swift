@@ -1,9 +1,14 @@
 import Hummingbird
 
+/// The largest request body accepted: 1 MiB.
+enum BodyLimit {
+    static let bytes = 1 << 20
+}
+
 /// Refuses bodies over 1 MiB with 413, before anything reads them: at once from
 /// `Content-Length`, else while the chunks arrive.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var limit: Int { 1 << 20 }
+    static var limit: Int { BodyLimit.bytes }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.limit {

@@ -51,7 +51,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             let status = Int(error.httpStatus.code)
             guard (400..<500).contains(status) else { return nil }
             return Problem(kind(for: status), "\(error.underlyingError)")
-        case let error as HTTPError:
+        case let error as any HTTPResponseError:
+            // Hummingbird's own refusals: no route, body too large (HTTPError, NIOTooManyBytesError).
             let status = Int(error.status.code)
             switch status {
             case 404: return Problem(.notFound, "no such resource: see /openapi.yaml for the routes")
@@ -59,7 +60,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case 413: return Problem(.payloadTooLarge, "the body is larger than 1 MiB")
             default:
                 guard (400..<500).contains(status) else { return nil }
-                return Problem(kind(for: status), error.body ?? error.status.reasonPhrase)
+                return Problem(kind(for: status), (error as? HTTPError)?.body ?? error.status.reasonPhrase)
             }
         case let error as DecodingError:
             return decodingProblem(error)

@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import MuseoLab
+import OpenAPIRuntime
+
+/// Sits between the transport and the generated deserialisers:
+/// - an empty body is no body, so operations whose body is optional (revoke, disable)
+///   accept a bare POST instead of failing to parse "";
+/// - a bad date-time names its field: the runtime's date decoder reports it without a path.
+struct RequestBodyMiddleware: ServerMiddleware {
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        // Already buffered and limited to 1 MiB by BodyLimitMiddleware.
+        var bytes: ArraySlice<UInt8>?
+        if let body { bytes = try await ArraySlice(collecting: body, upTo: BodyLimit.bytes) }
+        let effectiveBody = bytes.flatMap { $0.isEmpty ? nil : HTTPBody($0) }
+        do {
+            return try await next(request, effectiveBody, metadata)
+        } catch let error as ServerError {
+            if case .dataCorrupted(let context)? = error.underlyingError as? DecodingError,
+                context.codingPath.isEmpty, context.debugDescription.contains("ISO8601"), let bytes
+            {
+                throw Problem(
+                    .invalidField, "expected an RFC 3339 date-time such as 2026-03-29T09:00:00Z",
+                    field: Self.badDateField(in: Array(bytes)))
+            }
+            throw error
+        }
+    }
+
+    /// The first `…At` field (our date-times) holding a string that is not an RFC 3339 date-time.
+    static func badDateField(in body: [UInt8]) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) else { return nil }
+        func search(_ value: Any, path: String) -> String? {
+            if let dictionary = value as? [String: Any] {
+                for key in dictionary.keys.sorted() {
+                    let child = path.isEmpty ? key : "\(path).\(key)"
+                    if key.hasSuffix("At"), let text = dictionary[key] as? String,
+                        (try? Date.ISO8601FormatStyle().parse(text)) == nil
+                    {
+                        return child
+                    }
+                    if let found = search(dictionary[key]!, path: child) { return found }
+                }
+            } else if let array = value as? [Any] {
+                for (index, element) in array.enumerated() {
+                    if let found = search(element, path: "\(path)[\(index)]") { return found }
+                }
+            }
+            return nil
+        }
+        return search(object, path: "")
+    }
+}
+
+/// The generator writes header values URI-encoded (`%2Fv1%2Fmachines…`); a `Location`
+/// must be a plain URI reference, so it is written back decoded.
+struct LocationHeaderMiddleware: ServerMiddleware {
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var (response, body) = try await next(request, body, metadata)
+        if let location = response.headerFields[.location], let decoded = location.removingPercentEncoding {
+            response.headerFields[.location] = decoded
+        }
+        return (response, body)
+    }
+}

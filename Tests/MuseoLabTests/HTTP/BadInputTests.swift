@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import MuseoLab
+
+/// Bad input gets a clear problem+json answer that names what is wrong, never a 500,
+/// and never a half-written change.
+@Suite struct BadInputTests {
+    @Test func malformedJSONIs400() async throws {
+        try await TestLab.withServer { t, server in
+            let answer = try await HTTPClient(server).send(
+                "POST", "/v1/machines", token: t.people.manager.token, body: Data(#"{"nature": "#.utf8),
+                headers: ["Content-Type": "application/json"])
+            #expect(answer.isProblem(400, type: "malformed-request"))
+            let notAnObject = try await HTTPClient(server).send("POST", "/v1/machines", token: t.people.manager.token, json: ["a", "b"])
+            #expect(notAnObject.isProblem(400))
+        }
+    }
+
+    @Test func wrongTypesNameTheField() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            let answer = try await http.send("POST", "/v1/machines", token: t.people.manager.token, json: ["nature": "Perceuse", "bookable": "yes"])
+            #expect(answer.isProblem(422, type: "invalid-field"))
+            #expect(answer.json["field"] as? String == "bookable")
+            let status = try await http.send("POST", "/v1/machines", token: t.people.manager.token, json: ["nature": "Perceuse", "annexYear": "2027"])
+            #expect(status.json["field"] as? String == "annexYear")
+            let missing = try await http.send("POST", "/v1/machines", token: t.people.manager.token, json: ["model": "X"])
+            #expect(missing.isProblem(422))
+            #expect(missing.json["field"] as? String == "nature")
+            let badEnum = try await http.send(
+                "PATCH", "/v1/machines/\(try await Self.laser(t).id.text)", token: t.people.manager.token, json: ["status": "broken"])
+            #expect(badEnum.isProblem(422))
+            #expect(badEnum.json["field"] as? String == "status")
+        }
+    }
+
+    @Test func unknownFieldsAreRefused() async throws {
+        try await TestLab.withServer { t, server in
+            let answer = try await HTTPClient(server).send(
+                "POST", "/v1/machines", token: t.people.manager.token, json: ["nature": "Perceuse", "colour": "red"])
+            #expect(answer.isProblem(422, type: "unknown-field"))
+            #expect(answer.json["field"] as? String == "colour")
+            #expect(try await t.count("SELECT count(*) FROM machines WHERE nature = 'Perceuse'") == 0)
+        }
+    }
+
+    @Test func badQueryParametersNameTheParameter() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            let bookable = try await http.get("/v1/machines?bookable=maybe", token: t.people.member.token)
+            #expect(bookable.isProblem(400))
+            #expect(bookable.json["field"] as? String == "bookable")
+            let status = try await http.get("/v1/machines?status=broken", token: t.people.member.token)
+            #expect(status.isProblem(400))
+            #expect(status.json["field"] as? String == "status")
+            let limit = try await http.get("/v1/audit?limit=lots", token: t.people.admin.token)
+            #expect(limit.json["field"] as? String == "limit")
+            let outOfRange = try await http.get("/v1/audit?limit=0", token: t.people.admin.token)
+            #expect(outOfRange.isProblem(422))
+            #expect(outOfRange.json["field"] as? String == "limit")
+            let badCategory = try await http.get("/v1/machines?category=Laser%20Cutter", token: t.people.member.token)
+            #expect(badCategory.isProblem(422))
+            #expect(badCategory.json["field"] as? String == "category")
+        }
+    }
+
+    @Test func bodiesOverOneMebibyteAre413() async throws {
+        try await TestLab.withServer { t, server in
+            let big = Data(#"{"nature": ""#.utf8) + Data(repeating: 0x61, count: 1 << 20) + Data(#""}"#.utf8)
+            let answer = try await HTTPClient(server).send(
+                "POST", "/v1/machines", token: t.people.manager.token, body: big, headers: ["Content-Type": "application/json"])
+            #expect(answer.isProblem(413, type: "payload-too-large"))
+
+            // Chunked, without a Content-Length: refused while it arrives.
+            let chunk = String(repeating: "a", count: 64 * 1024)
+            var request = "POST /v1/machines HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(t.people.manager.token)\r\n"
+            request += "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            for _ in 0..<20 { request += String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n" }
+            request += "0\r\n\r\n"
+            let raw = try RawHTTP.exchange(port: server.port, request)
+            #expect(raw.hasPrefix("HTTP/1.1 413"), "\(raw.prefix(200))")
+            #expect(raw.contains("application/problem+json"))
+            #expect(try await t.count("SELECT count(*) FROM machines") == 27)
+        }
+    }
+
+    @Test func aBodyThatIsNotJSONIs415() async throws {
+        try await TestLab.withServer { t, server in
+            let answer = try await HTTPClient(server).send(
+                "POST", "/v1/machines", token: t.people.manager.token, body: Data("nature=Perceuse".utf8),
+                headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            #expect(answer.isProblem(415))
+        }
+    }
+
+    @Test func unknownRoutesAre404AndWrongMethods405() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            #expect(try await http.get("/v1/nothing-here", token: t.people.member.token).isProblem(404))
+            let delete = try await http.send("DELETE", "/v1/machines/\(try await Self.laser(t).id.text)", token: t.people.manager.token)
+            #expect(delete.isProblem(405))
+            #expect(delete.header("Allow") == "GET, PATCH")
+            #expect(try await http.get("/v1/machines/not-a-uuid", token: t.people.member.token).isProblem(404))
+        }
+    }
+
+    @Test func aRefusedChangeWritesNothing() async throws {
+        try await TestLab.withServer { t, server in
+            let laser = try await Self.laser(t)
+            let audit = try await t.count("SELECT count(*) FROM audit_log")
+            // A valid status with an invalid category: all or nothing.
+            let answer = try await HTTPClient(server).send(
+                "PATCH", "/v1/machines/\(laser.id.text)", token: t.people.manager.token,
+                json: ["status": "maintenance", "category": "Not A Slug"])
+            #expect(answer.isProblem(422))
+            #expect(answer.json["field"] as? String == "category")
+            #expect(try await Self.laser(t) == laser)
+            // A duplicate inventory number is refused by the check, and the database would refuse it too.
+            let duplicate = try await HTTPClient(server).send(
+                "PATCH", "/v1/machines/\(laser.id.text)", token: t.people.manager.token, json: ["inventoryNumber": "012548", "notes": "x"])
+            #expect(duplicate.isProblem(409, type: "duplicate"))
+            #expect(try await Self.laser(t) == laser)
+            #expect(try await t.count("SELECT count(*) FROM audit_log") == audit)
+        }
+    }
+
+    @Test func hostilePayloadsNeverCauseA5xx() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            let laser = try await Self.laser(t)
+            let targets: [(String, String)] = [
+                ("POST", "/v1/machines"), ("PATCH", "/v1/machines/\(laser.id.text)"), ("POST", "/v1/organisations"),
+                ("PATCH", "/v1/organisations/\(TestLab.university.text)"), ("POST", "/v1/organisations/\(TestLab.university.text)/components"),
+                ("POST", "/v1/users"), ("PATCH", "/v1/users/\(t.people.member.user.id.text)"),
+                ("POST", "/v1/users/\(t.people.member.user.id.text)/tokens"), ("POST", "/v1/users/\(t.people.otherMember.user.id.text)/disable"),
+            ]
+            let long = String(repeating: "é", count: 100_000)
+            let payloads: [String] = [
+                "null", "[]", "\"text\"", "12", "{}", #"{"nature": null}"#, #"{"nature": "\#(long)"}"#,
+                #"{"nature": "a\u0000b"}"#, #"{"name": "", "tariffCategory": ""}"#, #"{"email": "x", "displayName": "y", "organisationId": "nope", "role": "member"}"#,
+                #"{"label": "x", "expiresAt": 12}"#, #"{"kind": "ufr", "name": "\#(long)"}"#, #"{"siret": "abc"}"#,
+                #"{"inventoryNumber": "00000"}"#, #"{"acquiredOn": "2026-02-30"}"#, #"{"role": "root"}"#,
+                String(repeating: "[", count: 5000), #"{"a":"#,
+            ]
+            for (method, path) in targets {
+                for payload in payloads {
+                    let answer = try await http.send(
+                        method, path, token: t.people.admin.token, body: Data(payload.utf8), headers: ["Content-Type": "application/json"])
+                    #expect(answer.status < 500, "\(method) \(path) \(payload.prefix(40)): \(answer.status) \(answer.text.prefix(200))")
+                    if answer.status >= 400 {
+                        #expect(answer.isProblem(answer.status), "\(method) \(path) \(payload.prefix(40)): \(answer.text.prefix(200))")
+                    }
+                }
+            }
+        }
+    }
+
+    static func laser(_ t: TestLab) async throws -> Machine {
+        try await t.lab.inventory.find("13995", by: t.people.manager.actor)
+    }
+}

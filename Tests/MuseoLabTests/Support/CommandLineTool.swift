@@ -1,0 +1,20 @@
+import EmbeddedPostgres
+import Foundation
+
+/// Runs the built `museolab` CLI against a test database, as an operator would.
+enum CommandLineTool {
+    struct Run {
+        let status: Int32
+        let output: String
+
+        var json: Any? { try? JSONSerialization.jsonObject(with: Data(output.utf8)) }
+    }
+
+    static func run(_ arguments: [String], databaseURL: String) throws -> Run {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = databaseURL
+        environment["MUSEOLAB_SQL_DIR"] = ProjectFolders.sql.path
+        let result = try ChildProcess.run(ProjectFolders.cli, arguments, environment: environment)
+        return Run(status: result.status, output: result.output)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import MuseoLab
+import MuseoLabRuntime
+import PostgresNIO
+
+/// A fresh, seeded database with a running client, the domain over it, and one
+/// person of each role with a token.
+struct TestLab: Sendable {
+    let lab: MuseoLab
+    let configuration: PostgresClient.Configuration
+    let people: People
+
+    var client: PostgresClient { lab.database.client }
+    var databaseURL: String { TestDatabases.shared.url(for: configuration) }
+
+    struct Person: Sendable {
+        let user: User
+        let token: String
+        var actor: Actor { Actor(userId: user.id, organisationId: user.organisationId, role: user.role, label: "user:\(user.email)") }
+    }
+
+    struct People: Sendable {
+        let admin: Person
+        let manager: Person
+        let accountant: Person
+        /// Two members of the university, to check one never sees the other's data.
+        let member: Person
+        let otherMember: Person
+    }
+
+    static let university = UUID(uuidString: "6f0b8d2e-0001-4000-8000-000000000001")!
+    static let llv = UUID(uuidString: "6f0b8d2e-0001-4000-8000-000000000002")!
+
+    /// Runs `body` against a new seeded database.
+    static func with<Result: Sendable>(_ body: @Sendable (TestLab) async throws -> Result) async throws -> Result {
+        let configuration = try await TestDatabases.shared.seededDatabase()
+        return try await PostgresClient.withRunning(configuration, logger: TestLog.logger) { client in
+            let lab = MuseoLab(client: client, logger: TestLog.logger)
+            let people = try await makePeople(lab)
+            return try await body(TestLab(lab: lab, configuration: configuration, people: people))
+        }
+    }
+
+    static func makePeople(_ lab: MuseoLab) async throws -> People {
+        let system = Actor.system("tests")
+        func person(_ email: String, _ role: Role, _ organisation: UUID) async throws -> Person {
+            let user = try await lab.users.add(
+                NewUser(email: email, displayName: email.components(separatedBy: "@")[0], organisationId: organisation, role: role),
+                by: system)
+            let token = try await lab.tokens.create(for: user.id, label: "tests", expiresAt: nil, by: system)
+            return Person(user: user, token: token.secret)
+        }
+        return People(
+            admin: try await person("admin@tests.museolab", .admin, llv),
+            manager: try await person("manager@tests.museolab", .manager, llv),
+            accountant: try await person("accountant@tests.museolab", .accountant, llv),
+            member: try await person("ana@univ-artois.fr", .member, university),
+            otherMember: try await person("bruno@univ-artois.fr", .member, university))
+    }
+
+    /// Counts rows with a query returning one integer.
+    func count(_ query: PostgresQuery) async throws -> Int {
+        try await lab.database.read { session in
+            Int(try await session.first(query)!.decode(Int64.self))
+        }
+    }
+}
+
+extension UUID {
+    /// Lower-case, as the API writes ids.
+    var text: String { uuidString.lowercased() }
+}

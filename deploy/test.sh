@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: the whole suite against a real, throwaway PostgreSQL cluster,
+# which the tests create under /tmp and remove when they finish.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./deploy/ensure-postgresql.sh
+
+# Clusters left by an interrupted run (their test process is gone).
+for folder in /tmp/museolab-test-*; do
+    [ -d "$folder" ] || continue
+    pid="${folder##*-}"
+    if ! kill -0 "$pid" 2>/dev/null; then
+        pg_ctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | tail -n 1)
+        if [ -n "$pg_ctl" ]; then
+            if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl" stop -m immediate -D "$folder/pgdata" >/dev/null 2>&1 || true
+            else "$pg_ctl" stop -m immediate -D "$folder/pgdata" >/dev/null 2>&1 || true; fi
+        fi
+        rm -rf "$folder"
+    fi
+done
+
+swift build --build-tests
+swift test --skip-build "$@"

@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 
 ./deploy/ensure-postgresql.sh
 
+# The iCalendar feeds are checked with a real parser: Python's icalendar.
+if ! python3 -c 'import icalendar' 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check icalendar
+fi
+
 # Clusters left by an interrupted run (their test process is gone).
 for folder in /tmp/museolab-test-*; do
     [ -d "$folder" ] || continue

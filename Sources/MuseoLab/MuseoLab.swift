@@ -6,9 +6,12 @@ import PostgresNIO
 /// The HTTP server and the admin CLI are thin front ends over this.
 public struct MuseoLab: Sendable {
     public let database: Database
+    /// The clock the booking rules read ("not in the past", "late cancellation").
+    public let now: @Sendable () -> Date
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = Database(client: client, logger: logger)
+        self.now = now
     }
 
     public var inventory: Inventory { Inventory(database: database) }
@@ -17,6 +20,14 @@ public struct MuseoLab: Sendable {
     public var users: Users { Users(database: database) }
     public var tokens: AccessTokens { AccessTokens(database: database) }
     public var audit: AuditTrail { AuditTrail(database: database) }
+    public var calendar: FablabCalendar { FablabCalendar(database: database) }
+    public var staffAvailability: StaffAvailability { StaffAvailability(database: database) }
+    public var sessions: Sessions { Sessions(database: database, now: now) }
+    public var maintenance: MaintenanceWindows { MaintenanceWindows(database: database) }
+    public var machineAvailability: MachineAvailability { MachineAvailability(database: database) }
+    public var authorisations: MachineAuthorisations { MachineAuthorisations(database: database) }
+    public var notifications: Notifications { Notifications(database: database) }
+    public var calendarFeeds: CalendarFeeds { CalendarFeeds(database: database) }
 
     /// Applies the migrations of `sql/migrations`.
     @discardableResult

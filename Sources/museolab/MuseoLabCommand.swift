@@ -16,8 +16,8 @@ struct MuseoLabCommand: AsyncParsableCommand {
             project's .museolab/ folder (MUSEOLAB_DATA_DIR), started for the command if needed.
             """,
         subcommands: [
-            Migrate.self, Seed.self, InventoryCommand.self, OrganisationsCommand.self, UsersCommand.self,
-            TokensCommand.self, AuditCommand.self,
+            Migrate.self, Seed.self, InventoryCommand.self, MachinesCommand.self, SessionsCommand.self, CalendarCommand.self,
+            AuthorisationsCommand.self, OrganisationsCommand.self, UsersCommand.self, TokensCommand.self, AuditCommand.self,
         ]
     )
 }

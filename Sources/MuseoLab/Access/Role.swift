@@ -20,6 +20,11 @@ public enum Permission: Sendable, CaseIterable {
     case managePeople
     case manageOthersTokens
     case viewAudit
+    case manageCalendar
+    /// Confirm, complete, record no-shows, book on a member's behalf, cancel anyone's session.
+    case superviseSessions
+    case viewAllSessions
+    case manageAuthorisations
 
     /// The roles holding this permission (admins hold all of them).
     var roles: Set<Role> {
@@ -32,6 +37,10 @@ public enum Permission: Sendable, CaseIterable {
         case .managePeople: [.admin]
         case .manageOthersTokens: [.admin]
         case .viewAudit: [.admin]
+        case .manageCalendar: [.manager, .admin]
+        case .superviseSessions: [.manager, .admin]
+        case .viewAllSessions: [.manager, .accountant, .admin]
+        case .manageAuthorisations: [.manager, .admin]
         }
     }
 }

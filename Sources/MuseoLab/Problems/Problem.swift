@@ -50,6 +50,18 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         case tooManyRequests = "too-many-requests"
         case unavailable = "service-unavailable"
         case internalError = "internal-error"
+        // Scheduling rules: each says which rule a booking breaks.
+        case endNotAfterStart = "end-not-after-start"
+        case startInPast = "start-in-the-past"
+        case tooLong = "longer-than-maximum"
+        case beyondHorizon = "beyond-booking-horizon"
+        case outsideOpeningHours = "outside-opening-hours"
+        case closureDay = "closure-day"
+        case staffUnavailable = "staff-unavailable"
+        case machineUnavailable = "machine-unavailable"
+        case authorisationRequired = "authorisation-required"
+        case bookingConflict = "booking-conflict"
+        case invalidTransition = "invalid-transition"
 
         public var status: Int {
             switch self {
@@ -65,6 +77,11 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
             case .tooManyRequests: 429
             case .unavailable: 503
             case .internalError: 500
+            case .endNotAfterStart, .startInPast, .tooLong, .beyondHorizon, .outsideOpeningHours, .closureDay,
+                .staffUnavailable, .machineUnavailable:
+                422
+            case .authorisationRequired: 403
+            case .bookingConflict, .invalidTransition: 409
             }
         }
 
@@ -84,6 +101,17 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
             case .tooManyRequests: "Too many requests"
             case .unavailable: "The service is unavailable"
             case .internalError: "Internal error"
+            case .endNotAfterStart: "The end is not after the start"
+            case .startInPast: "The start is in the past"
+            case .tooLong: "Longer than the longest session allowed"
+            case .beyondHorizon: "Too far ahead to book"
+            case .outsideOpeningHours: "Outside the opening hours"
+            case .closureDay: "The MuséoLab is closed that day"
+            case .staffUnavailable: "The staff member is not available"
+            case .machineUnavailable: "The machine cannot be booked"
+            case .authorisationRequired: "An authorisation is required for this machine"
+            case .bookingConflict: "Already booked at that time"
+            case .invalidTransition: "Not possible in the session's current state"
             }
         }
 

@@ -22,6 +22,11 @@ enum ConstraintCatalogue {
         "machines_category_slug": (.invalidField, "category", "a category is lower-case words joined by '-', e.g. laser-cutter"),
         "machines_retired_not_bookable": (.conflict, "bookable", "a retired machine cannot be bookable"),
         "api_tokens_expiry_after_creation": (.invalidField, "expiresAt", "a token must expire after it is created"),
+        "machine_occupations_no_overlap": (.bookingConflict, "machineIds", "a machine is already booked, or in maintenance, at that time"),
+        "support_sessions_staff_no_overlap": (.bookingConflict, "staffId", "the staff member already supervises a session at that time"),
+        "opening_hours_no_overlap": (.invalidField, "openingHours", "opening hours overlap on a weekday"),
+        "staff_weekly_availability_no_overlap": (.invalidField, "weekly", "availability intervals overlap on a weekday"),
+        "calendar_feeds_one_live": (.conflict, nil, "a calendar feed was created at the same moment: retry"),
     ]
 
     static func problem(for error: PSQLError) -> Problem? {

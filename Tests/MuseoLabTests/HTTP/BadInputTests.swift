@@ -133,6 +133,10 @@ import Testing
                 ("PATCH", "/v1/organisations/\(TestLab.university.text)"), ("POST", "/v1/organisations/\(TestLab.university.text)/components"),
                 ("POST", "/v1/users"), ("PATCH", "/v1/users/\(t.people.member.user.id.text)"),
                 ("POST", "/v1/users/\(t.people.member.user.id.text)/tokens"), ("POST", "/v1/users/\(t.people.otherMember.user.id.text)/disable"),
+                ("POST", "/v1/sessions"), ("PUT", "/v1/calendar/opening-hours"), ("POST", "/v1/calendar/closures"),
+                ("PATCH", "/v1/calendar/rules"), ("POST", "/v1/machines/\(laser.id.text)/maintenance"), ("POST", "/v1/authorisations"),
+                ("PUT", "/v1/staff/\(t.people.manager.user.id.text)/availability/weekly"),
+                ("POST", "/v1/staff/\(t.people.manager.user.id.text)/availability/exceptions"),
             ]
             let long = String(repeating: "é", count: 100_000)
             let payloads: [String] = [
@@ -141,6 +145,13 @@ import Testing
                 #"{"label": "x", "expiresAt": 12}"#, #"{"kind": "ufr", "name": "\#(long)"}"#, #"{"siret": "abc"}"#,
                 #"{"inventoryNumber": "00000"}"#, #"{"acquiredOn": "2026-02-30"}"#, #"{"role": "root"}"#,
                 String(repeating: "[", count: 5000), #"{"a":"#,
+                #"{"purpose": "x", "start": "2020-01-01T00:00:00Z", "end": "2019-01-01T00:00:00Z"}"#,
+                #"{"purpose": "x", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z", "machineIds": ["nope"]}"#,
+                #"{"purpose": "x", "start": "9999-12-31T23:00:00Z", "end": "9999-12-31T23:30:00Z", "participants": -4}"#,
+                #"{"intervals": [{"weekday": 9, "start": "x", "end": "y"}]}"#, #"{"startsOn": "2027-13-01", "endsOn": "2027-01-01", "label": ""}"#,
+                #"{"maximumDurationMinutes": 0}"#, #"{"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T09:00:00Z", "reason": "x"}"#,
+                #"{"userId": "\#(UUID().uuidString)", "machineId": "\#(UUID().uuidString)"}"#,
+                #"{"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T12:00:00Z", "available": "yes"}"#,
             ]
             for (method, path) in targets {
                 for payload in payloads {

@@ -71,3 +71,10 @@ extension UUID {
     /// Lower-case, as the API writes ids.
     var text: String { uuidString.lowercased() }
 }
+
+/// A SQL statement written in a test (PostgresQuery is not Sendable across closures by literal).
+struct PostgresQueryLiteral: Sendable {
+    let sql: String
+    init(_ sql: String) { self.sql = sql }
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: sql) }
+}

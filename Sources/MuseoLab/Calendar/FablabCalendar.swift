@@ -1,0 +1,232 @@
+import Foundation
+import PostgresNIO
+
+/// A weekly interval on the wall clock: opening hours, or a staff member's availability.
+public struct WeeklyInterval: Sendable, Hashable, Codable, Comparable {
+    public var weekday: Weekday
+    public var start: LocalTime
+    public var end: LocalTime
+
+    public init(weekday: Weekday, start: LocalTime, end: LocalTime) {
+        self.weekday = weekday
+        self.start = start
+        self.end = end
+    }
+
+    public static func < (lhs: WeeklyInterval, rhs: WeeklyInterval) -> Bool {
+        (lhs.weekday.rawValue, lhs.start.minutes) < (rhs.weekday.rawValue, rhs.start.minutes)
+    }
+
+    /// Refuses intervals that end before they start, or overlap on a weekday.
+    static func validate(_ intervals: [WeeklyInterval], field: String) throws {
+        for interval in intervals where interval.end <= interval.start {
+            throw Problem.invalid(field, "on \(interval.weekday.name), \(interval.end) is not after \(interval.start)")
+        }
+        let sorted = intervals.sorted()
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.weekday == b.weekday && b.start < a.end {
+            throw Problem.invalid(field, "on \(a.weekday.name), \(a.start)–\(a.end) overlaps \(b.start)–\(b.end)")
+        }
+    }
+
+    /// The instants this interval covers on `date`, if it is that weekday.
+    func period(on date: CalendarDate) throws -> Period? {
+        guard date.weekday == weekday else { return nil }
+        return Period(start: try ParisClock.instant(date, start), end: try ParisClock.instant(date, end))
+    }
+}
+
+/// A day the MuséoLab is closed: a French public holiday, or one of LLV's closures.
+public struct Closure: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case publicHoliday = "public_holiday"
+        case llv
+    }
+
+    /// `nil` for public holidays, which are computed, not stored.
+    public var id: UUID?
+    public var kind: Kind
+    public var startsOn: CalendarDate
+    public var endsOn: CalendarDate
+    public var label: String
+    public var withdrawnAt: Date?
+
+    public func covers(_ date: CalendarDate) -> Bool { startsOn <= date && date <= endsOn && withdrawnAt == nil }
+}
+
+/// What LLV decides about bookings: notice for cancellations, longest session, how far ahead.
+public struct SchedulingRules: Sendable, Equatable, Codable {
+    public var cancellationNoticeMinutes: Int
+    public var maximumDurationMinutes: Int
+    public var bookingHorizonDays: Int
+
+    public init(cancellationNoticeMinutes: Int, maximumDurationMinutes: Int, bookingHorizonDays: Int) {
+        self.cancellationNoticeMinutes = cancellationNoticeMinutes
+        self.maximumDurationMinutes = maximumDurationMinutes
+        self.bookingHorizonDays = bookingHorizonDays
+    }
+}
+
+/// The fablab's calendar: opening hours per weekday, closure days, and the booking rules.
+public struct FablabCalendar: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    // MARK: - Opening hours
+
+    public func openingHours() async throws -> [WeeklyInterval] {
+        try await database.read { try await Self.openingHours($0) }
+    }
+
+    /// Replaces the weekly opening hours.
+    public func setOpeningHours(_ intervals: [WeeklyInterval], by actor: Actor) async throws -> [WeeklyInterval] {
+        try actor.require(.manageCalendar, "change the opening hours")
+        try WeeklyInterval.validate(intervals, field: "openingHours")
+        return try await database.write(as: actor, action: "calendar.opening-hours") { session in
+            try await session.execute("DELETE FROM opening_hours")
+            for interval in intervals {
+                try await session.execute(
+                    """
+                    INSERT INTO opening_hours (weekday, opens_at, closes_at)
+                    VALUES (\(interval.weekday.rawValue), \(interval.start.description)::time, \(interval.end.description)::time)
+                    """)
+            }
+            return try await Self.openingHours(session)
+        }
+    }
+
+    // MARK: - Closures
+
+    /// The public holidays and LLV's closures touching a year.
+    public func closures(year: Int, includingWithdrawn: Bool = false) async throws -> [Closure] {
+        guard (2000...2100).contains(year) else { throw Problem.invalid("year", "must be between 2000 and 2100") }
+        let first = CalendarDate(year: year, month: 1, day: 1)!, last = CalendarDate(year: year, month: 12, day: 31)!
+        let llv = try await database.read { try await Self.closures($0, from: first, to: last, includingWithdrawn: includingWithdrawn) }
+        return (Self.publicHolidays(from: first, to: last) + llv).sorted { ($0.startsOn, $0.label) < ($1.startsOn, $1.label) }
+    }
+
+    public func addClosure(from startsOn: CalendarDate, to endsOn: CalendarDate, label: String, by actor: Actor) async throws -> Closure {
+        try actor.require(.manageCalendar, "declare closures")
+        guard endsOn >= startsOn else { throw Problem(.endNotAfterStart, "a closure ends on or after its first day", field: "endsOn") }
+        let label = try Validate.text(label, field: "label", maxLength: 200)
+        return try await database.write(as: actor, action: "calendar.closure.add") { session in
+            let row = try await session.first(
+                """
+                INSERT INTO closures (starts_on, ends_on, label) VALUES (\(startsOn.description)::date, \(endsOn.description)::date, \(label))
+                RETURNING id
+                """)
+            return Closure(id: try row!.decode(UUID.self), kind: .llv, startsOn: startsOn, endsOn: endsOn, label: label, withdrawnAt: nil)
+        }
+    }
+
+    public func withdrawClosure(_ id: UUID, by actor: Actor) async throws -> Closure {
+        try actor.require(.manageCalendar, "withdraw closures")
+        return try await database.write(as: actor, action: "calendar.closure.withdraw") { session in
+            let row = try await session.first(
+                """
+                UPDATE closures SET withdrawn_at = now() WHERE id = \(id) AND withdrawn_at IS NULL
+                RETURNING id, starts_on::text, ends_on::text, label, withdrawn_at
+                """)
+            guard let row else {
+                guard try await session.first("SELECT 1 FROM closures WHERE id = \(id)") != nil else { throw Problem.notFound("closure") }
+                throw Problem.conflict("this closure is already withdrawn")
+            }
+            return try Self.closure(row)
+        }
+    }
+
+    // MARK: - Rules
+
+    public func rules() async throws -> SchedulingRules {
+        try await database.read { try await Self.rules($0) }
+    }
+
+    public func updateRules(
+        cancellationNoticeMinutes: Int?, maximumDurationMinutes: Int?, bookingHorizonDays: Int?, by actor: Actor
+    ) async throws -> SchedulingRules {
+        try actor.require(.manageCalendar, "change the booking rules")
+        if let notice = cancellationNoticeMinutes, !(0...(60 * 24 * 60)).contains(notice) {
+            throw Problem.invalid("cancellationNoticeMinutes", "must be between 0 and 86400 (60 days)")
+        }
+        if let maximum = maximumDurationMinutes, !(15...(24 * 60)).contains(maximum) {
+            throw Problem.invalid("maximumDurationMinutes", "must be between 15 and 1440")
+        }
+        if let horizon = bookingHorizonDays, !(1...1000).contains(horizon) {
+            throw Problem.invalid("bookingHorizonDays", "must be between 1 and 1000")
+        }
+        return try await database.write(as: actor, action: "calendar.rules") { session in
+            try await session.execute(
+                """
+                UPDATE scheduling_rules SET
+                    cancellation_notice = coalesce(make_interval(mins => \(cancellationNoticeMinutes)::int), cancellation_notice),
+                    maximum_duration = coalesce(make_interval(mins => \(maximumDurationMinutes)::int), maximum_duration),
+                    booking_horizon = coalesce(make_interval(days => \(bookingHorizonDays)::int), booking_horizon)
+                """)
+            return try await Self.rules(session)
+        }
+    }
+
+    // MARK: - What is open
+
+    /// The open periods within a window: opening hours on days that are not closed.
+    static func openPeriods(_ session: SQLSession, within window: Period) async throws -> PeriodSet {
+        let hours = try await openingHours(session)
+        let first = ParisClock.date(of: window.start), last = ParisClock.date(of: window.end)
+        let closed = publicHolidays(from: first, to: last) + (try await closures(session, from: first, to: last, includingWithdrawn: false))
+        var open = PeriodSet()
+        for date in first.through(last) where !closed.contains(where: { $0.covers(date) }) {
+            for interval in hours {
+                if let period = try interval.period(on: date) { open.insert(period) }
+            }
+        }
+        return open.clipped(to: window)
+    }
+
+    /// The closure covering a date, if any.
+    static func closure(on date: CalendarDate, _ session: SQLSession) async throws -> Closure? {
+        let closed = publicHolidays(from: date, to: date) + (try await closures(session, from: date, to: date, includingWithdrawn: false))
+        return closed.first { $0.covers(date) }
+    }
+
+    static func publicHolidays(from first: CalendarDate, to last: CalendarDate) -> [Closure] {
+        Set([first.year, last.year]).sorted().flatMap { FrenchPublicHolidays.holidays(in: $0) }
+            .filter { first <= $0.date && $0.date <= last }
+            .map { Closure(id: nil, kind: .publicHoliday, startsOn: $0.date, endsOn: $0.date, label: $0.name, withdrawnAt: nil) }
+    }
+
+    static func openingHours(_ session: SQLSession) async throws -> [WeeklyInterval] {
+        try await session.rows("SELECT weekday, opens_at::text, closes_at::text FROM opening_hours ORDER BY weekday, opens_at").map { row in
+            let (weekday, opens, closes) = try row.decode((Int16, String, String).self)
+            return WeeklyInterval(weekday: Weekday(rawValue: Int(weekday))!, start: LocalTime(opens)!, end: LocalTime(closes)!)
+        }
+    }
+
+    static func closures(_ session: SQLSession, from first: CalendarDate, to last: CalendarDate, includingWithdrawn: Bool) async throws -> [Closure] {
+        try await session.rows(
+            """
+            SELECT id, starts_on::text, ends_on::text, label, withdrawn_at FROM closures
+            WHERE starts_on <= \(last.description)::date AND ends_on >= \(first.description)::date
+              AND (\(includingWithdrawn) OR withdrawn_at IS NULL)
+            ORDER BY starts_on
+            """
+        ).map(closure)
+    }
+
+    static func closure(_ row: PostgresRow) throws -> Closure {
+        let (id, startsOn, endsOn, label, withdrawnAt) = try row.decode((UUID, String, String, String, Date?).self)
+        return Closure(id: id, kind: .llv, startsOn: CalendarDate(startsOn)!, endsOn: CalendarDate(endsOn)!, label: label, withdrawnAt: withdrawnAt)
+    }
+
+    static func rules(_ session: SQLSession) async throws -> SchedulingRules {
+        let row = try await session.first(
+            """
+            SELECT (extract(epoch FROM cancellation_notice) / 60)::int, (extract(epoch FROM maximum_duration) / 60)::int,
+                   (extract(epoch FROM booking_horizon) / 86400)::int
+            FROM scheduling_rules
+            """)!
+        let (notice, maximum, horizon) = try row.decode((Int32, Int32, Int32).self)
+        return SchedulingRules(cancellationNoticeMinutes: Int(notice), maximumDurationMinutes: Int(maximum), bookingHorizonDays: Int(horizon))
+    }
+}

@@ -1,0 +1,101 @@
+import Crypto
+import Foundation
+import PostgresNIO
+
+/// iCalendar feeds: each user's private, revocable feed of their sessions, and each
+/// machine's busy times. Stable UIDs; every change bumps SEQUENCE, and cancelled
+/// sessions stay in the feed with STATUS:CANCELLED so calendar clients remove them.
+public struct CalendarFeeds: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// A new private feed for the user, replacing (revoking) the previous one.
+    /// - Returns: the secret to put in the feed URL `/calendar/feeds/<secret>.ics`, shown once.
+    public func create(for userId: UUID, by actor: Actor) async throws -> String {
+        guard actor.isUser(userId) || actor.role.allows(.manageOthersTokens) else { throw Problem.notFound("user") }
+        let secret = "mlcal_" + String(TokenSecret.generate().dropFirst(TokenSecret.scheme.count))
+        try await database.write(as: actor, action: "calendar-feed.create") { session in
+            guard try await session.first("SELECT 1 FROM users WHERE id = \(userId) AND disabled_at IS NULL") != nil else {
+                throw Problem.notFound("user")
+            }
+            try await session.execute("UPDATE calendar_feeds SET revoked_at = now() WHERE user_id = \(userId) AND revoked_at IS NULL")
+            try await session.execute(
+                """
+                INSERT INTO calendar_feeds (user_id, token_hash, prefix)
+                VALUES (\(userId), \(TokenSecret.hash(secret)), \(String(secret.prefix(12))))
+                """)
+        }
+        return secret
+    }
+
+    /// Revokes the user's feed: its URL stops working.
+    public func revoke(for userId: UUID, by actor: Actor) async throws {
+        guard actor.isUser(userId) || actor.role.allows(.manageOthersTokens) else { throw Problem.notFound("user") }
+        try await database.write(as: actor, action: "calendar-feed.revoke") { session in
+            guard try await session.first(
+                "UPDATE calendar_feeds SET revoked_at = now() WHERE user_id = \(userId) AND revoked_at IS NULL RETURNING id") != nil
+            else { throw Problem.notFound("calendar feed") }
+        }
+    }
+
+    /// The feed behind a secret: the sessions the user asked for or supervises.
+    public func userFeed(secret: String) async throws -> String {
+        let hash = TokenSecret.hash(secret)
+        return try await database.read { session in
+            guard let row = try await session.first(
+                """
+                SELECT u.id, u.display_name FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+                WHERE f.token_hash = \(hash) AND f.revoked_at IS NULL AND u.disabled_at IS NULL
+                """)
+            else { throw Problem.notFound("calendar feed") }
+            let (userId, name) = try row.decode((UUID, String).self)
+            let ids = try await session.rows(
+                """
+                SELECT id FROM support_sessions
+                WHERE (requester_user_id = \(userId) OR staff_user_id = \(userId)) AND upper(period) > now() - interval '90 days'
+                ORDER BY lower(period)
+                """
+            ).map { try $0.decode(UUID.self) }
+            let sessions = try await Sessions.load(session, ids: ids)
+            return ICalendar(name: "MuséoLab – \(name)", events: sessions.map(Self.event)).render()
+        }
+    }
+
+    /// A machine's busy times (bookings and maintenance), without who booked it.
+    public func machineFeed(_ machineId: UUID) async throws -> String {
+        try await database.read { session in
+            guard let row = try await session.first("SELECT nature, inventory_number FROM machines WHERE id = \(machineId)") else {
+                throw Problem.notFound("machine")
+            }
+            let (nature, inventory) = try row.decode((String, String?).self)
+            let busy = try await MachineAvailability.busy(machineId, session)
+            let events = busy.map { occupation in
+                ICalendar.Event(
+                    uid: "occupation-\(occupation.id.uuidString.lowercased())@museolab", sequence: occupation.revision,
+                    status: occupation.active ? .confirmed : .cancelled, period: occupation.period,
+                    summary: occupation.maintenance ? "Maintenance" : "Réservé", description: nil,
+                    lastModified: occupation.period.start)
+            }
+            return ICalendar(name: "MuséoLab – \(nature)\(inventory.map { " (\($0))" } ?? "")", events: events).render()
+        }
+    }
+
+    static func event(_ session: SupportSession) -> ICalendar.Event {
+        let status: ICalendar.Event.Status =
+            switch session.status {
+            case .requested: .tentative
+            case .confirmed, .completed, .noShow: .confirmed
+            case .cancelled: .cancelled
+            }
+        var description = ["\(session.reference) · \(session.status.rawValue)", "Pour : \(session.requester.displayName) (\(session.organisationName))"]
+        if let staff = session.staff { description.append("Encadrement : \(staff.displayName)") }
+        if !session.machines.isEmpty { description.append("Machines : " + session.machines.map(\.nature).joined(separator: ", ")) }
+        return ICalendar.Event(
+            uid: "session-\(session.id.uuidString.lowercased())@museolab", sequence: session.revision, status: status,
+            period: session.period, summary: "MuséoLab : \(session.purpose)", description: description.joined(separator: "\n"),
+            lastModified: session.updatedAt)
+    }
+}

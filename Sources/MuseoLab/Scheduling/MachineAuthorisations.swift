@@ -1,0 +1,116 @@
+import Foundation
+import PostgresNIO
+
+/// A user's authorisation (training) to use a machine, or every machine of a category.
+public struct MachineAuthorisation: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var userId: UUID
+    public var machineId: UUID?
+    public var category: String?
+    public var grantedOn: CalendarDate
+    public var expiresOn: CalendarDate?
+    public var grantedBy: String
+    public var note: String?
+    public var revokedAt: Date?
+    public var revocationReason: String?
+
+    public func isValid(on date: CalendarDate) -> Bool {
+        revokedAt == nil && grantedOn <= date && (expiresOn.map { date <= $0 } ?? true)
+    }
+}
+
+/// Granting and revoking authorisations; managers decide, members see their own.
+public struct MachineAuthorisations: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func list(userId: UUID?, by actor: Actor) async throws -> [MachineAuthorisation] {
+        let userId = actor.role.allows(.manageAuthorisations) ? userId : actor.userId
+        return try await database.read { session in
+            try await session.rows(
+                """
+                SELECT id, user_id, machine_id, category, granted_on::text, expires_on::text, granted_by, note, revoked_at, revocation_reason
+                FROM machine_authorisations WHERE \(userId)::uuid IS NULL OR user_id = \(userId)
+                ORDER BY created_at, id
+                """
+            ).map(Self.authorisation)
+        }
+    }
+
+    /// Grants an authorisation for one machine or a category, from a date, with an optional expiry.
+    public func grant(
+        to userId: UUID, machineId: UUID?, category: String?, grantedOn: CalendarDate?, expiresOn: CalendarDate?, note: String?,
+        by actor: Actor
+    ) async throws -> MachineAuthorisation {
+        try actor.require(.manageAuthorisations, "grant machine authorisations")
+        guard (machineId == nil) != (category == nil) else {
+            throw Problem.invalid("machineId", "give either a machine or a category, not both nor neither")
+        }
+        let category = try category.map { try Validate.slug($0, field: "category") }
+        let grantedOn = grantedOn ?? ParisClock.date(of: Date())
+        if let expiresOn, expiresOn < grantedOn {
+            throw Problem(.endNotAfterStart, "an authorisation expires on or after the day it is granted", field: "expiresOn")
+        }
+        let note = try Validate.optionalText(note, field: "note", maxLength: 500)
+        return try await database.write(as: actor, action: "authorisation.grant") { session in
+            guard try await session.first("SELECT 1 FROM users WHERE id = \(userId)") != nil else {
+                throw Problem.invalid("userId", "no user has the id \(userId)")
+            }
+            if let machineId, try await session.first("SELECT 1 FROM machines WHERE id = \(machineId)") == nil {
+                throw Problem.invalid("machineId", "no machine has the id \(machineId)")
+            }
+            let row = try await session.first(
+                """
+                INSERT INTO machine_authorisations (user_id, machine_id, category, granted_on, expires_on, granted_by, note)
+                VALUES (\(userId), \(machineId), \(category), \(grantedOn.description)::date, \(expiresOn?.description)::date,
+                        \(actor.label), \(note))
+                RETURNING id, user_id, machine_id, category, granted_on::text, expires_on::text, granted_by, note, revoked_at, revocation_reason
+                """)
+            return try Self.authorisation(row!)
+        }
+    }
+
+    public func revoke(_ id: UUID, reason: String?, by actor: Actor) async throws -> MachineAuthorisation {
+        try actor.require(.manageAuthorisations, "revoke machine authorisations")
+        let reason = try Validate.optionalText(reason, field: "reason", maxLength: 500)
+        return try await database.write(as: actor, action: "authorisation.revoke") { session in
+            let row = try await session.first(
+                """
+                UPDATE machine_authorisations SET revoked_at = now(), revoked_by = \(actor.label), revocation_reason = \(reason)
+                WHERE id = \(id) AND revoked_at IS NULL
+                RETURNING id, user_id, machine_id, category, granted_on::text, expires_on::text, granted_by, note, revoked_at, revocation_reason
+                """)
+            guard let row else {
+                guard try await session.first("SELECT 1 FROM machine_authorisations WHERE id = \(id)") != nil else {
+                    throw Problem.notFound("authorisation")
+                }
+                throw Problem.conflict("this authorisation is already revoked")
+            }
+            return try Self.authorisation(row)
+        }
+    }
+
+    /// Whether `userId` holds a valid authorisation for the machine (or its category) on `date`.
+    static func isAuthorised(_ userId: UUID, machine: UUID, category: String?, on date: CalendarDate, _ session: SQLSession) async throws -> Bool {
+        try await session.first(
+            """
+            SELECT 1 FROM machine_authorisations
+            WHERE user_id = \(userId) AND revoked_at IS NULL
+              AND (machine_id = \(machine) OR (category IS NOT NULL AND category = \(category)))
+              AND granted_on <= \(date.description)::date AND (expires_on IS NULL OR expires_on >= \(date.description)::date)
+            LIMIT 1
+            """) != nil
+    }
+
+    static func authorisation(_ row: PostgresRow) throws -> MachineAuthorisation {
+        let (id, userId, machineId, category, grantedOn, expiresOn, grantedBy, note, revokedAt, reason) =
+            try row.decode((UUID, UUID, UUID?, String?, String, String?, String, String?, Date?, String?).self)
+        return MachineAuthorisation(
+            id: id, userId: userId, machineId: machineId, category: category, grantedOn: CalendarDate(grantedOn)!,
+            expiresOn: expiresOn.flatMap(CalendarDate.init), grantedBy: grantedBy, note: note, revokedAt: revokedAt,
+            revocationReason: reason)
+    }
+}

@@ -1,0 +1,462 @@
+import Foundation
+import PostgresNIO
+
+/// Support sessions and machine bookings: requested by members (or by managers on their
+/// behalf), confirmed, completed, cancelled or marked no-show by staff.
+///
+/// Every rule is checked here to say precisely what is wrong; the exclusion
+/// constraints on machine occupations and staff make double bookings impossible
+/// even when these checks race.
+public struct Sessions: Sendable {
+    let database: Database
+    /// The clock, so tests can ask "what if it were now".
+    let now: @Sendable () -> Date
+
+    public init(database: Database, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.now = now
+    }
+
+    public static let maximumMachines = 10
+
+    // MARK: - Request
+
+    public func request(_ request: SessionRequest, by actor: Actor) async throws -> SupportSession {
+        guard let requesterId = request.requesterId ?? actor.userId else {
+            throw Problem.invalid("requesterId", "say whom the session is for")
+        }
+        if requesterId != actor.userId {
+            try actor.require(.superviseSessions, "book sessions for someone else")
+        }
+        let purpose = try Validate.text(request.purpose, field: "purpose", maxLength: 500)
+        guard (1...200).contains(request.participants) else {
+            throw Problem.invalid("participants", "must be between 1 and 200")
+        }
+        let machineIds = Array(NSOrderedSet(array: request.machineIds)) as! [UUID]
+        guard machineIds.count <= Self.maximumMachines else {
+            throw Problem.invalid("machineIds", "at most \(Self.maximumMachines) machines per session")
+        }
+        let period = request.period
+        let now = now()
+        try Self.checkShape(period, now: now)
+
+        let created: SupportSession = try await database.write(as: actor, action: "session.request") { session in
+            let rules = try await FablabCalendar.rules(session)
+            try Self.checkRules(period, rules, now: now)
+            let requester = try await Self.activeUser(requesterId, field: "requesterId", session)
+            let agreementId = try await Self.agreement(for: requester.organisationId, on: ParisClock.date(of: period.start), session)
+            try await Self.checkOpen(period, session)
+
+            if !request.supervised {
+                guard agreementId == nil else {
+                    throw Problem.invalid(
+                        "supervised", "members under the agreement come by appointment, supervised by the fablab staff (article 5-4)")
+                }
+                guard !machineIds.isEmpty else {
+                    throw Problem.invalid("machineIds", "a booking without supervision reserves at least one machine")
+                }
+            }
+            try await Self.checkMachines(machineIds, for: requesterId, period: period, unsupervised: !request.supervised, session)
+            let staffId = request.supervised ? try await Self.chooseStaff(request.staffId, for: period, session) : nil
+
+            let row = try await session.first(
+                """
+                INSERT INTO support_sessions (supervised, requester_user_id, organisation_id, agreement_id, staff_user_id,
+                                              purpose, participants, period)
+                VALUES (\(request.supervised), \(requesterId), \(requester.organisationId), \(agreementId), \(staffId),
+                        \(purpose), \(request.participants), tstzrange(\(period.start), \(period.end), '[)'))
+                RETURNING id
+                """)
+            let id = try row!.decode(UUID.self)
+            for machineId in machineIds {
+                try await session.execute(
+                    """
+                    INSERT INTO machine_occupations (machine_id, period, session_id)
+                    VALUES (\(machineId), tstzrange(\(period.start), \(period.end), '[)'), \(id))
+                    """)
+            }
+            try await Self.record(id, from: nil, to: .requested, reason: nil, actor: actor, session)
+            let booked = try await Self.load(session, ids: [id])[0]
+            if let staffId, staffId != actor.userId {
+                try await Notifications.notify(
+                    staffId, kind: "session.requested", subject: "Nouvelle demande \(booked.reference)",
+                    body: "\(booked.requester.displayName) demande une séance le \(Self.describe(period)) : \(purpose)",
+                    sessionId: id, session)
+            }
+            return booked
+        }
+        return created
+    }
+
+    // MARK: - Reading
+
+    public func list(_ filter: SessionFilter = .init(), by actor: Actor) async throws -> [SupportSession] {
+        var filter = filter
+        if !actor.role.allows(.viewAllSessions) {
+            // Members see their own sessions only.
+            guard let userId = actor.userId else { return [] }
+            if let asked = filter.requesterId, asked != userId { throw Problem.forbidden("a member sees only their own sessions") }
+            filter.requesterId = userId
+        }
+        guard (1...1000).contains(filter.limit) else { throw Problem.invalid("limit", "must be between 1 and 1000") }
+        if let within = filter.within, within.end <= within.start {
+            throw Problem(.endNotAfterStart, "the end of the window must be after its start", field: "to")
+        }
+        return try await database.read { session in
+            let ids = try await session.rows(
+                """
+                SELECT s.id FROM support_sessions s
+                WHERE (\(filter.status?.rawValue)::text IS NULL OR s.status = \(filter.status?.rawValue))
+                  AND (\(filter.within?.start)::timestamptz IS NULL OR s.period && tstzrange(\(filter.within?.start), \(filter.within?.end), '[)'))
+                  AND (\(filter.staffId)::uuid IS NULL OR s.staff_user_id = \(filter.staffId))
+                  AND (\(filter.requesterId)::uuid IS NULL OR s.requester_user_id = \(filter.requesterId))
+                  AND (\(filter.organisationId)::uuid IS NULL OR s.organisation_id = \(filter.organisationId))
+                  AND (\(filter.machineId)::uuid IS NULL OR EXISTS (
+                        SELECT 1 FROM machine_occupations o WHERE o.session_id = s.id AND o.machine_id = \(filter.machineId)))
+                ORDER BY lower(s.period), s.number
+                LIMIT \(filter.limit)
+                """
+            ).map { try $0.decode(UUID.self) }
+            return try await Self.load(session, ids: ids)
+        }
+    }
+
+    /// One session: its requester, its staff member, or anyone who may see all sessions. Others get 404.
+    public func get(_ id: UUID, by actor: Actor) async throws -> SupportSession {
+        let found = try await database.read { try await Self.load($0, ids: [id]).first }
+        guard let found, Self.maySee(found, actor) else { throw Problem.notFound("session") }
+        return found
+    }
+
+    /// Finds a session by id or by its number (`S-000042`, `42`): the CLI's way of naming one.
+    public func find(_ reference: String, by actor: Actor) async throws -> SupportSession {
+        if let id = UUID(uuidString: reference) { return try await get(id, by: actor) }
+        let digits = reference.uppercased().hasPrefix("S-") ? String(reference.dropFirst(2)) : reference
+        guard let number = Int64(digits) else {
+            throw Problem.invalid("session", "\"\(reference)\" is neither a session id nor a number like S-000042")
+        }
+        let id = try await database.read { session in
+            try await session.first("SELECT id FROM support_sessions WHERE number = \(number)")?.decode(UUID.self)
+        }
+        guard let id else { throw Problem.notFound("session \(reference)") }
+        return try await get(id, by: actor)
+    }
+
+    static func maySee(_ session: SupportSession, _ actor: Actor) -> Bool {
+        actor.role.allows(.viewAllSessions) || session.requester.id == actor.userId || session.staff?.id == actor.userId
+    }
+
+    // MARK: - Lifecycle
+
+    /// requested → confirmed, by staff.
+    public func confirm(_ id: UUID, reason: String? = nil, by actor: Actor) async throws -> SupportSession {
+        try actor.require(.superviseSessions, "confirm sessions")
+        return try await transition(id, to: .confirmed, reason: reason, by: actor, action: "session.confirm") { current, _ in
+            guard current.status == .requested else { throw Self.cannot("confirm", current) }
+            return .init()
+        } notify: { session in
+            (session.requester.id, "session.confirmed", "Séance \(session.reference) confirmée",
+             "Votre séance du \(Self.describe(session.period)) est confirmée.")
+        }
+    }
+
+    /// requested or confirmed → cancelled, by its requester or by staff, with a reason.
+    /// Cancelling less than the configured notice before the start is flagged late.
+    public func cancel(_ id: UUID, reason: String, by actor: Actor) async throws -> SupportSession {
+        let reason = try Validate.text(reason, field: "reason", maxLength: 1000)
+        let now = now()
+        return try await transition(id, to: .cancelled, reason: reason, by: actor, action: "session.cancel") { current, session in
+            guard current.requester.id == actor.userId || actor.role.allows(.superviseSessions) else {
+                throw Problem.notFound("session")
+            }
+            guard current.status.isActive else { throw Self.cannot("cancel", current) }
+            guard now < current.period.end else {
+                throw Problem(.invalidTransition, "the session is over: record it as completed or as a no-show instead")
+            }
+            let rules = try await FablabCalendar.rules(session)
+            let deadline = current.period.start.addingTimeInterval(-Double(rules.cancellationNoticeMinutes) * 60)
+            return .init(lateCancellation: now > deadline)
+        } notify: { session in
+            actor.userId == session.requester.id
+                ? session.staff.map { ($0.id, "session.cancelled", "Séance \(session.reference) annulée", "\(session.requester.displayName) a annulé la séance du \(Self.describe(session.period)) : \(reason)") }
+                : (session.requester.id, "session.cancelled", "Séance \(session.reference) annulée", "Votre séance du \(Self.describe(session.period)) est annulée : \(reason)")
+        }
+    }
+
+    /// confirmed → completed, by staff, with what really happened (which may differ from the plan).
+    public func complete(_ id: UUID, actual: Period, note: String? = nil, by actor: Actor) async throws -> SupportSession {
+        try actor.require(.superviseSessions, "record completed sessions")
+        guard actual.end > actual.start else { throw Problem(.endNotAfterStart, "the actual end must be after the actual start", field: "actualEnd") }
+        guard actual.duration <= 24 * 3600 else { throw Problem(.tooLong, "a session lasts at most 24 hours", field: "actualEnd") }
+        let now = now()
+        guard actual.end <= now.addingTimeInterval(300) else {
+            throw Problem.invalid("actualEnd", "a session is completed once it is over: the actual end is in the future")
+        }
+        let note = try Validate.optionalText(note, field: "note", maxLength: 1000)
+        return try await transition(id, to: .completed, reason: note, by: actor, action: "session.complete") { current, session in
+            guard current.status == .confirmed else { throw Self.cannot("complete", current) }
+            return .init(actual: actual)
+        } notify: { _ in nil }
+    }
+
+    /// confirmed → no_show, by staff, once the session has started.
+    public func noShow(_ id: UUID, reason: String? = nil, by actor: Actor) async throws -> SupportSession {
+        try actor.require(.superviseSessions, "record no-shows")
+        let reason = try Validate.optionalText(reason, field: "reason", maxLength: 1000)
+        let now = now()
+        return try await transition(id, to: .noShow, reason: reason, by: actor, action: "session.no-show") { current, _ in
+            guard current.status == .confirmed else { throw Self.cannot("record a no-show for", current) }
+            guard now >= current.period.start else {
+                throw Problem(.invalidTransition, "the session has not started yet: a no-show is recorded from its start")
+            }
+            return .init()
+        } notify: { session in
+            (session.requester.id, "session.no_show", "Absence à la séance \(session.reference)",
+             "Vous étiez attendu(e) le \(Self.describe(session.period)).")
+        }
+    }
+
+    /// What a move sets besides the status (in the same UPDATE, as the row's checks require).
+    struct MoveDetails: Sendable {
+        var lateCancellation = false
+        var actual: Period?
+    }
+
+    /// Locks the session, checks the move, applies it with an event and a new revision, notifies.
+    private func transition(
+        _ id: UUID, to status: SessionStatus, reason: String?, by actor: Actor, action: String,
+        check: @Sendable (SupportSession, SQLSession) async throws -> MoveDetails,
+        notify: @Sendable (SupportSession) -> (UUID, String, String, String)?
+    ) async throws -> SupportSession {
+        try await database.write(as: actor, action: action) { session in
+            guard try await session.first("SELECT 1 FROM support_sessions WHERE id = \(id) FOR UPDATE") != nil,
+                let current = try await Self.load(session, ids: [id]).first, Self.maySee(current, actor)
+            else { throw Problem.notFound("session") }
+            let details = try await check(current, session)
+            try await session.execute(
+                """
+                UPDATE support_sessions SET status = \(status.rawValue), revision = revision + 1,
+                    late_cancellation = \(details.lateCancellation),
+                    actual_period = CASE WHEN \(details.actual != nil) THEN tstzrange(\(details.actual?.start), \(details.actual?.end), '[)') END
+                WHERE id = \(id)
+                """)
+            try await Self.record(id, from: current.status, to: status, reason: reason, actor: actor, session)
+            let updated = try await Self.load(session, ids: [id])[0]
+            if let (userId, kind, subject, body) = notify(updated), userId != actor.userId {
+                try await Notifications.notify(userId, kind: kind, subject: subject, body: body, sessionId: id, session)
+            }
+            return updated
+        }
+    }
+
+    static func cannot(_ verb: String, _ session: SupportSession) -> Problem {
+        Problem(.invalidTransition, "cannot \(verb) a session that is \(session.status.rawValue.replacingOccurrences(of: "_", with: "-"))")
+    }
+
+    static func record(_ id: UUID, from: SessionStatus?, to: SessionStatus, reason: String?, actor: Actor, _ session: SQLSession) async throws {
+        try await session.execute(
+            """
+            INSERT INTO session_events (session_id, from_status, to_status, actor, actor_user_id, reason)
+            VALUES (\(id), \(from?.rawValue), \(to.rawValue), \(actor.label), \(actor.userId), \(reason))
+            """)
+    }
+
+    // MARK: - Rules
+
+    /// End after start, not in the past.
+    static func checkShape(_ period: Period, now: Date) throws {
+        guard period.end > period.start else {
+            throw Problem(.endNotAfterStart, "the end must be after the start", field: "end")
+        }
+        guard period.start >= now else {
+            throw Problem(.startInPast, "the start (\(ParisTime.format(period.start))) is in the past", field: "start")
+        }
+    }
+
+    /// Not longer than the longest session, not beyond the booking horizon.
+    static func checkRules(_ period: Period, _ rules: SchedulingRules, now: Date) throws {
+        guard period.minutes <= rules.maximumDurationMinutes else {
+            throw Problem(
+                .tooLong, "\(Self.hours(period.minutes)) is longer than the longest session (\(Self.hours(rules.maximumDurationMinutes)))",
+                field: "end")
+        }
+        guard period.start <= now.addingTimeInterval(Double(rules.bookingHorizonDays) * 86_400) else {
+            throw Problem(.beyondHorizon, "bookings open \(rules.bookingHorizonDays) days ahead", field: "start")
+        }
+    }
+
+    /// Within one opening period, on a day that is not closed.
+    static func checkOpen(_ period: Period, _ session: SQLSession) async throws {
+        let open = try await FablabCalendar.openPeriods(session, within: period)
+        guard !open.covers(period) else { return }
+        for date in ParisClock.date(of: period.start).through(ParisClock.date(of: period.end.addingTimeInterval(-1))) {
+            if let closure = try await FablabCalendar.closure(on: date, session) {
+                throw Problem(.closureDay, "the MuséoLab is closed on \(date): \(closure.label)", field: "start")
+            }
+        }
+        let date = ParisClock.date(of: period.start)
+        let hours = try await FablabCalendar.openingHours(session).filter { $0.weekday == date.weekday }
+        let said = hours.isEmpty ? "closed on \(date.weekday.name)s" : "open \(hours.map { "\($0.start)–\($0.end)" }.joined(separator: ", ")) on \(date.weekday.name)s"
+        throw Problem(
+            .outsideOpeningHours, "\(Self.describe(period)) is outside the opening hours (\(said))", field: "start")
+    }
+
+    /// The given staff member if available and free, or the first one who is.
+    static func chooseStaff(_ requested: UUID?, for period: Period, _ session: SQLSession) async throws -> UUID {
+        if let requested {
+            try await StaffAvailability.requireStaff(requested, session)
+            guard try await StaffAvailability.available(requested, within: period, session).covers(period) else {
+                throw Problem(.staffUnavailable, "the staff member does not supervise at \(describe(period))", field: "staffId")
+            }
+            if try await isStaffBusy(requested, period, session) {
+                throw Problem(.bookingConflict, "the staff member already supervises a session then", field: "staffId")
+            }
+            return requested
+        }
+        let candidates = try await session.rows(
+            "SELECT id FROM users WHERE role IN ('manager', 'admin') AND disabled_at IS NULL ORDER BY display_name, id"
+        ).map { try $0.decode(UUID.self) }
+        var anyAvailable = false
+        for candidate in candidates
+        where try await StaffAvailability.available(candidate, within: period, session).covers(period) {
+            anyAvailable = true
+            if try await !isStaffBusy(candidate, period, session) { return candidate }
+        }
+        if anyAvailable {
+            throw Problem(.bookingConflict, "every staff member working then already supervises a session at \(describe(period))", field: "start")
+        }
+        throw Problem(.staffUnavailable, "no staff member is available to supervise at \(describe(period))", field: "start")
+    }
+
+    static func isStaffBusy(_ staffId: UUID, _ period: Period, _ session: SQLSession) async throws -> Bool {
+        try await session.first(
+            """
+            SELECT 1 FROM support_sessions WHERE staff_user_id = \(staffId) AND status IN ('requested', 'confirmed')
+              AND period && tstzrange(\(period.start), \(period.end), '[)') LIMIT 1
+            """) != nil
+    }
+
+    /// Each machine exists, is in service, bookable, free, and the requester is authorised where needed.
+    static func checkMachines(_ ids: [UUID], for userId: UUID, period: Period, unsupervised: Bool, _ session: SQLSession) async throws {
+        let date = ParisClock.date(of: period.start)
+        for id in ids {
+            guard let row = try await session.first(
+                "SELECT nature, status, bookable, requires_authorisation, category FROM machines WHERE id = \(id)")
+            else { throw Problem.invalid("machineIds", "no machine has the id \(id)") }
+            let (nature, status, bookable, requiresAuthorisation, category) = try row.decode((String, String, Bool, Bool, String?).self)
+            switch MachineStatus(rawValue: status) {
+            case .retired?: throw Problem(.machineUnavailable, "the \(nature) is retired", field: "machineIds")
+            case .maintenance?: throw Problem(.machineUnavailable, "the \(nature) is under maintenance", field: "machineIds")
+            default: break
+            }
+            guard bookable else { throw Problem(.machineUnavailable, "the \(nature) cannot be booked", field: "machineIds") }
+            if requiresAuthorisation || unsupervised,
+                try await !MachineAuthorisations.isAuthorised(userId, machine: id, category: category, on: date, session)
+            {
+                throw Problem(
+                    .authorisationRequired,
+                    "the requester holds no authorisation for the \(nature)\(unsupervised ? " (required to use it without supervision)" : "")",
+                    field: "machineIds")
+            }
+            if let busy = try await session.first(
+                """
+                SELECT maintenance_id IS NOT NULL FROM machine_occupations
+                WHERE machine_id = \(id) AND active AND period && tstzrange(\(period.start), \(period.end), '[)') LIMIT 1
+                """)
+            {
+                let maintenance = try busy.decode(Bool.self)
+                throw Problem(
+                    .bookingConflict, "the \(nature) is \(maintenance ? "in a maintenance window" : "already booked") then", field: "machineIds")
+            }
+        }
+    }
+
+    static func activeUser(_ id: UUID, field: String, _ session: SQLSession) async throws -> (organisationId: UUID, email: String) {
+        guard let row = try await session.first("SELECT organisation_id, email, disabled_at FROM users WHERE id = \(id)") else {
+            throw Problem.invalid(field, "no user has the id \(id)")
+        }
+        let (organisationId, email, disabledAt) = try row.decode((UUID, String, Date?).self)
+        guard disabledAt == nil else { throw Problem.invalid(field, "this account is disabled") }
+        return (organisationId, email)
+    }
+
+    /// The agreement charged: the one whose customer is the organisation, in force on that day.
+    static func agreement(for organisationId: UUID, on date: CalendarDate, _ session: SQLSession) async throws -> UUID? {
+        try await session.first(
+            """
+            SELECT id FROM agreements WHERE customer_organisation_id = \(organisationId)
+              AND starts_on <= \(date.description)::date AND ends_on >= \(date.description)::date
+            ORDER BY starts_on DESC LIMIT 1
+            """)?.decode(UUID.self)
+    }
+
+    static func describe(_ period: Period) -> String {
+        let day = ParisClock.date(of: period.start)
+        return "\(day) \(ParisClock.time(of: period.start))–\(ParisClock.time(of: period.end))"
+    }
+
+    static func hours(_ minutes: Int) -> String {
+        minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(String(format: "%02d", minutes % 60))"
+    }
+
+    // MARK: - Store
+
+    static func load(_ session: SQLSession, ids: [UUID]) async throws -> [SupportSession] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await session.rows(
+            """
+            SELECT s.id, s.number, s.supervised, s.requester_user_id, r.display_name, r.email, s.organisation_id, o.name,
+                   s.agreement_id, s.staff_user_id, st.display_name, st.email, s.purpose, s.participants,
+                   lower(s.period), upper(s.period), s.status, lower(s.actual_period), upper(s.actual_period),
+                   s.late_cancellation, s.revision, s.created_at, s.updated_at
+            FROM support_sessions s
+            JOIN users r ON r.id = s.requester_user_id
+            JOIN organisations o ON o.id = s.organisation_id
+            LEFT JOIN users st ON st.id = s.staff_user_id
+            WHERE s.id = ANY(\(ids))
+            """)
+        var machines: [UUID: [SupportSession.BookedMachine]] = [:]
+        for row in try await session.rows(
+            """
+            SELECT o.session_id, m.id, m.nature, m.model, m.inventory_number FROM machine_occupations o
+            JOIN machines m ON m.id = o.machine_id WHERE o.session_id = ANY(\(ids)) ORDER BY m.position
+            """)
+        {
+            let (sessionId, id, nature, model, inventory) = try row.decode((UUID, UUID, String, String?, String?).self)
+            machines[sessionId, default: []].append(.init(id: id, nature: nature, model: model, inventoryNumber: inventory))
+        }
+        var events: [UUID: [SessionEvent]] = [:]
+        for row in try await session.rows(
+            """
+            SELECT session_id, occurred_at, from_status, to_status, actor, actor_user_id, reason FROM session_events
+            WHERE session_id = ANY(\(ids)) ORDER BY id
+            """)
+        {
+            let (sessionId, at, from, to, actor, actorUserId, reason) = try row.decode((UUID, Date, String?, String, String, UUID?, String?).self)
+            events[sessionId, default: []].append(
+                .init(occurredAt: at, from: from.flatMap(SessionStatus.init), to: SessionStatus(rawValue: to)!, actor: actor, actorUserId: actorUserId, reason: reason))
+        }
+        let byId = try Dictionary(uniqueKeysWithValues: rows.map { row -> (UUID, SupportSession) in
+            let r = row.makeRandomAccess()
+            let id: UUID = try r[0].decode(UUID.self)
+            let staffId: UUID? = try r[9].decode(UUID?.self)
+            let actualStart: Date? = try r[17].decode(Date?.self)
+            let actualEnd: Date? = try r[18].decode(Date?.self)
+            let session = SupportSession(
+                id: id, number: Int(try r[1].decode(Int64.self)), supervised: try r[2].decode(Bool.self),
+                requester: .init(id: try r[3].decode(UUID.self), displayName: try r[4].decode(String.self), email: try r[5].decode(String.self)),
+                organisationId: try r[6].decode(UUID.self), organisationName: try r[7].decode(String.self),
+                agreementId: try r[8].decode(UUID?.self),
+                staff: try staffId.map { .init(id: $0, displayName: try r[10].decode(String.self), email: try r[11].decode(String.self)) },
+                purpose: try r[12].decode(String.self), participants: Int(try r[13].decode(Int32.self)),
+                period: Period(start: try r[14].decode(Date.self), end: try r[15].decode(Date.self)),
+                status: SessionStatus(rawValue: try r[16].decode(String.self))!,
+                actualPeriod: actualStart.flatMap { start in actualEnd.map { Period(start: start, end: $0) } },
+                lateCancellation: try r[19].decode(Bool.self), revision: Int(try r[20].decode(Int32.self)),
+                machines: machines[id] ?? [], events: events[id] ?? [],
+                createdAt: try r[21].decode(Date.self), updatedAt: try r[22].decode(Date.self))
+            return (id, session)
+        })
+        return ids.compactMap { byId[$0] }
+    }
+}

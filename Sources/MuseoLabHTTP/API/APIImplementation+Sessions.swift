@@ -1,0 +1,169 @@
+import Foundation
+import MuseoLab
+import MuseoLabAPI
+
+extension APIImplementation {
+    func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
+        let q = input.query
+        var window: Period?
+        if q.from != nil || q.to != nil {
+            guard let from = q.from, let to = q.to else { throw Problem.invalid(q.from == nil ? "from" : "to", "give both from and to") }
+            window = Period(start: from, end: to)
+        }
+        let filter = SessionFilter(
+            status: q.status.flatMap { SessionStatus(rawValue: $0.rawValue) }, within: window,
+            machineId: try Identifier.field(q.machineId, "machineId"), staffId: try Identifier.field(q.staffId, "staffId"),
+            requesterId: try Identifier.field(q.requesterId, "requesterId"),
+            organisationId: try Identifier.field(q.organisationId, "organisationId"), limit: q.limit ?? 200)
+        let sessions = try await lab.sessions.list(filter, by: try actor)
+        return .ok(.init(body: .json(.init(items: sessions.map(Components.Schemas.Session.init)))))
+    }
+
+    func requestSession(_ input: Operations.RequestSession.Input) async throws -> Operations.RequestSession.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let machineIds = try (body.machineIds ?? []).enumerated().map { index, text in
+            guard let id = UUID(uuidString: text) else { throw Problem.invalid("machineIds[\(index)]", "\"\(text)\" is not a UUID") }
+            return id
+        }
+        let session = try await lab.sessions.request(
+            SessionRequest(
+                requesterId: try Identifier.field(body.requesterId, "requesterId"), supervised: body.supervised ?? true,
+                staffId: try Identifier.field(body.staffId, "staffId"), purpose: body.purpose, participants: body.participants ?? 1,
+                period: Period(start: body.start, end: body.end), machineIds: machineIds),
+            by: try actor)
+        return .created(.init(headers: .init(location: "/v1/sessions/\(session.id.text)"), body: .json(.init(session))))
+    }
+
+    func getSession(_ input: Operations.GetSession.Input) async throws -> Operations.GetSession.Output {
+        let session = try await lab.sessions.get(try Identifier.path(input.path.sessionId, "session"), by: try actor)
+        return .ok(.init(body: .json(.init(session))))
+    }
+
+    func confirmSession(_ input: Operations.ConfirmSession.Input) async throws -> Operations.ConfirmSession.Output {
+        var reason: String?
+        if case .json(let body)? = input.body { reason = body.reason }
+        let session = try await lab.sessions.confirm(try Identifier.path(input.path.sessionId, "session"), reason: reason, by: try actor)
+        return .ok(.init(body: .json(.init(session))))
+    }
+
+    func cancelSession(_ input: Operations.CancelSession.Input) async throws -> Operations.CancelSession.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let session = try await lab.sessions.cancel(try Identifier.path(input.path.sessionId, "session"), reason: body.reason, by: try actor)
+        return .ok(.init(body: .json(.init(session))))
+    }
+
+    func completeSession(_ input: Operations.CompleteSession.Input) async throws -> Operations.CompleteSession.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let session = try await lab.sessions.complete(
+            try Identifier.path(input.path.sessionId, "session"), actual: Period(start: body.actualStart, end: body.actualEnd),
+            note: body.note, by: try actor)
+        return .ok(.init(body: .json(.init(session))))
+    }
+
+    func recordNoShow(_ input: Operations.RecordNoShow.Input) async throws -> Operations.RecordNoShow.Output {
+        var reason: String?
+        if case .json(let body)? = input.body { reason = body.reason }
+        let session = try await lab.sessions.noShow(try Identifier.path(input.path.sessionId, "session"), reason: reason, by: try actor)
+        return .ok(.init(body: .json(.init(session))))
+    }
+
+    // MARK: - Authorisations
+
+    func listAuthorisations(_ input: Operations.ListAuthorisations.Input) async throws -> Operations.ListAuthorisations.Output {
+        let list = try await lab.authorisations.list(userId: try Identifier.field(input.query.userId, "userId"), by: try actor)
+        return .ok(.init(body: .json(.init(items: list.map(Components.Schemas.Authorisation.init)))))
+    }
+
+    func grantAuthorisation(_ input: Operations.GrantAuthorisation.Input) async throws -> Operations.GrantAuthorisation.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        guard let userId = try Identifier.field(body.userId, "userId") else { throw Problem.invalid("userId", "is required") }
+        let granted = try await lab.authorisations.grant(
+            to: userId, machineId: try Identifier.field(body.machineId, "machineId"), category: body.category,
+            grantedOn: try Identifier.date(body.grantedOn, "grantedOn"), expiresOn: try Identifier.date(body.expiresOn, "expiresOn"),
+            note: body.note, by: try actor)
+        return .created(.init(body: .json(.init(granted))))
+    }
+
+    func revokeAuthorisation(_ input: Operations.RevokeAuthorisation.Input) async throws -> Operations.RevokeAuthorisation.Output {
+        var reason: String?
+        if case .json(let body)? = input.body { reason = body.reason }
+        let revoked = try await lab.authorisations.revoke(
+            try Identifier.path(input.path.authorisationId, "authorisation"), reason: reason, by: try actor)
+        return .ok(.init(body: .json(.init(revoked))))
+    }
+
+    // MARK: - Notifications and feeds
+
+    func listMyNotifications(_ input: Operations.ListMyNotifications.Input) async throws -> Operations.ListMyNotifications.Output {
+        let list = try await lab.notifications.mine(unreadOnly: input.query.unread ?? false, by: try actor)
+        return .ok(.init(body: .json(.init(items: list.map {
+            .init(id: $0.id.text, kind: $0.kind, subject: $0.subject, body: $0.body, sessionId: $0.sessionId?.text,
+                  createdAt: $0.createdAt, readAt: $0.readAt)
+        }))))
+    }
+
+    func markNotificationRead(_ input: Operations.MarkNotificationRead.Input) async throws -> Operations.MarkNotificationRead.Output {
+        try await lab.notifications.markRead(try Identifier.path(input.path.notificationId, "notification"), by: try actor)
+        return .noContent(.init())
+    }
+
+    func createCalendarFeed(_ input: Operations.CreateCalendarFeed.Input) async throws -> Operations.CreateCalendarFeed.Output {
+        let actor = try actor
+        guard let userId = actor.userId else { throw Problem.notFound("user") }
+        let secret = try await lab.calendarFeeds.create(for: userId, by: actor)
+        return .created(.init(body: .json(.init(url: "/calendar/feeds/\(secret).ics", secret: secret))))
+    }
+
+    func revokeCalendarFeed(_ input: Operations.RevokeCalendarFeed.Input) async throws -> Operations.RevokeCalendarFeed.Output {
+        let actor = try actor
+        guard let userId = actor.userId else { throw Problem.notFound("user") }
+        try await lab.calendarFeeds.revoke(for: userId, by: actor)
+        return .noContent(.init())
+    }
+
+    func getUserCalendarFeed(_ input: Operations.GetUserCalendarFeed.Input) async throws -> Operations.GetUserCalendarFeed.Output {
+        let secret = input.path.feedToken.hasSuffix(".ics") ? String(input.path.feedToken.dropLast(4)) : input.path.feedToken
+        let text = try await lab.calendarFeeds.userFeed(secret: secret)
+        return .ok(.init(body: .textCalendar(.init(text))))
+    }
+
+    func getMachineCalendarFeed(_ input: Operations.GetMachineCalendarFeed.Input) async throws -> Operations.GetMachineCalendarFeed.Output {
+        let reference = input.path.machineId.hasSuffix(".ics") ? String(input.path.machineId.dropLast(4)) : input.path.machineId
+        let text = try await lab.calendarFeeds.machineFeed(try Identifier.path(reference, "machine"))
+        return .ok(.init(body: .textCalendar(.init(text))))
+    }
+}
+
+extension Components.Schemas.Session {
+    init(_ session: SupportSession) {
+        func person(_ p: SupportSession.Person) -> Components.Schemas.PersonRef {
+            .init(id: p.id.text, displayName: p.displayName, email: p.email)
+        }
+        self.init(
+            id: session.id.text, reference: session.reference, supervised: session.supervised, requester: person(session.requester),
+            organisationId: session.organisationId.text, organisationName: session.organisationName,
+            agreementId: session.agreementId?.text, staff: session.staff.map(person), purpose: session.purpose,
+            participants: session.participants, start: session.period.start, end: session.period.end,
+            localStart: ParisTime.format(session.period.start), localEnd: ParisTime.format(session.period.end),
+            durationMinutes: session.period.minutes, status: .init(rawValue: session.status.rawValue)!,
+            actualStart: session.actualPeriod?.start, actualEnd: session.actualPeriod?.end,
+            actualDurationMinutes: session.actualPeriod?.minutes, lateCancellation: session.lateCancellation,
+            revision: session.revision,
+            machines: session.machines.map { .init(id: $0.id.text, nature: $0.nature, model: $0.model, inventoryNumber: $0.inventoryNumber) },
+            events: session.events.map {
+                .init(occurredAt: $0.occurredAt, from: $0.from.flatMap { .init(rawValue: $0.rawValue) }, to: .init(rawValue: $0.to.rawValue)!,
+                      actor: $0.actor, actorUserId: $0.actorUserId?.text, reason: $0.reason)
+            },
+            createdAt: session.createdAt, updatedAt: session.updatedAt)
+    }
+}
+
+extension Components.Schemas.Authorisation {
+    init(_ authorisation: MachineAuthorisation) {
+        self.init(
+            id: authorisation.id.text, userId: authorisation.userId.text, machineId: authorisation.machineId?.text,
+            category: authorisation.category, grantedOn: authorisation.grantedOn.description,
+            expiresOn: authorisation.expiresOn?.description, grantedBy: authorisation.grantedBy, note: authorisation.note,
+            revokedAt: authorisation.revokedAt, revocationReason: authorisation.revocationReason)
+    }
+}

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "museolab-server", targets: ["museolab-server"]),
         .executable(name: "museolab", targets: ["museolab"]),
+        .executable(name: "museolab-bench", targets: ["museolab-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
@@ -44,6 +45,7 @@ let package = Package(
                 "EmbeddedPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Types and server stubs generated from openapi.yaml, the HTTP contract.
@@ -78,6 +80,17 @@ let package = Package(
                 "MuseoLab",
                 "MuseoLabRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks, run on demand (`swift run -c release museolab-bench …`): they print figures, never assert.
+        .executableTarget(
+            name: "museolab-bench",
+            dependencies: [
+                "MuseoLab",
+                "MuseoLabRuntime",
+                "EmbeddedPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -28,6 +28,10 @@ public struct MuseoLab: Sendable {
     public var authorisations: MachineAuthorisations { MachineAuthorisations(database: database) }
     public var notifications: Notifications { Notifications(database: database) }
     public var calendarFeeds: CalendarFeeds { CalendarFeeds(database: database) }
+    public var agreements: Agreements { Agreements(database: database) }
+    public var quota: Quota { Quota(database: database, now: now) }
+    public var alerts: QuotaAlerts { QuotaAlerts(database: database) }
+    public var overage: Overage { Overage(database: database) }
 
     /// Applies the migrations of `sql/migrations`.
     @discardableResult

@@ -46,9 +46,17 @@ enum MuseoLabServer {
         let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         let lab = MuseoLab(client: client, logger: logger)
 
+        let outbox = Outbox(database: lab.database, baseDelay: .seconds(Int(environment["OUTBOX_RETRY_SECONDS"] ?? "") ?? 30))
+        let dispatcher = OutboxDispatcher(
+            outbox: outbox, transports: OutboxDispatcher.transports(environment: environment),
+            interval: .milliseconds(Int(environment["OUTBOX_INTERVAL_MS"] ?? "") ?? 2000), logger: logger)
+        if environment["SMTP_HOST"]?.isEmpty ?? true {
+            logger.notice("no SMTP relay configured (SMTP_HOST): e-mail alerts wait in the outbox")
+        }
+
         var failed = false
         do {
-            var app = try buildApplication(lab: lab, settings: settings, logger: logger, services: [client])
+            var app = try buildApplication(lab: lab, settings: settings, logger: logger, services: [client, dispatcher])
             app.beforeServerStarts {
                 try await Self.prepare(lab, location: location, settings: settings, logger: logger)
             }

@@ -60,3 +60,8 @@ INSERT INTO agreement_room_allowances (terms_id, room_id, free_bookings_per_year
     ('6f0b8d2e-0004-4000-8000-000000000001', '6f0b8d2e-0005-4000-8000-000000000002', 1),
     ('6f0b8d2e-0004-4000-8000-000000000001', '6f0b8d2e-0005-4000-8000-000000000003', 4)
 ON CONFLICT (terms_id, room_id) DO NOTHING;
+
+-- Article 5-4: alerts go to the address the university gave for the MuséoLab.
+INSERT INTO alert_recipients (id, agreement_id, channel, address) VALUES
+    ('6f0b8d2e-0007-4000-8000-000000000001', '6f0b8d2e-0003-4000-8000-000000000001', 'email', 'museolab@univ-artois.fr')
+ON CONFLICT (id) DO NOTHING;

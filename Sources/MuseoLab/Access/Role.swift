@@ -25,6 +25,10 @@ public enum Permission: Sendable, CaseIterable {
     case superviseSessions
     case viewAllSessions
     case manageAuthorisations
+    /// Quota status, ledger, reports, alerts: LLV staff and the accountant.
+    case viewQuota
+    /// Adjust the ledger, acknowledge alerts, decide on overage, amend agreements.
+    case manageQuota
 
     /// The roles holding this permission (admins hold all of them).
     var roles: Set<Role> {
@@ -41,6 +45,8 @@ public enum Permission: Sendable, CaseIterable {
         case .superviseSessions: [.manager, .admin]
         case .viewAllSessions: [.manager, .accountant, .admin]
         case .manageAuthorisations: [.manager, .admin]
+        case .viewQuota: [.manager, .accountant, .admin]
+        case .manageQuota: [.manager, .admin]
         }
     }
 }

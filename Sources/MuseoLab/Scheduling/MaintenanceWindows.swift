@@ -109,6 +109,10 @@ public struct MaintenanceWindows: Sendable {
 
     /// Cancels a session that is in the way, saying why, and tells its requester.
     static func cancelForMaintenance(_ id: UUID, nature: String, reason: String, actor: Actor, _ session: SQLSession) async throws {
+        // A confirmed session's commitment is released: LLV's maintenance never counts against the quota.
+        if let current = try await Sessions.load(session, ids: [id]).first {
+            try await QuotaLedger.sessionMoved(current, to: .cancelled, lateCancellation: false, actual: nil, byMaintenance: true, actor: actor, session)
+        }
         let row = try await session.first(
             """
             UPDATE support_sessions s SET status = 'cancelled', revision = revision + 1

@@ -233,6 +233,8 @@ public struct Sessions: Sendable {
                 let current = try await Self.load(session, ids: [id]).first, Self.maySee(current, actor)
             else { throw Problem.notFound("session") }
             let details = try await check(current, session)
+            try await QuotaLedger.sessionMoved(
+                current, to: status, lateCancellation: details.lateCancellation, actual: details.actual, actor: actor, session)
             try await session.execute(
                 """
                 UPDATE support_sessions SET status = \(status.rawValue), revision = revision + 1,

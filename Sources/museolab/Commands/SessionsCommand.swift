@@ -6,7 +6,7 @@ struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions",
         abstract: "Support sessions and machine bookings: request, confirm, cancel, complete, no-show.",
-        subcommands: [List.self, Show.self, Request.self, Confirm.self, Cancel.self, Complete.self, NoShow.self]
+        subcommands: [List.self, Show.self, Request.self, Preview.self, Confirm.self, Cancel.self, Complete.self, NoShow.self]
     )
 }
 
@@ -85,6 +85,22 @@ extension SessionsCommand {
                         participants: participants, period: period, machineIds: machineIds),
                     by: actor)
                 if output.json { try Printer.json(session) } else { SessionPrinter.print(session) }
+            }
+        }
+    }
+
+    struct Preview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What confirming a session would do to the quota.")
+        @Argument var session: String
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            try await CommandRunner.run { lab, _ in
+                let found = try await lab.sessions.find(session, by: CommandRunner.actor)
+                let preview = try await lab.quota.preview(found.id, by: CommandRunner.actor)
+                if output.json { return try Printer.json(preview) }
+                guard preview.chargedToAgreement else { return Printer.line("\(found.reference) is not charged to an agreement's quota.") }
+                Printer.line("\(found.reference) uses \(QuotaCommand.hours(preview.minutes)); remaining \(QuotaCommand.hours(preview.remainingBeforeMinutes)) → \(QuotaCommand.hours(preview.remainingAfterMinutes))\(preview.overQuotaMinutes > 0 ? "; \(QuotaCommand.hours(preview.overQuotaMinutes)) over the quota" : "")")
             }
         }
     }

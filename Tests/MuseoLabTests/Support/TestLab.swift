@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Logging
 import MuseoLab
 import MuseoLabRuntime
@@ -77,4 +78,29 @@ struct PostgresQueryLiteral: Sendable {
     let sql: String
     init(_ sql: String) { self.sql = sql }
     var query: PostgresQuery { PostgresQuery(unsafeSQL: sql) }
+}
+
+extension TestLab {
+    static let agreement = UUID(uuidString: "6f0b8d2e-0003-4000-8000-000000000001")!
+
+    /// The same domain and database, with the clock at another moment (for steps that
+    /// happen after a session: completion, no-show, late cancellation).
+    func at(_ moment: Date) -> MuseoLab {
+        MuseoLab(client: client, logger: TestLog.logger, now: { moment })
+    }
+
+    /// The ledger of a year summed line by line, as a reader of `GET …/quota/ledger` would.
+    func ledgerSums(year: Int) async throws -> (consumed: Int, committed: Int) {
+        let entries = try await lab.quota.ledger(TestLab.agreement, year: year, by: people.manager.actor)
+        return (entries.map(\.consumedMinutes).reduce(0, +), entries.map(\.committedMinutes).reduce(0, +))
+    }
+
+    /// Checks that the status is the sum of the ledger.
+    func balanceMatchesLedger(year: Int) async throws -> QuotaBalance {
+        let status = try await lab.quota.status(TestLab.agreement, year: year, by: people.manager.actor)
+        let sums = try await ledgerSums(year: year)
+        #expect(status.balance.consumedMinutes == sums.consumed, "consumed is the sum of the ledger")
+        #expect(status.balance.committedMinutes == sums.committed, "committed is the sum of the ledger")
+        return status.balance
+    }
 }

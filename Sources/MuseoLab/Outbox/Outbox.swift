@@ -1,0 +1,122 @@
+import Foundation
+import PostgresNIO
+
+/// A message waiting in the outbox, or delivered.
+public struct OutboxMessage: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var channel: AlertRecipient.Channel
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    /// JSON: what a webhook receives.
+    public var payload: String
+    public var topic: String
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var deliveredAt: Date?
+    public var lastError: String?
+}
+
+/// Sends one message by one channel (an SMTP relay, a webhook POST).
+public protocol MessageTransport: Sendable {
+    func send(_ message: OutboxMessage) async throws
+}
+
+/// The durable outbox: messages are written in the transaction that decided them and
+/// delivered afterwards. A message is claimed with `FOR UPDATE SKIP LOCKED` and
+/// marked delivered in the same transaction as its sending, so two dispatchers never
+/// send it twice; a failure is retried with exponential backoff, never dropped.
+public struct Outbox: Sendable {
+    let database: Database
+    /// The first retry waits this long, then twice as long each time, up to `maximumDelay`.
+    public var baseDelay: Duration
+    public var maximumDelay: Duration
+
+    public init(database: Database, baseDelay: Duration = .seconds(30), maximumDelay: Duration = .seconds(3600)) {
+        self.database = database
+        self.baseDelay = baseDelay
+        self.maximumDelay = maximumDelay
+    }
+
+    /// Queues a message, once per topic, channel and recipient.
+    static func enqueue(
+        topic: String, channel: AlertRecipient.Channel, recipient: String, subject: String, body: String, payload: String, _ session: SQLSession
+    ) async throws {
+        try await session.execute(
+            """
+            INSERT INTO outbox_messages (channel, recipient, subject, body, payload, topic)
+            VALUES (\(channel.rawValue), \(recipient), \(subject), \(body), \(payload)::jsonb, \(topic))
+            ON CONFLICT ON CONSTRAINT outbox_messages_once DO NOTHING
+            """)
+    }
+
+    /// Delivers the messages that are due, at most `limit`, through the transports.
+    /// - Returns: how many were delivered and how many failed (to be retried).
+    @discardableResult
+    public func deliverDue(limit: Int = 20, transports: [AlertRecipient.Channel: any MessageTransport]) async throws -> (delivered: Int, failed: Int) {
+        var delivered = 0, failed = 0
+        // One pass: a message that fails is not tried again before the next call.
+        var tried: [Int64] = []
+        for _ in 0..<limit {
+            // One message per transaction: the row stays locked while it is being sent.
+            let outcome: Bool? = try await database.write(as: .system("outbox"), action: "outbox.deliver") { session in
+                guard let row = try await session.first(
+                    """
+                    SELECT id, channel, recipient, subject, body, payload::text, topic, attempts, next_attempt_at, delivered_at, last_error
+                    FROM outbox_messages WHERE delivered_at IS NULL AND next_attempt_at <= now() AND id <> ALL(\(tried))
+                    ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+                    """)
+                else { return nil }
+                let message = try Self.message(row)
+                tried.append(message.id)
+                do {
+                    guard let transport = transports[message.channel] else {
+                        throw DeliveryError(description: "no \(message.channel.rawValue) transport is configured")
+                    }
+                    try await transport.send(message)
+                    try await session.execute(
+                        "UPDATE outbox_messages SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = \(message.id)")
+                    return true
+                } catch {
+                    let delay = min(baseDelay * (1 << min(message.attempts, 20)), maximumDelay)
+                    let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                    try await session.execute(
+                        """
+                        UPDATE outbox_messages SET attempts = attempts + 1, last_error = \(String(describing: error).prefix(1000).description),
+                            next_attempt_at = now() + make_interval(secs => \(seconds))
+                        WHERE id = \(message.id)
+                        """)
+                    return false
+                }
+            }
+            guard let outcome else { break }
+            if outcome { delivered += 1 } else { failed += 1 }
+        }
+        return (delivered, failed)
+    }
+
+    /// The messages about a topic (an alert), or all recent ones.
+    public func messages(topic: String? = nil, by actor: Actor) async throws -> [OutboxMessage] {
+        try actor.require(.viewQuota, "see the outbox")
+        return try await database.read { session in
+            try await session.rows(
+                """
+                SELECT id, channel, recipient, subject, body, payload::text, topic, attempts, next_attempt_at, delivered_at, last_error
+                FROM outbox_messages WHERE \(topic)::text IS NULL OR topic = \(topic) ORDER BY id DESC LIMIT 500
+                """
+            ).map(Self.message)
+        }
+    }
+
+    struct DeliveryError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func message(_ row: PostgresRow) throws -> OutboxMessage {
+        let (id, channel, recipient, subject, body, payload, topic, attempts, nextAttemptAt, deliveredAt, lastError) =
+            try row.decode((Int64, String, String, String, String, String, String, Int32, Date, Date?, String?).self)
+        return OutboxMessage(
+            id: id, channel: AlertRecipient.Channel(rawValue: channel)!, recipient: recipient, subject: subject, body: body,
+            payload: payload, topic: topic, attempts: Int(attempts), nextAttemptAt: nextAttemptAt, deliveredAt: deliveredAt, lastError: lastError)
+    }
+}

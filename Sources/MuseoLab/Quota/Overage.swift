@@ -1,0 +1,80 @@
+import Foundation
+import PostgresNIO
+
+/// Hours beyond the quota, awaiting the manager's decision: bill or waive, with a
+/// reason (the agreement says the alert "may" lead to billing).
+public struct OverageItem: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case pending, billed, waived
+    }
+
+    public var id: UUID
+    public var agreementId: UUID
+    public var year: Int
+    public var sessionId: UUID?
+    public var sessionReference: String?
+    public var minutes: Int
+    public var serviceDate: CalendarDate
+    public var status: Status
+    public var decidedAt: Date?
+    public var decidedBy: String?
+    public var decisionReason: String?
+}
+
+public struct Overage: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func list(agreementId: UUID?, year: Int?, status: OverageItem.Status?, by actor: Actor) async throws -> [OverageItem] {
+        try actor.require(.viewQuota, "see overage items")
+        return try await database.read { session in
+            try await session.rows(
+                """
+                SELECT o.id, o.agreement_id, o.year, o.session_id, s.number, o.minutes, o.service_date::text, o.status, o.decided_at,
+                       o.decided_by, o.decision_reason
+                FROM overage_items o LEFT JOIN support_sessions s ON s.id = o.session_id
+                WHERE (\(agreementId)::uuid IS NULL OR o.agreement_id = \(agreementId)) AND (\(year)::int IS NULL OR o.year = \(year))
+                  AND (\(status?.rawValue)::text IS NULL OR o.status = \(status?.rawValue))
+                ORDER BY o.created_at, o.id
+                """
+            ).map(Self.item)
+        }
+    }
+
+    /// Bill or waive a pending item, saying why.
+    public func decide(_ id: UUID, bill: Bool, reason: String, by actor: Actor) async throws -> OverageItem {
+        try actor.require(.manageQuota, "decide on overage")
+        let reason = try Validate.text(reason, field: "reason", maxLength: 1000)
+        let status: OverageItem.Status = bill ? .billed : .waived
+        return try await database.write(as: actor, action: bill ? "overage.bill" : "overage.waive") { session in
+            guard try await session.first(
+                """
+                UPDATE overage_items SET status = \(status.rawValue), decided_at = now(), decided_by = \(actor.label), decision_reason = \(reason)
+                WHERE id = \(id) AND status = 'pending' RETURNING id
+                """) != nil
+            else {
+                guard let row = try await session.first("SELECT status FROM overage_items WHERE id = \(id)") else { throw Problem.notFound("overage item") }
+                throw Problem(.invalidTransition, "this item is already \(try row.decode(String.self))")
+            }
+            return try await session.rows(
+                """
+                SELECT o.id, o.agreement_id, o.year, o.session_id, s.number, o.minutes, o.service_date::text, o.status, o.decided_at,
+                       o.decided_by, o.decision_reason
+                FROM overage_items o LEFT JOIN support_sessions s ON s.id = o.session_id WHERE o.id = \(id)
+                """
+            ).map(Self.item)[0]
+        }
+    }
+
+    static func item(_ row: PostgresRow) throws -> OverageItem {
+        let (id, agreementId, year, sessionId, number, minutes, date, status, decidedAt, decidedBy, reason) =
+            try row.decode((UUID, UUID, Int32, UUID?, Int64?, Int32, String, String, Date?, String?, String?).self)
+        return OverageItem(
+            id: id, agreementId: agreementId, year: Int(year), sessionId: sessionId, sessionReference: number.map { String(format: "S-%06d", $0) },
+            minutes: Int(minutes), serviceDate: CalendarDate(date)!, status: OverageItem.Status(rawValue: status)!, decidedAt: decidedAt,
+            decidedBy: decidedBy, decisionReason: reason)
+    }
+}

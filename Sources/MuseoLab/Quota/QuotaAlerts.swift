@@ -1,0 +1,209 @@
+import Foundation
+import PostgresNIO
+
+/// An alert: consumption reached a threshold of the quota, or consumption plus
+/// commitments is projected to exceed it. Each fires once per agreement and year.
+public struct QuotaAlert: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case threshold, projected
+    }
+
+    public var id: UUID
+    public var agreementId: UUID
+    public var year: Int
+    public var kind: Kind
+    /// The percentage of the quota (100 for `projected`).
+    public var threshold: Int
+    public var firedAt: Date
+    public var quotaMinutes: Int
+    public var consumedMinutes: Int
+    public var committedMinutes: Int
+    public var acknowledgedAt: Date?
+    public var acknowledgedBy: String?
+    /// How many deliveries are queued, and how many went out.
+    public var deliveriesQueued: Int
+    public var deliveriesDone: Int
+}
+
+/// Where alerts go.
+public struct AlertRecipient: Sendable, Equatable, Codable {
+    public enum Channel: String, Sendable, Codable {
+        case email, webhook
+    }
+
+    public var id: UUID
+    public var agreementId: UUID
+    public var channel: Channel
+    public var address: String
+}
+
+/// Raising, listing and acknowledging quota alerts, and their recipients.
+public struct QuotaAlerts: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func list(agreementId: UUID?, year: Int?, unacknowledgedOnly: Bool = false, by actor: Actor) async throws -> [QuotaAlert] {
+        try actor.require(.viewQuota, "see quota alerts")
+        return try await database.read { session in
+            try await session.rows(
+                """
+                SELECT a.id, a.agreement_id, a.year, a.kind, a.threshold, a.fired_at, a.quota_minutes, a.consumed_minutes,
+                       a.committed_minutes, a.acknowledged_at, a.acknowledged_by,
+                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id),
+                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id AND m.delivered_at IS NOT NULL)
+                FROM quota_alerts a
+                WHERE (\(agreementId)::uuid IS NULL OR a.agreement_id = \(agreementId)) AND (\(year)::int IS NULL OR a.year = \(year))
+                  AND (NOT \(unacknowledgedOnly) OR a.acknowledged_at IS NULL)
+                ORDER BY a.fired_at DESC, a.threshold DESC
+                """
+            ).map(Self.alert)
+        }
+    }
+
+    public func acknowledge(_ id: UUID, by actor: Actor) async throws -> QuotaAlert {
+        try actor.require(.manageQuota, "acknowledge alerts")
+        return try await database.write(as: actor, action: "alert.acknowledge") { session in
+            guard try await session.first(
+                "UPDATE quota_alerts SET acknowledged_at = now(), acknowledged_by = \(actor.label) WHERE id = \(id) AND acknowledged_at IS NULL RETURNING id")
+                != nil
+            else {
+                guard try await session.first("SELECT 1 FROM quota_alerts WHERE id = \(id)") != nil else { throw Problem.notFound("alert") }
+                throw Problem.conflict("this alert is already acknowledged")
+            }
+            return try await session.rows(
+                """
+                SELECT a.id, a.agreement_id, a.year, a.kind, a.threshold, a.fired_at, a.quota_minutes, a.consumed_minutes,
+                       a.committed_minutes, a.acknowledged_at, a.acknowledged_by,
+                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id),
+                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id AND m.delivered_at IS NOT NULL)
+                FROM quota_alerts a WHERE a.id = \(id)
+                """
+            ).map(Self.alert)[0]
+        }
+    }
+
+    // MARK: - Recipients
+
+    public func recipients(_ agreementId: UUID, by actor: Actor) async throws -> [AlertRecipient] {
+        try actor.require(.viewQuota, "see alert recipients")
+        return try await database.read { session in
+            try await Self.recipients(agreementId, session)
+        }
+    }
+
+    public func addRecipient(_ agreementId: UUID, channel: AlertRecipient.Channel, address: String, by actor: Actor) async throws -> AlertRecipient {
+        try actor.require(.manageQuota, "change alert recipients")
+        let address = try Self.validate(address, channel: channel)
+        return try await database.write(as: actor, action: "alert.recipient.add") { session in
+            guard try await session.first("SELECT 1 FROM agreements WHERE id = \(agreementId)") != nil else { throw Problem.notFound("agreement") }
+            if try await session.first(
+                "SELECT 1 FROM alert_recipients WHERE agreement_id = \(agreementId) AND channel = \(channel.rawValue) AND lower(address) = lower(\(address)) AND removed_at IS NULL")
+                != nil
+            {
+                throw Problem(.duplicate, "\(address) already receives this agreement's alerts", field: "address")
+            }
+            let row = try await session.first(
+                "INSERT INTO alert_recipients (agreement_id, channel, address) VALUES (\(agreementId), \(channel.rawValue), \(address)) RETURNING id")
+            return AlertRecipient(id: try row!.decode(UUID.self), agreementId: agreementId, channel: channel, address: address)
+        }
+    }
+
+    public func removeRecipient(_ id: UUID, by actor: Actor) async throws {
+        try actor.require(.manageQuota, "change alert recipients")
+        try await database.write(as: actor, action: "alert.recipient.remove") { session in
+            guard try await session.first("UPDATE alert_recipients SET removed_at = now() WHERE id = \(id) AND removed_at IS NULL RETURNING id") != nil
+            else { throw Problem.notFound("alert recipient") }
+        }
+    }
+
+    static func validate(_ address: String, channel: AlertRecipient.Channel) throws -> String {
+        switch channel {
+        case .email:
+            return try Validate.email(address, field: "address")
+        case .webhook:
+            let trimmed = address.trimmingCharacters(in: .whitespaces)
+            guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, trimmed.count <= 500 else {
+                throw Problem.invalid("address", "a webhook is an http(s) URL")
+            }
+            return trimmed
+        }
+    }
+
+    // MARK: - Raising
+
+    /// Fires every alert the balance calls for that has not fired yet this year, and
+    /// queues its deliveries. The unique constraint makes each fire once.
+    static func raise(_ balance: QuotaBalance, ledgerEntry: Int64, _ session: SQLSession) async throws {
+        let thresholds = try await session.first("SELECT alert_thresholds FROM agreements WHERE id = \(balance.agreementId)")!.decode([Int16].self)
+        var due: [(QuotaAlert.Kind, Int)] = thresholds.map(Int.init).sorted()
+            .filter { balance.consumedMinutes * 100 >= $0 * balance.quotaMinutes && (balance.consumedMinutes > 0 || balance.quotaMinutes == 0) }
+            .map { (.threshold, $0) }
+        if balance.consumedMinutes + balance.committedMinutes > balance.quotaMinutes { due.append((.projected, 100)) }
+        for (kind, threshold) in due {
+            guard let row = try await session.first(
+                """
+                INSERT INTO quota_alerts (agreement_id, year, kind, threshold, quota_minutes, consumed_minutes, committed_minutes, ledger_entry_id)
+                VALUES (\(balance.agreementId), \(balance.year), \(kind.rawValue), \(Int16(threshold)), \(balance.quotaMinutes),
+                        \(balance.consumedMinutes), \(balance.committedMinutes), \(ledgerEntry))
+                ON CONFLICT ON CONSTRAINT quota_alerts_once DO NOTHING
+                RETURNING id
+                """)
+            else { continue }
+            try await queue(try row.decode(UUID.self), kind: kind, threshold: threshold, balance: balance, session)
+        }
+    }
+
+    /// One outbox message per recipient, in the alert's transaction.
+    static func queue(_ alertId: UUID, kind: QuotaAlert.Kind, threshold: Int, balance: QuotaBalance, _ session: SQLSession) async throws {
+        let agreement = try await session.first("SELECT reference, title FROM agreements WHERE id = \(balance.agreementId)")!
+        let (reference, title) = try agreement.decode((String, String).self)
+        let hours = { (minutes: Int) in String(format: "%.2f", Double(minutes) / 60).replacingOccurrences(of: ".", with: ",") }
+        let subject = kind == .threshold
+            ? "MuséoLab – quota \(reference) \(balance.year) : \(threshold) % atteint"
+            : "MuséoLab – quota \(reference) \(balance.year) : dépassement prévu"
+        let body = """
+            \(title) (\(reference)), année \(balance.year).
+            \(kind == .threshold ? "Le seuil de \(threshold) % du quota d'accompagnement est atteint." : "Les heures consommées et engagées dépassent le quota d'accompagnement.")
+
+            Quota : \(hours(balance.quotaMinutes)) h
+            Consommé : \(hours(balance.consumedMinutes)) h (\(String(format: "%.1f", balance.percentConsumed).replacingOccurrences(of: ".", with: ",")) %)
+            Engagé (séances confirmées à venir) : \(hours(balance.committedMinutes)) h
+            Restant : \(hours(balance.remainingMinutes)) h
+
+            Au-delà du quota, les heures peuvent être facturées selon la grille tarifaire en vigueur (convention, article 5-4).
+            """
+        let payload: [String: Any] = [
+            "event": "quota.alert", "alertId": alertId.uuidString.lowercased(), "kind": kind.rawValue, "threshold": threshold,
+            "agreementId": balance.agreementId.uuidString.lowercased(), "agreementReference": reference, "year": balance.year,
+            "quotaMinutes": balance.quotaMinutes, "consumedMinutes": balance.consumedMinutes, "committedMinutes": balance.committedMinutes,
+            "percentConsumed": balance.percentConsumed,
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+        for recipient in try await recipients(balance.agreementId, session) {
+            try await Outbox.enqueue(
+                topic: "alert:\(alertId.uuidString.lowercased())", channel: recipient.channel, recipient: recipient.address,
+                subject: subject, body: body, payload: json, session)
+        }
+    }
+
+    static func recipients(_ agreementId: UUID, _ session: SQLSession) async throws -> [AlertRecipient] {
+        try await session.rows(
+            "SELECT id, channel, address FROM alert_recipients WHERE agreement_id = \(agreementId) AND removed_at IS NULL ORDER BY created_at, id"
+        ).map { row in
+            let (id, channel, address) = try row.decode((UUID, String, String).self)
+            return AlertRecipient(id: id, agreementId: agreementId, channel: AlertRecipient.Channel(rawValue: channel)!, address: address)
+        }
+    }
+
+    static func alert(_ row: PostgresRow) throws -> QuotaAlert {
+        let (id, agreementId, year, kind, threshold, firedAt, quota, consumed, committed, acknowledgedAt, acknowledgedBy, queued, done) =
+            try row.decode((UUID, UUID, Int32, String, Int16, Date, Int32, Int32, Int32, Date?, String?, Int64, Int64).self)
+        return QuotaAlert(
+            id: id, agreementId: agreementId, year: Int(year), kind: QuotaAlert.Kind(rawValue: kind)!, threshold: Int(threshold),
+            firedAt: firedAt, quotaMinutes: Int(quota), consumedMinutes: Int(consumed), committedMinutes: Int(committed),
+            acknowledgedAt: acknowledgedAt, acknowledgedBy: acknowledgedBy, deliveriesQueued: Int(queued), deliveriesDone: Int(done))
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import MuseoLab
+import MuseoLabAPI
+import OpenAPIRuntime
+
+extension APIImplementation {
+    func listAgreements(_ input: Operations.ListAgreements.Input) async throws -> Operations.ListAgreements.Output {
+        .ok(.init(body: .json(.init(items: try await lab.agreements.list(by: try actor).map(Components.Schemas.Agreement.init)))))
+    }
+
+    func getAgreement(_ input: Operations.GetAgreement.Input) async throws -> Operations.GetAgreement.Output {
+        .ok(.init(body: .json(.init(try await lab.agreements.get(try Identifier.path(input.path.agreementId, "agreement"), by: try actor)))))
+    }
+
+    func amendAgreement(_ input: Operations.AmendAgreement.Input) async throws -> Operations.AmendAgreement.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        guard let effectiveFrom = try Identifier.date(body.effectiveFrom, "effectiveFrom") else { throw Problem.invalid("effectiveFrom", "is required") }
+        let agreement = try await lab.agreements.amend(
+            try Identifier.path(input.path.agreementId, "agreement"), effectiveFrom: effectiveFrom, label: body.label,
+            supportQuotaHours: body.supportQuotaHours, roomAllowances: body.roomAllowances?.additionalProperties ?? [:], by: try actor)
+        return .created(.init(body: .json(.init(agreement))))
+    }
+
+    func updateAgreementPolicy(_ input: Operations.UpdateAgreementPolicy.Input) async throws -> Operations.UpdateAgreementPolicy.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        guard body.lateCancellationsCount != nil || body.noShowsCount != nil || body.alertThresholds != nil else {
+            throw Problem(.invalidField, "nothing to change: give at least one field")
+        }
+        let agreement = try await lab.agreements.updatePolicy(
+            try Identifier.path(input.path.agreementId, "agreement"), lateCancellationsCount: body.lateCancellationsCount,
+            noShowsCount: body.noShowsCount, alertThresholds: body.alertThresholds, by: try actor)
+        return .ok(.init(body: .json(.init(agreement))))
+    }
+
+    func getQuotaStatus(_ input: Operations.GetQuotaStatus.Input) async throws -> Operations.GetQuotaStatus.Output {
+        let status = try await lab.quota.status(try Identifier.path(input.path.agreementId, "agreement"), year: input.query.year, by: try actor)
+        return .ok(.init(body: .json(.init(
+            balance: .init(status.balance),
+            forecast: status.forecast.map {
+                .init(method: .init(rawValue: $0.method.rawValue)!, runsOutOn: $0.runsOutOn?.description,
+                      recentRateMinutesPerDay: $0.recentRateMinutesPerDay, explanation: $0.explanation)
+            },
+            alerts: status.alerts.map(Components.Schemas.QuotaAlert.init), pendingOverageMinutes: status.pendingOverageMinutes))))
+    }
+
+    func getQuotaLedger(_ input: Operations.GetQuotaLedger.Input) async throws -> Operations.GetQuotaLedger.Output {
+        let entries = try await lab.quota.ledger(
+            try Identifier.path(input.path.agreementId, "agreement"), year: input.query.year, after: input.query.after,
+            limit: input.query.limit ?? 1000, by: try actor)
+        return .ok(.init(body: .json(.init(items: entries.map {
+            .init(id: $0.id, year: $0.year, kind: .init(rawValue: $0.kind.rawValue)!, sessionId: $0.sessionId?.text,
+                  sessionReference: $0.sessionReference, committedMinutes: $0.committedMinutes, consumedMinutes: $0.consumedMinutes,
+                  reason: $0.reason, actor: $0.actor, recordedAt: $0.recordedAt)
+        }))))
+    }
+
+    func adjustQuota(_ input: Operations.AdjustQuota.Input) async throws -> Operations.AdjustQuota.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let balance = try await lab.quota.adjust(
+            try Identifier.path(input.path.agreementId, "agreement"), year: body.year, minutes: body.minutes, reason: body.reason, by: try actor)
+        return .created(.init(body: .json(.init(balance))))
+    }
+
+    func getQuotaReport(_ input: Operations.GetQuotaReport.Input) async throws -> Operations.GetQuotaReport.Output {
+        let grouping = UsageGrouping(rawValue: input.query.by.rawValue)!
+        let lines = try await lab.quota.report(
+            try Identifier.path(input.path.agreementId, "agreement"), year: input.query.year, by: grouping, actor: try actor)
+        if input.query.format == .csv {
+            return .ok(.init(body: .csv(HTTPBody(UsageCSV.render(lines, grouping: grouping)))))
+        }
+        return .ok(.init(body: .json(.init(year: input.query.year, by: grouping.rawValue, items: lines.map {
+            .init(key: $0.key, label: $0.label, consumedMinutes: $0.consumedMinutes, committedMinutes: $0.committedMinutes, sessions: $0.sessions)
+        }))))
+    }
+
+    // MARK: - Alerts and recipients
+
+    func listAlertRecipients(_ input: Operations.ListAlertRecipients.Input) async throws -> Operations.ListAlertRecipients.Output {
+        let list = try await lab.alerts.recipients(try Identifier.path(input.path.agreementId, "agreement"), by: try actor)
+        return .ok(.init(body: .json(.init(items: list.map(Components.Schemas.AlertRecipient.init)))))
+    }
+
+    func addAlertRecipient(_ input: Operations.AddAlertRecipient.Input) async throws -> Operations.AddAlertRecipient.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let recipient = try await lab.alerts.addRecipient(
+            try Identifier.path(input.path.agreementId, "agreement"), channel: AlertRecipient.Channel(rawValue: body.channel.rawValue)!,
+            address: body.address, by: try actor)
+        return .created(.init(body: .json(.init(recipient))))
+    }
+
+    func removeAlertRecipient(_ input: Operations.RemoveAlertRecipient.Input) async throws -> Operations.RemoveAlertRecipient.Output {
+        try await lab.alerts.removeRecipient(try Identifier.path(input.path.recipientId, "alert recipient"), by: try actor)
+        return .noContent(.init())
+    }
+
+    func listAlerts(_ input: Operations.ListAlerts.Input) async throws -> Operations.ListAlerts.Output {
+        let alerts = try await lab.alerts.list(
+            agreementId: try Identifier.field(input.query.agreementId, "agreementId"), year: input.query.year,
+            unacknowledgedOnly: input.query.unacknowledged ?? false, by: try actor)
+        return .ok(.init(body: .json(.init(items: alerts.map(Components.Schemas.QuotaAlert.init)))))
+    }
+
+    func acknowledgeAlert(_ input: Operations.AcknowledgeAlert.Input) async throws -> Operations.AcknowledgeAlert.Output {
+        .ok(.init(body: .json(.init(try await lab.alerts.acknowledge(try Identifier.path(input.path.alertId, "alert"), by: try actor)))))
+    }
+
+    // MARK: - Overage and preview
+
+    func listOverage(_ input: Operations.ListOverage.Input) async throws -> Operations.ListOverage.Output {
+        let items = try await lab.overage.list(
+            agreementId: try Identifier.field(input.query.agreementId, "agreementId"), year: input.query.year,
+            status: input.query.status.flatMap { OverageItem.Status(rawValue: $0.rawValue) }, by: try actor)
+        return .ok(.init(body: .json(.init(items: items.map(Components.Schemas.OverageItem.init)))))
+    }
+
+    func billOverage(_ input: Operations.BillOverage.Input) async throws -> Operations.BillOverage.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let item = try await lab.overage.decide(try Identifier.path(input.path.itemId, "overage item"), bill: true, reason: body.reason, by: try actor)
+        return .ok(.init(body: .json(.init(item))))
+    }
+
+    func waiveOverage(_ input: Operations.WaiveOverage.Input) async throws -> Operations.WaiveOverage.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let item = try await lab.overage.decide(try Identifier.path(input.path.itemId, "overage item"), bill: false, reason: body.reason, by: try actor)
+        return .ok(.init(body: .json(.init(item))))
+    }
+
+    func previewSessionQuota(_ input: Operations.PreviewSessionQuota.Input) async throws -> Operations.PreviewSessionQuota.Output {
+        let preview = try await lab.quota.preview(try Identifier.path(input.path.sessionId, "session"), by: try actor)
+        return .ok(.init(body: .json(.init(
+            sessionId: preview.sessionId.text, chargedToAgreement: preview.chargedToAgreement, minutes: preview.minutes,
+            remainingBeforeMinutes: preview.remainingBeforeMinutes, remainingAfterMinutes: preview.remainingAfterMinutes,
+            overQuotaMinutes: preview.overQuotaMinutes, estimatedCostCents: preview.estimatedCostCents))))
+    }
+}
+
+extension Components.Schemas.Agreement {
+    init(_ agreement: Agreement) {
+        self.init(
+            id: agreement.id.text, reference: agreement.reference, title: agreement.title,
+            customerOrganisationId: agreement.customerOrganisationId.text, providerOrganisationId: agreement.providerOrganisationId.text,
+            startsOn: agreement.startsOn.description, endsOn: agreement.endsOn.description, contactEmail: agreement.contactEmail,
+            lateCancellationsCount: agreement.lateCancellationsCount, noShowsCount: agreement.noShowsCount,
+            alertThresholds: agreement.alertThresholds,
+            terms: agreement.terms.map {
+                .init(id: $0.id.text, effectiveFrom: $0.effectiveFrom.description, label: $0.label, supportQuotaHours: $0.supportQuotaHours,
+                      roomAllowances: .init(additionalProperties: $0.roomAllowances))
+            })
+    }
+}
+
+extension Components.Schemas.QuotaBalance {
+    init(_ balance: QuotaBalance) {
+        self.init(
+            agreementId: balance.agreementId.text, year: balance.year, quotaMinutes: balance.quotaMinutes,
+            consumedMinutes: balance.consumedMinutes, committedMinutes: balance.committedMinutes, remainingMinutes: balance.remainingMinutes,
+            projectedRemainingMinutes: balance.projectedRemainingMinutes, overQuotaMinutes: balance.overQuotaMinutes,
+            percentConsumed: balance.percentConsumed, percentProjected: balance.percentProjected)
+    }
+}
+
+extension Components.Schemas.QuotaAlert {
+    init(_ alert: QuotaAlert) {
+        self.init(
+            id: alert.id.text, agreementId: alert.agreementId.text, year: alert.year, kind: .init(rawValue: alert.kind.rawValue)!,
+            threshold: alert.threshold, firedAt: alert.firedAt, quotaMinutes: alert.quotaMinutes, consumedMinutes: alert.consumedMinutes,
+            committedMinutes: alert.committedMinutes, acknowledgedAt: alert.acknowledgedAt, acknowledgedBy: alert.acknowledgedBy,
+            deliveriesQueued: alert.deliveriesQueued, deliveriesDone: alert.deliveriesDone)
+    }
+}
+
+extension Components.Schemas.AlertRecipient {
+    init(_ recipient: AlertRecipient) {
+        self.init(id: recipient.id.text, agreementId: recipient.agreementId.text, channel: .init(rawValue: recipient.channel.rawValue)!, address: recipient.address)
+    }
+}
+
+extension Components.Schemas.OverageItem {
+    init(_ item: OverageItem) {
+        self.init(
+            id: item.id.text, agreementId: item.agreementId.text, year: item.year, sessionId: item.sessionId?.text,
+            sessionReference: item.sessionReference, minutes: item.minutes, serviceDate: item.serviceDate.description,
+            status: .init(rawValue: item.status.rawValue)!, decidedAt: item.decidedAt, decidedBy: item.decidedBy,
+            decisionReason: item.decisionReason)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import MuseoLab
+import ServiceLifecycle
+
+/// The server's delivery loop: every interval, sends what the outbox holds that is due.
+/// Stops at graceful shutdown; undelivered messages wait in the database for the next start.
+public struct OutboxDispatcher: Service {
+    public let outbox: Outbox
+    public let transports: [AlertRecipient.Channel: any MessageTransport]
+    public let interval: Duration
+    let logger: Logger
+
+    public init(outbox: Outbox, transports: [AlertRecipient.Channel: any MessageTransport], interval: Duration, logger: Logger) {
+        self.outbox = outbox
+        self.transports = transports
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// The transports the environment configures: SMTP when `SMTP_HOST` is set, webhooks always.
+    public static func transports(environment: [String: String] = ProcessInfo.processInfo.environment) -> [AlertRecipient.Channel: any MessageTransport] {
+        var transports: [AlertRecipient.Channel: any MessageTransport] = [.webhook: WebhookTransport()]
+        if let host = environment["SMTP_HOST"], !host.isEmpty {
+            transports[.email] = SMTPTransport(
+                host: host, port: Int(environment["SMTP_PORT"] ?? "") ?? 25, from: environment["SMTP_FROM"] ?? "museolab@localhost")
+        }
+        return transports
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let (delivered, failed) = try await outbox.deliverDue(transports: transports)
+                    if delivered + failed > 0 {
+                        logger.info("outbox", metadata: ["delivered": "\(delivered)", "failed": "\(failed)"])
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("outbox delivery failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

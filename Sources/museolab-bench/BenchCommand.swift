@@ -1,0 +1,82 @@
+import ArgumentParser
+import EmbeddedPostgres
+import Foundation
+import Logging
+import MuseoLab
+import MuseoLabRuntime
+import PostgresNIO
+
+/// Benchmarks of the MuséoLab service. Each starts a throwaway PostgreSQL cluster,
+/// loads data, measures, and prints figures; none asserts anything.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "museolab-bench",
+        abstract: "Measure the MuséoLab service on a throwaway local PostgreSQL.",
+        subcommands: [QuotaBenchmark.self]
+    )
+}
+
+/// A throwaway cluster with a migrated, seeded database.
+enum BenchDatabase {
+    static var logger: Logger {
+        var logger = Logger(label: "museolab.bench")
+        logger.logLevel = .error
+        return logger
+    }
+
+    static func with<Result: Sendable>(_ body: @Sendable (MuseoLab, PostgresClient.Configuration) async throws -> Result) async throws -> Result {
+        let root = URL(fileURLWithPath: "/tmp/museolab-bench-\(getpid())")
+        var cluster = EmbeddedCluster(root: root, installation: try PostgresInstallation.locate(), logger: logger)
+        cluster.extraSettings = ["fsync = off", "synchronous_commit = off", "shared_buffers = 256MB"]
+        try cluster.start()
+        defer { cluster.destroy() }
+        var settings = PostgresClient.Configuration(
+            unixSocketPath: cluster.socketPath, username: cluster.superuser, password: nil, database: cluster.database)
+        settings.tls = .disable
+        let configuration = settings
+        let sql = try SQLFiles.locate()
+        return try await PostgresClient.withRunning(configuration, logger: logger) { client in
+            let lab = MuseoLab(client: client, logger: logger)
+            try await lab.migrate(sqlFolder: sql)
+            try await lab.seeder(sqlFolder: sql).seed()
+            return try await body(lab, configuration)
+        }
+    }
+}
+
+/// Timings of repeated runs of one operation.
+struct Timings {
+    var samples: [Duration] = []
+
+    mutating func measure(_ operation: () async throws -> Void) async rethrows {
+        let start = ContinuousClock.now
+        try await operation()
+        samples.append(ContinuousClock.now - start)
+    }
+
+    func percentile(_ p: Double) -> Double {
+        let sorted = samples.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+    }
+
+    var summary: String {
+        String(format: "p50 %7.2f ms   p90 %7.2f ms   max %7.2f ms   (%d runs)", percentile(0.5), percentile(0.9), percentile(1), samples.count)
+    }
+}
+
+/// The server's resident memory, from /proc (Linux), in MiB.
+enum Memory {
+    static func residentMiB(pid: Int32 = getpid()) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for key in ["VmHWM:", "VmRSS:"] {
+            if let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+                let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+            {
+                return kilobytes / 1024
+            }
+        }
+        return nil
+    }
+}

@@ -32,6 +32,9 @@ public struct MuseoLab: Sendable {
     public var quota: Quota { Quota(database: database, now: now) }
     public var alerts: QuotaAlerts { QuotaAlerts(database: database) }
     public var overage: Overage { Overage(database: database) }
+    public var rooms: Rooms { Rooms(database: database) }
+    public var roomBookings: RoomBookings { RoomBookings(database: database, now: now) }
+    public var billableItems: BillableItems { BillableItems(database: database) }
 
     /// Applies the migrations of `sql/migrations`.
     @discardableResult

@@ -29,6 +29,8 @@ public enum Permission: Sendable, CaseIterable {
     case viewQuota
     /// Adjust the ledger, acknowledge alerts, decide on overage, amend agreements.
     case manageQuota
+    /// Configure rooms; accept, refuse and see every room booking.
+    case manageRooms
 
     /// The roles holding this permission (admins hold all of them).
     var roles: Set<Role> {
@@ -47,6 +49,7 @@ public enum Permission: Sendable, CaseIterable {
         case .manageAuthorisations: [.manager, .admin]
         case .viewQuota: [.manager, .accountant, .admin]
         case .manageQuota: [.manager, .admin]
+        case .manageRooms: [.manager, .admin]
         }
     }
 }

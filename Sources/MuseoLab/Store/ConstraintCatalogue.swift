@@ -26,6 +26,8 @@ enum ConstraintCatalogue {
         "support_sessions_staff_no_overlap": (.bookingConflict, "staffId", "the staff member already supervises a session at that time"),
         "opening_hours_no_overlap": (.invalidField, "openingHours", "opening hours overlap on a weekday"),
         "staff_weekly_availability_no_overlap": (.invalidField, "weekly", "availability intervals overlap on a weekday"),
+        "room_bookings_no_overlap": (.bookingConflict, nil, "the room is already booked at that time"),
+        "room_bookings_layout_of_room": (.invalidField, "layout", "this layout is not one of the room's"),
         "calendar_feeds_one_live": (.conflict, nil, "a calendar feed was created at the same moment: retry"),
     ]
 

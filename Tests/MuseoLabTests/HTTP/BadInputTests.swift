@@ -137,6 +137,9 @@ import Testing
                 ("PATCH", "/v1/calendar/rules"), ("POST", "/v1/machines/\(laser.id.text)/maintenance"), ("POST", "/v1/authorisations"),
                 ("PUT", "/v1/staff/\(t.people.manager.user.id.text)/availability/weekly"),
                 ("POST", "/v1/staff/\(t.people.manager.user.id.text)/availability/exceptions"),
+                ("POST", "/v1/room-bookings"), ("POST", "/v1/rooms"), ("PUT", "/v1/rooms/atrium/layouts/standard"), ("PATCH", "/v1/rooms/atrium"),
+                ("POST", "/v1/agreements/\(TestLab.agreement.text)/amendments"), ("PATCH", "/v1/agreements/\(TestLab.agreement.text)/policy"),
+                ("POST", "/v1/agreements/\(TestLab.agreement.text)/quota/adjustments"), ("POST", "/v1/agreements/\(TestLab.agreement.text)/alert-recipients"),
             ]
             let long = String(repeating: "é", count: 100_000)
             let payloads: [String] = [
@@ -152,6 +155,10 @@ import Testing
                 #"{"maximumDurationMinutes": 0}"#, #"{"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T09:00:00Z", "reason": "x"}"#,
                 #"{"userId": "\#(UUID().uuidString)", "machineId": "\#(UUID().uuidString)"}"#,
                 #"{"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T12:00:00Z", "available": "yes"}"#,
+                #"{"room": "atrium", "layout": "standard", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T12:00:00Z", "attendees": 99999999999, "purpose": "x"}"#,
+                #"{"effectiveFrom": "2027-02-30", "label": "x"}"#, #"{"alertThresholds": [0, -1]}"#, #"{"year": 1999, "minutes": 10, "reason": "x"}"#,
+                #"{"year": 2027, "minutes": 2147483647, "reason": "x"}"#, #"{"channel": "webhook", "address": "ftp://nope"}"#,
+                #"{"code": "Bad Code", "name": "x", "layouts": []}"#, #"{"label": "x", "capacity": 0}"#,
             ]
             for (method, path) in targets {
                 for payload in payloads {

@@ -27,6 +27,11 @@ count=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/m
     | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))')
 echo "machines listed: $count"
 [ "$count" -ge 27 ]
+# The shipped (example) tariff grid prices 2026.
+effective=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/tariffs?at=2026-06-01" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["effectiveFrom"])')
+echo "tariff grid in force on 2026-06-01: from $effective"
+[ "$effective" = "2026-01-01" ]
 
 kill -TERM $server
 wait $server

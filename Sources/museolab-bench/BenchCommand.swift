@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "museolab-bench",
         abstract: "Measure the MuséoLab service on a throwaway local PostgreSQL.",
-        subcommands: [QuotaBenchmark.self]
+        subcommands: [QuotaBenchmark.self, ExportBenchmark.self]
     )
 }
 
@@ -68,6 +68,11 @@ struct Timings {
 
 /// The server's resident memory, from /proc (Linux), in MiB.
 enum Memory {
+    /// Starts a new peak (VmHWM) for this process: writing 5 to clear_refs resets it (Linux 4.0+).
+    static func resetPeak() {
+        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/self/clear_refs"))
+    }
+
     static func residentMiB(pid: Int32 = getpid()) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for key in ["VmHWM:", "VmRSS:"] {

@@ -12,13 +12,13 @@ INSERT INTO tariff_categories (code, label) VALUES
     ('internal',       'Interne (Louvre-Lens Vallée)')
 ON CONFLICT (code) DO NOTHING;
 
-INSERT INTO organisations (id, name, legal_form, siren, siret, tariff_category, contact_email, address) VALUES
+INSERT INTO organisations (id, name, legal_form, siren, siret, tariff_category, contact_email, address, is_public_body) VALUES
     ('6f0b8d2e-0001-4000-8000-000000000001', 'Université d''Artois',
      'Établissement public (EPSCP)', '196244016', NULL, 'founder_member',
-     'museolab@univ-artois.fr', '9 rue du Temple, 62030 Arras Cedex'),
+     'museolab@univ-artois.fr', '9 rue du Temple, 62030 Arras Cedex', true),
     ('6f0b8d2e-0001-4000-8000-000000000002', 'Louvre-Lens Vallée',
      'Association loi 1901', '797553567', '79755356700034', 'internal',
-     NULL, '84 rue Paul Bert, 62300 Lens')
+     NULL, '84 rue Paul Bert, 62300 Lens', false)
 ON CONFLICT (id) DO NOTHING;
 
 INSERT INTO organisation_components (id, organisation_id, kind, name) VALUES
@@ -64,4 +64,10 @@ ON CONFLICT (terms_id, room_id) DO NOTHING;
 -- Article 5-4: alerts go to the address the university gave for the MuséoLab.
 INSERT INTO alert_recipients (id, agreement_id, channel, address) VALUES
     ('6f0b8d2e-0007-4000-8000-000000000001', '6f0b8d2e-0003-4000-8000-000000000001', 'email', 'museolab@univ-artois.fr')
+ON CONFLICT (id) DO NOTHING;
+
+-- Who invoices: LLV. The VAT number is the one derived from its SIREN (key + SIREN):
+-- LLV to confirm it, with its bank details (museolab billing settings).
+INSERT INTO billing_settings (seller_organisation_id, seller_vat_id)
+VALUES ('6f0b8d2e-0001-4000-8000-000000000002', 'FR28797553567')
 ON CONFLICT (id) DO NOTHING;

@@ -31,6 +31,10 @@ public enum Permission: Sendable, CaseIterable {
     case manageQuota
     /// Configure rooms; accept, refuse and see every room booking.
     case manageRooms
+    /// Tariffs, invoices, credit notes, accounting exports.
+    case manageBilling
+    /// See invoices and the grid; enter consumables.
+    case viewBilling
 
     /// The roles holding this permission (admins hold all of them).
     var roles: Set<Role> {
@@ -50,6 +54,8 @@ public enum Permission: Sendable, CaseIterable {
         case .viewQuota: [.manager, .accountant, .admin]
         case .manageQuota: [.manager, .admin]
         case .manageRooms: [.manager, .admin]
+        case .manageBilling: [.accountant, .admin]
+        case .viewBilling: [.manager, .accountant, .admin]
         }
     }
 }

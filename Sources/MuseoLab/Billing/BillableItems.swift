@@ -28,8 +28,16 @@ public struct BillableItem: Sendable, Equatable, Codable {
     public var description: String
     public var minutes: Int?
     public var quantity: Int
+    /// The grid item that prices a consumable.
+    public var tariffItemCode: String?
     public var status: Status
     public var cancellationReason: String?
+    /// The grid version in force on the service date, which priced it, and what it came to
+    /// before VAT: `nil` while no grid is in force on that date (it is priced when drafted).
+    public var tariffVersionId: UUID?
+    public var netCents: Int?
+    /// The invoice lines it becomes (a room's service fees make several).
+    public var lines: [PricedLine]?
 }
 
 public struct BillableItems: Sendable {
@@ -44,15 +52,40 @@ public struct BillableItems: Sendable {
         return try await database.read { session in
             try await session.rows(
                 """
-                SELECT id, kind, customer_organisation_id, agreement_id, room_booking_id, overage_item_id, session_id, service_date::text,
-                       description, minutes, quantity, status, cancellation_reason
-                FROM billable_items
+                SELECT \(unescaped: Self.columns) FROM billable_items
                 WHERE (\(customerId)::uuid IS NULL OR customer_organisation_id = \(customerId))
                   AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
                   AND (\(roomBookingId)::uuid IS NULL OR room_booking_id = \(roomBookingId))
                 ORDER BY service_date, created_at, id
                 """
             ).map(Self.item)
+        }
+    }
+
+    static let columns = """
+        id, kind, customer_organisation_id, agreement_id, room_booking_id, overage_item_id, session_id, service_date::text,
+        description, minutes, quantity, tariff_item_code, status, cancellation_reason, tariff_version_id, net_cents, priced_lines::text
+        """
+
+    /// Records consumables a staff member handed out (a grid item of the consumables), to be invoiced.
+    public func addConsumable(
+        customerId: UUID, tariffCode: String, quantity: Int, serviceDate: CalendarDate, description: String?, by actor: Actor
+    ) async throws -> BillableItem {
+        try actor.require(.viewBilling, "enter consumables")
+        let code = try Validate.slug(tariffCode, field: "tariffCode")
+        guard (1...10_000).contains(quantity) else { throw Problem.invalid("quantity", "between 1 and 10000") }
+        let description = try Validate.optionalText(description, field: "description", maxLength: 300)
+        return try await database.write(as: actor, action: "billable.consumable") { session in
+            guard try await session.first("SELECT 1 FROM organisations WHERE id = \(customerId)") != nil else {
+                throw Problem.invalid("customerId", "no organisation has the id \(customerId)")
+            }
+            guard let version = try await TariffGrid.inForce(on: serviceDate, session),
+                let tariff = version.items.first(where: { $0.code == code && $0.appliesTo == .consumable })
+            else { throw Problem.invalid("tariffCode", "the grid in force on \(serviceDate) has no consumable \(code)") }
+            let id = try await Self.create(.init(
+                kind: .consumable, customer: customerId, agreementId: nil, serviceDate: serviceDate,
+                description: description ?? tariff.label, quantity: quantity, tariffItemCode: code), session)
+            return try await session.rows("SELECT \(unescaped: Self.columns) FROM billable_items WHERE id = \(id)").map(Self.item)[0]
         }
     }
 
@@ -67,18 +100,23 @@ public struct BillableItems: Sendable {
         var description: String
         var minutes: Int?
         var quantity = 1
+        var tariffItemCode: String?
+        var machineId: UUID?
     }
 
+    /// Records an item and snapshots its price with the grid in force on its service date.
     @discardableResult
     static func create(_ item: NewItem, _ session: SQLSession) async throws -> UUID {
-        try await session.first(
+        let id = try await session.first(
             """
             INSERT INTO billable_items (kind, customer_organisation_id, agreement_id, room_booking_id, overage_item_id, session_id,
-                                        service_date, description, minutes, quantity)
+                                        service_date, description, minutes, quantity, tariff_item_code, machine_id)
             VALUES (\(item.kind.rawValue), \(item.customer), \(item.agreementId), \(item.roomBookingId), \(item.overageItemId), \(item.sessionId),
-                    \(item.serviceDate.description)::date, \(item.description), \(item.minutes), \(item.quantity))
+                    \(item.serviceDate.description)::date, \(item.description), \(item.minutes), \(item.quantity), \(item.tariffItemCode), \(item.machineId))
             RETURNING id
             """)!.decode(UUID.self)
+        try await Pricing.snapshot(item: id, session)
+        return id
     }
 
     /// Cancels the open items of a room booking (of one kind, or all), saying why.
@@ -91,11 +129,14 @@ public struct BillableItems: Sendable {
     }
 
     static func item(_ row: PostgresRow) throws -> BillableItem {
-        let (id, kind, customer, agreement, booking, overage, sessionId, date, description, minutes, quantity, status, reason) =
-            try row.decode((UUID, String, UUID, UUID?, UUID?, UUID?, UUID?, String, String, Int32?, Int32, String, String?).self)
+        let (id, kind, customer, agreement, booking, overage, sessionId, date, description, minutes, quantity, code, status, reason, version, net, lines) =
+            try row.decode(
+                (UUID, String, UUID, UUID?, UUID?, UUID?, UUID?, String, String, Int32?, Int32, String?, String, String?, UUID?, Int64?, String?).self)
         return BillableItem(
             id: id, kind: BillableItem.Kind(rawValue: kind)!, customerOrganisationId: customer, agreementId: agreement, roomBookingId: booking,
             overageItemId: overage, sessionId: sessionId, serviceDate: CalendarDate(date)!, description: description,
-            minutes: minutes.map(Int.init), quantity: Int(quantity), status: BillableItem.Status(rawValue: status)!, cancellationReason: reason)
+            minutes: minutes.map(Int.init), quantity: Int(quantity), tariffItemCode: code, status: BillableItem.Status(rawValue: status)!,
+            cancellationReason: reason, tariffVersionId: version, netCents: net.map(Int.init),
+            lines: try lines.map { try JSONDecoder().decode([PricedLine].self, from: Data($0.utf8)) })
     }
 }

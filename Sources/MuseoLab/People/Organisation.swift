@@ -11,6 +11,12 @@ public struct Organisation: Sendable, Equatable, Codable {
     public var tariffCategory: String
     public var contactEmail: String?
     public var address: String?
+    /// A public body is invoiced through Chorus Pro, which needs its SIRET and may need a service code.
+    public var isPublicBody: Bool
+    /// The Chorus Pro service code to put on its invoices unless a draft names another.
+    public var chorusServiceCode: String?
+    /// Its auxiliary account in the accounts (FEC `CompAuxNum`); derived from the id when not set.
+    public var customerAccount: String?
     public var components: [OrganisationComponent]
     public var createdAt: Date
     public var archivedAt: Date?
@@ -37,10 +43,14 @@ public struct NewOrganisation: Sendable {
     public var tariffCategory: String
     public var contactEmail: String?
     public var address: String?
+    public var isPublicBody: Bool
+    public var chorusServiceCode: String?
+    public var customerAccount: String?
 
     public init(
         name: String, legalForm: String? = nil, siren: String? = nil, siret: String? = nil,
-        tariffCategory: String, contactEmail: String? = nil, address: String? = nil
+        tariffCategory: String, contactEmail: String? = nil, address: String? = nil,
+        isPublicBody: Bool = false, chorusServiceCode: String? = nil, customerAccount: String? = nil
     ) {
         self.name = name
         self.legalForm = legalForm
@@ -49,6 +59,9 @@ public struct NewOrganisation: Sendable {
         self.tariffCategory = tariffCategory
         self.contactEmail = contactEmail
         self.address = address
+        self.isPublicBody = isPublicBody
+        self.chorusServiceCode = chorusServiceCode
+        self.customerAccount = customerAccount
     }
 }
 
@@ -60,10 +73,14 @@ public struct OrganisationChanges: Sendable {
     public var tariffCategory: String?
     public var contactEmail: String?
     public var address: String?
+    public var isPublicBody: Bool?
+    public var chorusServiceCode: String?
+    public var customerAccount: String?
 
     public init(
         name: String? = nil, legalForm: String? = nil, siret: String? = nil, tariffCategory: String? = nil,
-        contactEmail: String? = nil, address: String? = nil
+        contactEmail: String? = nil, address: String? = nil, isPublicBody: Bool? = nil, chorusServiceCode: String? = nil,
+        customerAccount: String? = nil
     ) {
         self.name = name
         self.legalForm = legalForm
@@ -71,5 +88,13 @@ public struct OrganisationChanges: Sendable {
         self.tariffCategory = tariffCategory
         self.contactEmail = contactEmail
         self.address = address
+        self.isPublicBody = isPublicBody
+        self.chorusServiceCode = chorusServiceCode
+        self.customerAccount = customerAccount
+    }
+
+    var isEmpty: Bool {
+        [name, legalForm, siret, tariffCategory, contactEmail, address, chorusServiceCode, customerAccount].allSatisfy { $0 == nil }
+            && isPublicBody == nil
     }
 }

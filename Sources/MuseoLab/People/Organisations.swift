@@ -54,12 +54,16 @@ public struct Organisations: Sendable {
         }
         let email = try new.contactEmail.map { try Validate.email($0, field: "contactEmail") }
         let address = try Validate.optionalText(new.address, field: "address", maxLength: 500)
+        let serviceCode = try Validate.optionalText(new.chorusServiceCode, field: "chorusServiceCode", maxLength: 100)
+        let account = try new.customerAccount.map { try Self.customerAccount($0) }
         return try await database.write(as: actor, action: "organisation.create") { session in
             try await Self.requireCategory(new.tariffCategory, session)
             let row = try await session.first(
                 """
-                INSERT INTO organisations (name, legal_form, siren, siret, tariff_category, contact_email, address)
-                VALUES (\(name), \(legalForm), \(siren), \(siret), \(new.tariffCategory), \(email), \(address))
+                INSERT INTO organisations (name, legal_form, siren, siret, tariff_category, contact_email, address, is_public_body,
+                                           chorus_service_code, customer_account)
+                VALUES (\(name), \(legalForm), \(siren), \(siret), \(new.tariffCategory), \(email), \(address), \(new.isPublicBody),
+                        \(serviceCode), \(account))
                 RETURNING id
                 """)
             let id = try row!.decode(UUID.self)
@@ -69,14 +73,14 @@ public struct Organisations: Sendable {
 
     public func update(_ id: UUID, _ changes: OrganisationChanges, by actor: Actor) async throws -> Organisation {
         try actor.require(.manageOrganisations, "change organisations")
-        guard [changes.name, changes.legalForm, changes.siret, changes.tariffCategory, changes.contactEmail, changes.address]
-            .contains(where: { $0 != nil })
-        else { throw Problem(.invalidField, "nothing to change: give at least one field") }
+        guard !changes.isEmpty else { throw Problem(.invalidField, "nothing to change: give at least one field") }
         let name = try changes.name.map { try Validate.text($0, field: "name", maxLength: 200) }
         let legalForm = try changes.legalForm.map { try Validate.text($0, field: "legalForm", maxLength: 100) }
         let siret = try changes.siret.map { try BusinessIdentifier.siret($0) }
         let email = try changes.contactEmail.map { try Validate.email($0, field: "contactEmail") }
         let address = try changes.address.map { try Validate.text($0, field: "address", maxLength: 500) }
+        let serviceCode = try changes.chorusServiceCode.map { try Validate.text($0, field: "chorusServiceCode", maxLength: 100) }
+        let account = try changes.customerAccount.map { try Self.customerAccount($0) }
         return try await database.write(as: actor, action: "organisation.update") { session in
             if let category = changes.tariffCategory { try await Self.requireCategory(category, session) }
             let updated = try await session.first(
@@ -88,7 +92,10 @@ public struct Organisations: Sendable {
                     siren = coalesce(left(\(siret), 9), siren),
                     tariff_category = coalesce(\(changes.tariffCategory), tariff_category),
                     contact_email = coalesce(\(email), contact_email),
-                    address = coalesce(\(address), address)
+                    address = coalesce(\(address), address),
+                    is_public_body = coalesce(\(changes.isPublicBody), is_public_body),
+                    chorus_service_code = coalesce(\(serviceCode), chorus_service_code),
+                    customer_account = coalesce(\(account), customer_account)
                 WHERE id = \(id)
                 RETURNING id
                 """)
@@ -125,6 +132,15 @@ public struct Organisations: Sendable {
         }
     }
 
+    /// An auxiliary account number: capitals and digits, at most 17 (FEC `CompAuxNum`).
+    static func customerAccount(_ text: String) throws -> String {
+        let account = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard (1...17).contains(account.count), account.allSatisfy({ ($0.isASCII && $0.isNumber) || ("A"..."Z").contains($0) }) else {
+            throw Problem.invalid("customerAccount", "an auxiliary account is 1 to 17 capital letters and digits, not \"\(text)\"")
+        }
+        return account
+    }
+
     // MARK: - Store
 
     static func requireCategory(_ code: String, _ session: SQLSession) async throws {
@@ -137,7 +153,8 @@ public struct Organisations: Sendable {
     static func load(_ session: SQLSession, where id: UUID?) async throws -> [Organisation] {
         let rows = try await session.rows(
             """
-            SELECT id, name, legal_form, siren, siret, tariff_category, contact_email, address, created_at, archived_at
+            SELECT id, name, legal_form, siren, siret, tariff_category, contact_email, address, created_at, archived_at,
+                   is_public_body, chorus_service_code, customer_account
             FROM organisations
             WHERE \(id)::uuid IS NULL OR id = \(id)
             ORDER BY name
@@ -161,6 +178,8 @@ public struct Organisations: Sendable {
                 id: id, name: try r.value("name"), legalForm: try r.value("legal_form"), siren: try r.value("siren"),
                 siret: try r.value("siret"), tariffCategory: try r.value("tariff_category"),
                 contactEmail: try r.value("contact_email"), address: try r.value("address"),
+                isPublicBody: try r.value("is_public_body"), chorusServiceCode: try r.value("chorus_service_code"),
+                customerAccount: try r.value("customer_account"),
                 components: components[id] ?? [], createdAt: try r.value("created_at"), archivedAt: try r.value("archived_at"))
         }
     }

@@ -59,6 +59,21 @@ public struct Overage: Sendable {
                 guard let row = try await session.first("SELECT status FROM overage_items WHERE id = \(id)") else { throw Problem.notFound("overage item") }
                 throw Problem(.invalidTransition, "this item is already \(try row.decode(String.self))")
             }
+            if bill {
+                // Billed hours become a billable item of the agreement's customer, priced by the grid in force on the service date.
+                let row = try await session.first(
+                    """
+                    SELECT a.customer_organisation_id, o.agreement_id, o.session_id, o.minutes, o.service_date::text, o.year, s.number
+                    FROM overage_items o JOIN agreements a ON a.id = o.agreement_id LEFT JOIN support_sessions s ON s.id = o.session_id
+                    WHERE o.id = \(id)
+                    """)!
+                let (customer, agreementId, sessionId, minutes, date, year, number) = try row.decode((UUID, UUID, UUID?, Int32, String, Int32, Int64?).self)
+                try await BillableItems.create(.init(
+                    kind: .supportOverage, customer: customer, agreementId: agreementId, overageItemId: id, sessionId: sessionId,
+                    serviceDate: CalendarDate(date)!,
+                    description: "heures au-delà du quota \(year)" + (number.map { " (séance S-\(String(format: "%06d", $0)))" } ?? ""),
+                    minutes: Int(minutes)), session)
+            }
             return try await session.rows(
                 """
                 SELECT o.id, o.agreement_id, o.year, o.session_id, s.number, o.minutes, o.service_date::text, o.status, o.decided_at,

@@ -37,7 +37,8 @@ public struct QuotaPreview: Sendable, Equatable, Codable {
     public var remainingBeforeMinutes: Int
     public var remainingAfterMinutes: Int
     public var overQuotaMinutes: Int
-    /// Priced once the tariff grid exists (billing).
+    /// The over-quota minutes at the support hour of the grid in force on the session's day, at the
+    /// customer's price, before VAT; `nil` when nothing goes over or no grid prices it.
     public var estimatedCostCents: Int?
 }
 
@@ -187,9 +188,12 @@ public struct Quota: Sendable {
             let uses = target.status == .requested ? target.period.minutes : 0
             let before = balance.projectedRemainingMinutes
             let after = before - uses
+            let over = max(0, -after) - max(0, -before)
             return QuotaPreview(
                 sessionId: sessionId, chargedToAgreement: true, minutes: target.period.minutes, remainingBeforeMinutes: before,
-                remainingAfterMinutes: after, overQuotaMinutes: max(0, -after) - max(0, -before), estimatedCostCents: nil)
+                remainingAfterMinutes: after, overQuotaMinutes: over,
+                estimatedCostCents: over > 0 ? try await Pricing.estimateOverage(
+                    minutes: over, agreementId: agreementId, on: ParisClock.date(of: target.period.start), session) : nil)
         }
     }
 

@@ -244,6 +244,16 @@ public struct Sessions: Sendable {
                 """)
             try await Self.record(id, from: current.status, to: status, reason: reason, actor: actor, session)
             let updated = try await Self.load(session, ids: [id])[0]
+            if status == .completed, !updated.supervised, updated.agreementId == nil, let actual = updated.actualPeriod {
+                // Machines used without supervision by customers outside an agreement pay the machine hour.
+                for machine in updated.machines {
+                    try await BillableItems.create(.init(
+                        kind: .machineUse, customer: updated.organisationId, agreementId: nil, sessionId: id,
+                        serviceDate: ParisClock.date(of: actual.start),
+                        description: "\(machine.nature)\(machine.inventoryNumber.map { " (\($0))" } ?? ""), \(Self.describe(actual)) (\(updated.reference))",
+                        minutes: actual.minutes, machineId: machine.id), session)
+                }
+            }
             if let (userId, kind, subject, body) = notify(updated), userId != actor.userId {
                 try await Notifications.notify(userId, kind: kind, subject: subject, body: body, sessionId: id, session)
             }

@@ -32,6 +32,13 @@ public struct Seeder: Sendable {
                 try await session.execute(PostgresQuery(unsafeSQL: statement))
             }
         }
+        // The example 2026 tariff grid, once, for LLV to replace with its own.
+        let hasGrid = try await database.read { try await $0.first("SELECT 1 FROM tariff_versions LIMIT 1") != nil }
+        if !hasGrid {
+            let grid = try String(contentsOf: folder.appendingPathComponent("tariffs-2026.tsv"), encoding: .utf8)
+            _ = try await TariffGrid(database: database).load(
+                grid, effectiveFrom: CalendarDate("2026-01-01")!, label: "Grille 2026 (EXEMPLE : chiffres fictifs à remplacer)", by: .system("seed"))
+        }
         var reports: [InventoryImportReport] = []
         for annex in Self.annexes {
             let imported = try await database.read { session in

@@ -29,6 +29,10 @@ enum ConstraintCatalogue {
         "room_bookings_no_overlap": (.bookingConflict, nil, "the room is already booked at that time"),
         "room_bookings_layout_of_room": (.invalidField, "layout", "this layout is not one of the room's"),
         "calendar_feeds_one_live": (.conflict, nil, "a calendar feed was created at the same moment: retry"),
+        "invoice_lines_item_once": (.conflict, nil, "an item is already on another draft or invoice (drafted at the same moment?): list the drafts"),
+        "invoices_number_key": (.conflict, nil, "this invoice number is taken: numbering is continuous, retry"),
+        "invoices_series_number": (.conflict, nil, "this invoice number is taken: numbering is continuous, retry"),
+        "tariff_versions_effective_from_key": (.conflict, "effectiveFrom", "a grid version effective from that day was loaded at the same moment: retry"),
     ]
 
     static func problem(for error: PSQLError) -> Problem? {
@@ -45,6 +49,7 @@ enum ConstraintCatalogue {
         case "23P01": return Problem(.conflict, "overlaps something already booked (\(constraint ?? message))")
         case "22001", "22003", "22007", "22008", "22P02", "22023": return Problem(.invalidField, message)
         case "ML002", "ML003": return Problem(.conflict, message)
+        case "ML004", "ML005", "ML006": return Problem(.conflict, message)
         default: return nil
         }
     }

@@ -21,7 +21,8 @@ extension APIImplementation {
         let organisation = try await lab.organisations.create(
             NewOrganisation(
                 name: body.name, legalForm: body.legalForm, siren: body.siren, siret: body.siret,
-                tariffCategory: body.tariffCategory, contactEmail: body.contactEmail, address: body.address),
+                tariffCategory: body.tariffCategory, contactEmail: body.contactEmail, address: body.address,
+                isPublicBody: body.isPublicBody ?? false, chorusServiceCode: body.chorusServiceCode, customerAccount: body.customerAccount),
             by: try actor)
         return .created(.init(headers: .init(location: "/v1/organisations/\(organisation.id.text)"), body: .json(.init(organisation))))
     }
@@ -38,7 +39,8 @@ extension APIImplementation {
             id,
             OrganisationChanges(
                 name: body.name, legalForm: body.legalForm, siret: body.siret, tariffCategory: body.tariffCategory,
-                contactEmail: body.contactEmail, address: body.address),
+                contactEmail: body.contactEmail, address: body.address, isPublicBody: body.isPublicBody,
+                chorusServiceCode: body.chorusServiceCode, customerAccount: body.customerAccount),
             by: try actor)
         return .ok(.init(body: .json(.init(organisation))))
     }
@@ -123,7 +125,8 @@ extension Components.Schemas.Organisation {
         self.init(
             id: organisation.id.text, name: organisation.name, legalForm: organisation.legalForm, siren: organisation.siren,
             siret: organisation.siret, tariffCategory: organisation.tariffCategory, contactEmail: organisation.contactEmail,
-            address: organisation.address, components: organisation.components.map(Components.Schemas.Component.init),
+            address: organisation.address, isPublicBody: organisation.isPublicBody, chorusServiceCode: organisation.chorusServiceCode,
+            customerAccount: organisation.customerAccount, components: organisation.components.map(Components.Schemas.Component.init),
             createdAt: organisation.createdAt, archivedAt: organisation.archivedAt)
     }
 }

@@ -98,19 +98,6 @@ extension APIImplementation {
                   remaining: $0.remaining, freeBookings: $0.freeBookings, billableBookings: $0.billableBookings)
         }))))
     }
-
-    func listBillableItems(_ input: Operations.ListBillableItems.Input) async throws -> Operations.ListBillableItems.Output {
-        let items = try await lab.billableItems.list(
-            customerId: try Identifier.field(input.query.customerId, "customerId"),
-            status: input.query.status.flatMap { BillableItem.Status(rawValue: $0.rawValue) },
-            roomBookingId: try Identifier.field(input.query.roomBookingId, "roomBookingId"), by: try actor)
-        return .ok(.init(body: .json(.init(items: items.map {
-            .init(id: $0.id.text, kind: .init(rawValue: $0.kind.rawValue)!, customerOrganisationId: $0.customerOrganisationId.text,
-                  agreementId: $0.agreementId?.text, roomBookingId: $0.roomBookingId?.text, overageItemId: $0.overageItemId?.text,
-                  sessionId: $0.sessionId?.text, serviceDate: $0.serviceDate.description, description: $0.description, minutes: $0.minutes,
-                  quantity: $0.quantity, status: .init(rawValue: $0.status.rawValue)!, cancellationReason: $0.cancellationReason)
-        }))))
-    }
 }
 
 extension Components.Schemas.Room {

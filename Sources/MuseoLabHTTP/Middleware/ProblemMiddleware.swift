@@ -25,7 +25,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return ProblemResponse.response(Self.problem(for: error)!, path: request.uri.path, requestId: context.id)
         } catch {
-            if let problem = Self.problem(for: error, query: request.uri.queryParameters) {
+            if let problem = Self.problem(for: error, query: request.uri.queryParameters, routes: routes) {
                 if problem.kind.status >= 500 {
                     context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
@@ -37,16 +37,21 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    static func problem(for error: any Error, query: Parameters = .init()) -> Problem? {
+    static func problem(for error: any Error, query: Parameters = .init(), routes: RouteTable? = nil) -> Problem? {
         switch error {
         case let problem as Problem:
             return problem
         case let error as ServerError:
             if let problem = error.underlyingError as? Problem { return problem }
             if let decoding = error.underlyingError as? DecodingError {
+                if case .valueNotFound(_, let context) = decoding, context.codingPath.isEmpty,
+                    let missing = routes?.requiredQuery[error.operationID]?.first(where: { query[$0[...]] == nil })
+                {
+                    return Problem(.invalidField, "the query parameter \(missing) is required", field: missing)
+                }
                 return parameterProblem(decoding, query: query) ?? decodingProblem(decoding)
             }
-            if let nested = error.underlyingError as? ServerError { return problem(for: nested, query: query) }
+            if let nested = error.underlyingError as? ServerError { return problem(for: nested, query: query, routes: routes) }
             // The runtime's own request errors (content type, missing parameter) carry a 4xx status.
             let status = Int(error.httpStatus.code)
             guard (400..<500).contains(status) else { return nil }

@@ -56,15 +56,18 @@ struct RequestBodyMiddleware: ServerMiddleware {
 }
 
 /// The generator writes header values URI-encoded (`%2Fv1%2Fmachines…`); a `Location`
-/// must be a plain URI reference, so it is written back decoded.
+/// must be a plain URI reference and a `Content-Disposition` a plain parameter list, so
+/// they are written back decoded.
 struct LocationHeaderMiddleware: ServerMiddleware {
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         var (response, body) = try await next(request, body, metadata)
-        if let location = response.headerFields[.location], let decoded = location.removingPercentEncoding {
-            response.headerFields[.location] = decoded
+        for name in [HTTPField.Name.location, .contentDisposition] {
+            if let value = response.headerFields[name], let decoded = value.removingPercentEncoding {
+                response.headerFields[name] = decoded
+            }
         }
         return (response, body)
     }

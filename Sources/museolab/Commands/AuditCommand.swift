@@ -6,7 +6,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "The audit log: every write, who made it, before and after.",
-        subcommands: [List.self]
+        subcommands: [List.self, Verify.self]
     )
 }
 
@@ -37,6 +37,22 @@ extension AuditCommand {
                     }
                 }
                 Printer.line("\(entries.count) entr\(entries.count == 1 ? "y" : "ies")")
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the chain of SHA-256 footprints of every issued invoice and credit note.",
+            discussion: "Exits with status 1 when a document does not match its footprint or the chain is broken.")
+        @OptionGroup var output: OutputOptions
+        func run() async throws {
+            try await CommandRunner.run { lab, _ in
+                let result = try await lab.invoices.verifyChain(by: CommandRunner.actor)
+                if output.json { try Printer.json(result) }
+                else if result.valid { Printer.line("Chain intact: \(result.documents) issued document(s), every footprint matches.") }
+                else { Printer.line("CHAIN BROKEN at \(result.brokenAt ?? "?"): \(result.problem ?? "")") }
+                if !result.valid { throw ExitCode(1) }
             }
         }
     }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MuseoLab
 
@@ -32,6 +33,15 @@ enum Printer {
         line(format(header))
         line(format(widths.map { String(repeating: "-", count: $0) }))
         rows.forEach { line(format($0)) }
+    }
+
+    /// A document to a file, or to standard output.
+    static func write(_ text: String, to path: String?) throws {
+        if let path {
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch { throw ValidationError("cannot write \(path): \(error.localizedDescription)") }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
     }
 
     static func date(_ date: Date?) -> String {

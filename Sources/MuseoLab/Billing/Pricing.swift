@@ -1,0 +1,198 @@
+import Foundation
+
+/// One priced line: what a billable item becomes on an invoice.
+public struct PricedLine: Sendable, Equatable, Codable {
+    public var description: String
+    public var serviceDate: CalendarDate
+    /// Thousandths of the unit (1.5 hours is 1500).
+    public var quantityMilli: Int
+    public var unit: TariffItem.Unit
+    public var unitPriceCents: Int
+    /// `quantity × unit price`, rounded to the cent on its own (EN 16931).
+    public var netCents: Int
+    public var vat: VATTreatment
+    public var tariffVersionId: UUID
+    public var tariffItemCode: String
+}
+
+/// Prices billable items with the grid version in force on their service date, at the
+/// price of the customer's category.
+///
+/// - Overage hours: the `support` hour, for the minutes billed.
+/// - Room rental: the cheapest way the grid offers for the room (hours; half-days of 4 h;
+///   days of 8 h, each begun counted whole).
+/// - Room service fees: every service fee of the grid for the room (or all rooms), per
+///   booking (`unit`) or per duration.
+/// - Machine use: the machine hour of the machine's category, else the general one.
+/// - Consumables: the item named, times the quantity.
+enum Pricing {
+    struct Context {
+        var version: TariffVersion
+        var category: String
+        var roomCode: String?
+        var machineCategory: String?
+    }
+
+    static func price(_ item: BillableItem, _ context: Context) throws -> [PricedLine] {
+        let version = context.version
+        func price(of tariff: TariffItem) throws -> Int {
+            guard let cents = tariff.prices[context.category] else {
+                throw Problem(
+                    .conflict, "the grid of \(version.effectiveFrom) has no \(context.category) price for \(tariff.code) (\(tariff.label))",
+                    field: "tariffs")
+            }
+            return cents
+        }
+        func line(_ tariff: TariffItem, quantityMilli: Int, description: String) throws -> PricedLine {
+            let unitPrice = try price(of: tariff)
+            return PricedLine(
+                description: description, serviceDate: item.serviceDate, quantityMilli: quantityMilli, unit: tariff.unit,
+                unitPriceCents: unitPrice, netCents: Money.multiply(unitPrice, by: quantityMilli, over: 1000), vat: tariff.vat,
+                tariffVersionId: version.id, tariffItemCode: tariff.code)
+        }
+        /// Thousandths of `unit` in `minutes`: exact for hours, whole units begun for half-days and days.
+        func quantity(_ minutes: Int, in unit: TariffItem.Unit) -> Int {
+            switch unit {
+            case .hour: return Money.multiply(minutes, by: 1000, over: 60)
+            case .halfDay, .day: return ((minutes + unit.minutes! - 1) / unit.minutes!) * 1000
+            case .unit: return 1000
+            }
+        }
+        func missing(_ what: String) -> Problem {
+            Problem(.conflict, "the grid of \(version.effectiveFrom) prices no \(what)", field: "tariffs")
+        }
+
+        switch item.kind {
+        case .supportOverage:
+            guard let tariff = version.items.first(where: { $0.appliesTo == .support && $0.unit == .hour }) else { throw missing("support hour") }
+            return [try line(tariff, quantityMilli: quantity(item.minutes ?? 0, in: .hour), description: "\(tariff.label) – \(item.description)")]
+
+        case .roomRental:
+            let options = version.items.filter { $0.appliesTo == .roomRental && ($0.roomCode == nil || $0.roomCode == context.roomCode) && $0.unit != .unit }
+            let priced = try options.filter { $0.prices[context.category] != nil }
+                .map { try line($0, quantityMilli: quantity(item.minutes ?? 0, in: $0.unit), description: "\($0.label) – \(item.description)") }
+            guard let cheapest = priced.min(by: { ($0.netCents, $0.tariffItemCode) < ($1.netCents, $1.tariffItemCode) }) else {
+                if let first = options.first { _ = try price(of: first) }
+                throw missing("rental of the \(context.roomCode ?? "room")")
+            }
+            return [cheapest]
+
+        case .roomServiceFees:
+            let fees = version.items.filter { $0.appliesTo == .roomServiceFee && ($0.roomCode == nil || $0.roomCode == context.roomCode) }
+            return try fees.map { fee in
+                try line(fee, quantityMilli: fee.unit == .unit ? 1000 * item.quantity : quantity(item.minutes ?? 0, in: fee.unit),
+                         description: "\(fee.label) – \(item.description)")
+            }
+
+        case .machineUse:
+            let hourly = version.items.filter { $0.appliesTo == .machine && $0.unit == .hour }
+            guard let tariff = hourly.first(where: { $0.machineCategory != nil && $0.machineCategory == context.machineCategory })
+                ?? hourly.first(where: { $0.machineCategory == nil })
+            else { throw missing("machine hour") }
+            return [try line(tariff, quantityMilli: quantity(item.minutes ?? 0, in: .hour), description: "\(tariff.label) – \(item.description)")]
+
+        case .consumable:
+            guard let code = item.tariffItemCode, let tariff = version.items.first(where: { $0.code == code && $0.appliesTo == .consumable }) else {
+                throw missing("consumable \(item.tariffItemCode ?? "")")
+            }
+            return [try line(tariff, quantityMilli: 1000 * item.quantity, description: "\(tariff.label) – \(item.description)")]
+        }
+    }
+}
+
+extension Pricing {
+    /// Prices a stored item with the grid in force on its service date, at its customer's
+    /// category: `nil` when no grid is in force on that date.
+    static func price(_ item: BillableItem, _ session: SQLSession) async throws -> [PricedLine]? {
+        guard let version = try await TariffGrid.inForce(on: item.serviceDate, session) else { return nil }
+        let row = try await session.first(
+            """
+            SELECT o.tariff_category, r.code, m.category
+            FROM billable_items b JOIN organisations o ON o.id = b.customer_organisation_id
+            LEFT JOIN room_bookings rb ON rb.id = b.room_booking_id LEFT JOIN rooms r ON r.id = rb.room_id
+            LEFT JOIN machines m ON m.id = b.machine_id
+            WHERE b.id = \(item.id)
+            """)!
+        let (category, room, machineCategory) = try row.decode((String, String?, String?).self)
+        return try price(item, .init(version: version, category: category, roomCode: room, machineCategory: machineCategory))
+    }
+
+    /// Snapshots the price of open items that no draft holds yet: one item when it is
+    /// recorded, or every item from a date when a grid version effective then is loaded.
+    /// An item the grid cannot price yet (no price for its customer's category) stays
+    /// unpriced; drafting it says why.
+    static func snapshot(item: UUID? = nil, from date: CalendarDate? = nil, _ session: SQLSession) async throws {
+        let items = try await session.rows(
+            """
+            SELECT \(unescaped: BillableItems.columns) FROM billable_items b
+            WHERE b.status = 'open' AND (\(item)::uuid IS NULL OR b.id = \(item)) AND (\(date?.description)::date IS NULL OR b.service_date >= \(date?.description)::date)
+              AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.billable_item_id = b.id)
+            """
+        ).map(BillableItems.item)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for item in items {
+            let lines: [PricedLine]?
+            do {
+                lines = try await price(item, session)
+            } catch let problem as Problem where problem.kind.status == 409 {
+                lines = nil
+            }
+            try await session.execute(
+                """
+                UPDATE billable_items SET tariff_version_id = \(lines?.first?.tariffVersionId), net_cents = \(lines.map { $0.reduce(0) { $0 + $1.netCents } }),
+                    priced_lines = \(try lines.map { String(decoding: try encoder.encode($0), as: UTF8.self) })::jsonb
+                WHERE id = \(item.id)
+                """)
+        }
+    }
+
+    /// What over-quota minutes would cost the agreement's customer before VAT, priced as a
+    /// billed overage item would be; `nil` when no grid is in force or it has no price for them.
+    static func estimateOverage(minutes: Int, agreementId: UUID, on date: CalendarDate, _ session: SQLSession) async throws -> Int? {
+        guard let version = try await TariffGrid.inForce(on: date, session),
+            let row = try await session.first(
+                "SELECT o.id, o.tariff_category FROM agreements a JOIN organisations o ON o.id = a.customer_organisation_id WHERE a.id = \(agreementId)")
+        else { return nil }
+        let (customer, category) = try row.decode((UUID, String).self)
+        let item = BillableItem(
+            id: UUID(), kind: .supportOverage, customerOrganisationId: customer, agreementId: agreementId, roomBookingId: nil, overageItemId: nil,
+            sessionId: nil, serviceDate: date, description: "estimation", minutes: minutes, quantity: 1, tariffItemCode: nil, status: .open,
+            cancellationReason: nil)
+        // A grid without a price for it is not an error here: the preview just has no estimate.
+        return (try? price(item, .init(version: version, category: category, roomCode: nil, machineCategory: nil)))?.reduce(0) { $0 + $1.netCents }
+    }
+}
+
+/// The totals of a document, EN 16931 style: line nets rounded on their own, VAT per
+/// rate on the sum of the line nets of that rate, exemptions listed apart.
+public struct DocumentTotals: Sendable, Equatable, Codable {
+    public struct VATGroup: Sendable, Equatable, Codable {
+        public var vat: VATTreatment
+        public var taxableCents: Int
+        public var vatCents: Int
+    }
+
+    public var netCents: Int
+    public var vatCents: Int
+    public var grossCents: Int { netCents + vatCents }
+    public var groups: [VATGroup]
+
+    public init(lines: [(net: Int, vat: VATTreatment)]) {
+        var taxable: [VATTreatment: Int] = [:]
+        for line in lines { taxable[line.vat, default: 0] += line.net }
+        groups = taxable.map { vat, cents in
+            let tax: Int = if case .rate(let bp) = vat { Money.multiply(cents, by: bp, over: 10_000) } else { 0 }
+            return VATGroup(vat: vat, taxableCents: cents, vatCents: tax)
+        }.sorted { a, b in
+            switch (a.vat, b.vat) {
+            case (.rate(let x), .rate(let y)): x > y
+            case (.rate, .exempt): true
+            case (.exempt, .rate): false
+            case (.exempt(let x), .exempt(let y)): x < y
+            }
+        }
+        netCents = lines.map(\.net).reduce(0, +)
+        vatCents = groups.map(\.vatCents).reduce(0, +)
+    }
+}

@@ -1,0 +1,236 @@
+import Crypto
+import Foundation
+import PostgresNIO
+
+/// How a tariff item is taxed: a VAT rate in basis points, or an exemption with its legal mention.
+public enum VATTreatment: Sendable, Hashable, Codable {
+    case rate(basisPoints: Int)
+    case exempt(mention: String)
+
+    /// `20 %`, `5,5 %`, or the mention.
+    public var label: String {
+        switch self {
+        case .rate(let bp): "\(Money.percent(bp)) %"
+        case .exempt(let mention): mention
+        }
+    }
+}
+
+/// One priced item of the grid.
+public struct TariffItem: Sendable, Equatable, Codable {
+    public enum Unit: String, Sendable, Codable, CaseIterable {
+        case hour, halfDay = "half_day", day, unit
+
+        /// The minutes one unit covers, when it is a duration.
+        public var minutes: Int? {
+            switch self {
+            case .hour: 60
+            case .halfDay: 240
+            case .day: 480
+            case .unit: nil
+            }
+        }
+    }
+
+    public enum Scope: String, Sendable, Codable, CaseIterable {
+        case support, machine, roomRental = "room_rental", roomServiceFee = "room_service_fee", consumable
+    }
+
+    public var code: String
+    public var label: String
+    public var unit: Unit
+    public var appliesTo: Scope
+    public var roomCode: String?
+    public var machineCategory: String?
+    public var vat: VATTreatment
+    /// Unit price in cents, by customer category (missing: not offered to that category).
+    public var prices: [String: Int]
+}
+
+/// A version of the grid, in force from its effective date until the next one.
+public struct TariffVersion: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var effectiveFrom: CalendarDate
+    public var label: String
+    public var lockedAt: Date?
+    public var items: [TariffItem]
+}
+
+/// The versioned tariff grid: the version in force on a service date prices it; a
+/// version that priced an issued invoice is locked (the database refuses changes).
+public struct TariffGrid: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Loads a grid table (tab-separated: code, label, unit, applies_to, room, machine_category,
+    /// vat, then one price column per customer category) as the version effective from a date.
+    /// Re-loading an unlocked version replaces its items; a locked one is refused.
+    public func load(_ text: String, effectiveFrom: CalendarDate, label: String?, by actor: Actor) async throws -> TariffVersion {
+        try actor.require(.manageBilling, "load the tariff grid")
+        let items = try Self.parse(text)
+        let label = try Validate.optionalText(label, field: "label", maxLength: 200) ?? "Grille tarifaire du \(effectiveFrom)"
+        let sha = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return try await database.write(as: actor, action: "tariffs.load") { session in
+            let categories = Set(try await session.rows("SELECT code FROM tariff_categories").map { try $0.decode(String.self) })
+            for item in items {
+                for category in item.prices.keys where !categories.contains(category) {
+                    throw Problem.invalid("table", "\(category) is not a customer category (known: \(categories.sorted().joined(separator: ", ")))")
+                }
+            }
+            let versionId: UUID
+            if let existing = try await session.first("SELECT id, locked_at FROM tariff_versions WHERE effective_from = \(effectiveFrom.description)::date FOR UPDATE") {
+                let (id, locked) = try existing.decode((UUID, Date?).self)
+                guard locked == nil else {
+                    throw Problem.conflict("the grid effective from \(effectiveFrom) priced an issued invoice: it cannot change; load a new version instead")
+                }
+                versionId = id
+                let drafts = try await session.rows(
+                    """
+                    SELECT DISTINCT i.id FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id
+                    WHERE i.status = 'draft' AND l.tariff_version_id = \(id)
+                    """).count
+                guard drafts == 0 else {
+                    throw Problem.conflict("\(drafts) draft invoice(s) are priced by the grid effective from \(effectiveFrom): issue or discard them first")
+                }
+                try await session.execute("DELETE FROM tariff_prices WHERE item_id IN (SELECT id FROM tariff_items WHERE version_id = \(id))")
+                try await session.execute("DELETE FROM tariff_items WHERE version_id = \(id)")
+                try await session.execute("UPDATE tariff_versions SET label = \(label), source_sha256 = \(sha) WHERE id = \(id)")
+            } else {
+                versionId = try await session.first(
+                    "INSERT INTO tariff_versions (effective_from, label, source_sha256) VALUES (\(effectiveFrom.description)::date, \(label), \(sha)) RETURNING id"
+                )!.decode(UUID.self)
+            }
+            for item in items {
+                let rate: Int? = if case .rate(let bp) = item.vat { bp } else { nil }
+                let mention: String? = if case .exempt(let text) = item.vat { text } else { nil }
+                let itemId = try await session.first(
+                    """
+                    INSERT INTO tariff_items (version_id, code, label, unit, applies_to, room_code, machine_category, vat_rate_bp, vat_exemption)
+                    VALUES (\(versionId), \(item.code), \(item.label), \(item.unit.rawValue), \(item.appliesTo.rawValue), \(item.roomCode),
+                            \(item.machineCategory), \(rate), \(mention))
+                    RETURNING id
+                    """)!.decode(UUID.self)
+                for (category, cents) in item.prices {
+                    try await session.execute(
+                        "INSERT INTO tariff_prices (item_id, tariff_category, unit_price_cents) VALUES (\(itemId), \(category), \(cents))")
+                }
+            }
+            // Open items from that date are priced again by the grid now in force on their day.
+            try await Pricing.snapshot(from: effectiveFrom, session)
+            return try await Self.version(versionId, session)
+        }
+    }
+
+    /// The version in force on a date.
+    public func inForce(on date: CalendarDate) async throws -> TariffVersion {
+        try await database.read { session in
+            guard let version = try await Self.inForce(on: date, session) else {
+                throw Problem.notFound("tariff grid in force on \(date)")
+            }
+            return version
+        }
+    }
+
+    public func versions() async throws -> [TariffVersion] {
+        try await database.read { session in
+            var versions: [TariffVersion] = []
+            for row in try await session.rows("SELECT id FROM tariff_versions ORDER BY effective_from") {
+                versions.append(try await Self.version(try row.decode(UUID.self), session))
+            }
+            return versions
+        }
+    }
+
+    // MARK: - Reading the table
+
+    static let columns = ["code", "label", "unit", "applies_to", "room", "machine_category", "vat"]
+
+    static func parse(_ text: String) throws -> [TariffItem] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
+        guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
+            Array(header.prefix(columns.count)) == columns, header.count > columns.count
+        else {
+            throw Problem.invalid("table", "the first line must be: \(columns.joined(separator: " TAB ")) TAB <category>…")
+        }
+        let categories = Array(header.dropFirst(columns.count))
+        var items: [TariffItem] = []
+        for (index, line) in lines.dropFirst().enumerated() {
+            let where_ = "line \(index + 2)"
+            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == header.count else { throw Problem.invalid("table", "\(where_): \(cells.count) cells, \(header.count) expected") }
+            let code = try Validate.slug(cells[0], field: "table")
+            guard !items.contains(where: { $0.code == code }) else { throw Problem.invalid("table", "\(where_): the code \(code) appears twice") }
+            guard let unit = TariffItem.Unit(rawValue: cells[2]) else {
+                throw Problem.invalid("table", "\(where_): unit \"\(cells[2])\" is not hour, half_day, day or unit")
+            }
+            guard let scope = TariffItem.Scope(rawValue: cells[3]) else {
+                throw Problem.invalid("table", "\(where_): applies_to \"\(cells[3])\" is not one of \(TariffItem.Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var prices: [String: Int] = [:]
+            for (category, cell) in zip(categories, cells.dropFirst(columns.count)) where !cell.isEmpty {
+                guard let cents = Money.parseCents(cell), cents >= 0 else { throw Problem.invalid("table", "\(where_): \"\(cell)\" is not a price for \(category)") }
+                prices[category] = cents
+            }
+            items.append(TariffItem(
+                code: code, label: try Validate.text(cells[1], field: "table", maxLength: 200), unit: unit, appliesTo: scope,
+                roomCode: cells[4].isEmpty ? nil : cells[4], machineCategory: cells[5].isEmpty ? nil : cells[5], vat: try vat(cells[6], where_),
+                prices: prices))
+        }
+        guard !items.isEmpty else { throw Problem.invalid("table", "the grid has no item") }
+        return items
+    }
+
+    /// `20%`, `5,5 %`, or `exempt: <legal mention>`.
+    static func vat(_ cell: String, _ where_: String) throws -> VATTreatment {
+        if cell.lowercased().hasPrefix("exempt:") {
+            let mention = cell.dropFirst("exempt:".count).trimmingCharacters(in: .whitespaces)
+            guard !mention.isEmpty else { throw Problem.invalid("table", "\(where_): an exemption states its legal mention") }
+            return .exempt(mention: mention)
+        }
+        let number = cell.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)
+        guard let bp = Money.parseCents(number), (0...10_000).contains(bp) else {
+            throw Problem.invalid("table", "\(where_): VAT \"\(cell)\" is neither a rate like 20% nor \"exempt: <mention>\"")
+        }
+        return .rate(basisPoints: bp)
+    }
+
+    // MARK: - Store
+
+    static func inForce(on date: CalendarDate, _ session: SQLSession) async throws -> TariffVersion? {
+        guard let row = try await session.first(
+            "SELECT id FROM tariff_versions WHERE effective_from <= \(date.description)::date ORDER BY effective_from DESC LIMIT 1")
+        else { return nil }
+        return try await version(try row.decode(UUID.self), session)
+    }
+
+    static func version(_ id: UUID, _ session: SQLSession) async throws -> TariffVersion {
+        let (from, label, locked) = try await session.first(
+            "SELECT effective_from::text, label, locked_at FROM tariff_versions WHERE id = \(id)")!.decode((String, String, Date?).self)
+        var prices: [UUID: [String: Int]] = [:]
+        for row in try await session.rows(
+            "SELECT p.item_id, p.tariff_category, p.unit_price_cents FROM tariff_prices p JOIN tariff_items i ON i.id = p.item_id WHERE i.version_id = \(id)")
+        {
+            let (item, category, cents) = try row.decode((UUID, String, Int32).self)
+            prices[item, default: [:]][category] = Int(cents)
+        }
+        let items = try await session.rows(
+            """
+            SELECT id, code, label, unit, applies_to, room_code, machine_category, vat_rate_bp, vat_exemption
+            FROM tariff_items WHERE version_id = \(id) ORDER BY code
+            """
+        ).map { row -> TariffItem in
+            let (itemId, code, label, unit, scope, room, category, rate, exemption) =
+                try row.decode((UUID, String, String, String, String, String?, String?, Int32?, String?).self)
+            return TariffItem(
+                code: code, label: label, unit: TariffItem.Unit(rawValue: unit)!, appliesTo: TariffItem.Scope(rawValue: scope)!,
+                roomCode: room, machineCategory: category,
+                vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: exemption ?? ""), prices: prices[itemId] ?? [:])
+        }
+        return TariffVersion(id: id, effectiveFrom: CalendarDate(from)!, label: label, lockedAt: locked, items: items)
+    }
+}

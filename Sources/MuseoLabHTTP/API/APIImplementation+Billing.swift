@@ -1,0 +1,238 @@
+import Foundation
+import MuseoLab
+import MuseoLabAPI
+import OpenAPIRuntime
+
+extension APIImplementation {
+    // MARK: - Tariff grid
+
+    func getTariffGrid(_ input: Operations.GetTariffGrid.Input) async throws -> Operations.GetTariffGrid.Output {
+        _ = try actor
+        let day = try Identifier.date(input.query.at, "at") ?? ParisClock.date(of: lab.now())
+        return .ok(.init(body: .json(.init(try await lab.tariffs.inForce(on: day)))))
+    }
+
+    func loadTariffGrid(_ input: Operations.LoadTariffGrid.Input) async throws -> Operations.LoadTariffGrid.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        guard let effectiveFrom = try Identifier.date(body.effectiveFrom, "effectiveFrom") else { throw Problem.invalid("effectiveFrom", "is required") }
+        let version = try await lab.tariffs.load(body.table, effectiveFrom: effectiveFrom, label: body.label, by: try actor)
+        return .created(.init(headers: .init(location: "/v1/tariffs?at=\(version.effectiveFrom)"), body: .json(.init(version))))
+    }
+
+    func listTariffVersions(_ input: Operations.ListTariffVersions.Input) async throws -> Operations.ListTariffVersions.Output {
+        _ = try actor
+        return .ok(.init(body: .json(.init(items: try await lab.tariffs.versions().map(Components.Schemas.TariffVersion.init)))))
+    }
+
+    // MARK: - Settings and billable items
+
+    func getBillingSettings(_ input: Operations.GetBillingSettings.Input) async throws -> Operations.GetBillingSettings.Output {
+        .ok(.init(body: .json(.init(try await lab.billingSettings.get(by: try actor)))))
+    }
+
+    func updateBillingSettings(_ input: Operations.UpdateBillingSettings.Input) async throws -> Operations.UpdateBillingSettings.Output {
+        guard case .json(let b) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let settings = try await lab.billingSettings.update(
+            BillingSettingsChanges(
+                sellerVatId: b.sellerVatId, paymentTermsDays: b.paymentTermsDays, latePenaltyRateBp: b.latePenaltyRateBp,
+                recoveryIndemnityCents: b.recoveryIndemnityCents, paymentIBAN: b.paymentIBAN, paymentBIC: b.paymentBIC, journalCode: b.journalCode,
+                journalLabel: b.journalLabel, revenueAccount: b.revenueAccount, vatCollectedAccount: b.vatCollectedAccount,
+                customerAccount: b.customerAccount),
+            by: try actor)
+        return .ok(.init(body: .json(.init(settings))))
+    }
+
+    func listBillableItems(_ input: Operations.ListBillableItems.Input) async throws -> Operations.ListBillableItems.Output {
+        let items = try await lab.billableItems.list(
+            customerId: try Identifier.field(input.query.customerId, "customerId"),
+            status: input.query.status.flatMap { BillableItem.Status(rawValue: $0.rawValue) },
+            roomBookingId: try Identifier.field(input.query.roomBookingId, "roomBookingId"), by: try actor)
+        return .ok(.init(body: .json(.init(items: items.map(Components.Schemas.BillableItem.init)))))
+    }
+
+    func addConsumable(_ input: Operations.AddConsumable.Input) async throws -> Operations.AddConsumable.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        guard let day = try Identifier.date(body.serviceDate, "serviceDate") else { throw Problem.invalid("serviceDate", "is required") }
+        let item = try await lab.billableItems.addConsumable(
+            customerId: try Identifier.field(body.customerId, "customerId")!, tariffCode: body.tariffCode, quantity: body.quantity,
+            serviceDate: day, description: body.description, by: try actor)
+        return .created(.init(body: .json(.init(item))))
+    }
+
+    // MARK: - Invoices and credit notes
+
+    func listInvoices(_ input: Operations.ListInvoices.Input) async throws -> Operations.ListInvoices.Output {
+        let invoices = try await lab.invoices.list(
+            customerId: try Identifier.field(input.query.customerId, "customerId"),
+            status: input.query.status.flatMap { Invoice.Status(rawValue: $0.rawValue) },
+            kind: input.query.kind.flatMap { Invoice.Kind(rawValue: $0.rawValue) }, by: try actor)
+        return .ok(.init(body: .json(.init(items: invoices.map(Components.Schemas.Invoice.init)))))
+    }
+
+    func draftInvoice(_ input: Operations.DraftInvoice.Input) async throws -> Operations.DraftInvoice.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let from: CalendarDate
+        let to: CalendarDate
+        switch (body.period, try Identifier.date(body.from, "from"), try Identifier.date(body.to, "to")) {
+        case (let period?, nil, nil): (from, to) = try Invoices.period(period)
+        case (nil, let first?, let last?): (from, to) = (first, last)
+        case (nil, nil, nil): throw Problem.invalid("period", "give the period (2026-11, 2026) or from and to")
+        case (nil, _, _): throw Problem.invalid(body.from == nil ? "from" : "to", "give both from and to")
+        default: throw Problem.invalid("period", "give either the period or from and to, not both")
+        }
+        let invoice = try await lab.invoices.draft(
+            customerId: try Identifier.field(body.customerId, "customerId")!, from: from, to: to, serviceCode: body.buyerServiceCode,
+            commitmentNumber: body.commitmentNumber, by: try actor)
+        return .created(.init(headers: .init(location: "/v1/invoices/\(invoice.id.text)"), body: .json(.init(invoice))))
+    }
+
+    func getInvoice(_ input: Operations.GetInvoice.Input) async throws -> Operations.GetInvoice.Output {
+        .ok(.init(body: .json(.init(try await lab.invoices.find(input.path.invoiceId, by: try actor)))))
+    }
+
+    func issueInvoice(_ input: Operations.IssueInvoice.Input) async throws -> Operations.IssueInvoice.Output {
+        let actor = try actor
+        let draft = try await lab.invoices.find(input.path.invoiceId, by: actor)
+        return .ok(.init(body: .json(.init(try await lab.invoices.issue(draft.id, by: actor)))))
+    }
+
+    func discardInvoice(_ input: Operations.DiscardInvoice.Input) async throws -> Operations.DiscardInvoice.Output {
+        let actor = try actor
+        let draft = try await lab.invoices.find(input.path.invoiceId, by: actor)
+        return .ok(.init(body: .json(.init(try await lab.invoices.discard(draft.id, by: actor)))))
+    }
+
+    func draftCreditNote(_ input: Operations.DraftCreditNote.Input) async throws -> Operations.DraftCreditNote.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let actor = try actor
+        let invoice = try await lab.invoices.find(input.path.invoiceId, by: actor)
+        var amounts: [UUID: Int]?
+        if let lines = body.lines {
+            amounts = [:]
+            for (index, line) in lines.enumerated() {
+                guard let id = UUID(uuidString: line.lineId) else { throw Problem.invalid("lines[\(index)].lineId", "\"\(line.lineId)\" is not a UUID") }
+                guard amounts?[id] == nil else { throw Problem.invalid("lines[\(index)].lineId", "a line is credited once per credit note") }
+                amounts?[id] = line.amountCents
+            }
+        }
+        let note = try await lab.invoices.creditNote(
+            correcting: invoice.id, reason: body.reason, amounts: amounts, reopenItems: body.reopenItems ?? false, by: actor)
+        return .created(.init(headers: .init(location: "/v1/invoices/\(note.id.text)"), body: .json(.init(note))))
+    }
+
+    func getInvoiceHTML(_ input: Operations.GetInvoiceHTML.Input) async throws -> Operations.GetInvoiceHTML.Output {
+        let invoice = try await lab.invoices.find(input.path.invoiceId, by: try actor)
+        return .ok(.init(body: .html(HTTPBody(InvoiceHTML.render(invoice)))))
+    }
+
+    func getInvoiceUBL(_ input: Operations.GetInvoiceUBL.Input) async throws -> Operations.GetInvoiceUBL.Output {
+        let invoice = try await lab.invoices.find(input.path.invoiceId, by: try actor)
+        guard let number = invoice.number, invoice.status == .issued else {
+            throw Problem(.conflict, "an e-invoice is generated for an issued document: issue the draft first")
+        }
+        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"\(number).xml\""), body: .xml(HTTPBody(UBLDocument.render(invoice)))))
+    }
+
+    func verifyInvoiceChain(_ input: Operations.VerifyInvoiceChain.Input) async throws -> Operations.VerifyInvoiceChain.Output {
+        let result = try await lab.invoices.verifyChain(by: try actor)
+        return .ok(.init(body: .json(.init(documents: result.documents, valid: result.valid, brokenAt: result.brokenAt, problem: result.problem))))
+    }
+
+    // MARK: - Accounting exports
+
+    func exportInvoiceRegister(_ input: Operations.ExportInvoiceRegister.Input) async throws -> Operations.ExportInvoiceRegister.Output {
+        let (from, to, actor) = (try Self.day(input.query.from, "from"), try Self.day(input.query.to, "to"), try actor)
+        let export = lab.accountingExport
+        let body = try await StreamedText.body { write in try await export.register(from: from, to: to, by: actor, write: write) }
+        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"registre-factures-\(from)-\(to).csv\""), body: .csv(body)))
+    }
+
+    func exportSalesJournalFEC(_ input: Operations.ExportSalesJournalFEC.Input) async throws -> Operations.ExportSalesJournalFEC.Output {
+        let (from, to, actor) = (try Self.day(input.query.from, "from"), try Self.day(input.query.to, "to"), try actor)
+        let export = lab.accountingExport
+        let body = try await StreamedText.body { write in try await export.fec(from: from, to: to, by: actor, write: write) }
+        let name = try await export.fecFileName(to: to)
+        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"\(name)\""), body: .textTabSeparatedValues(body)))
+    }
+
+    static func day(_ text: String, _ field: String) throws -> CalendarDate {
+        guard let day = try Identifier.date(text, field) else { throw Problem.invalid(field, "is required") }
+        return day
+    }
+}
+
+extension Components.Schemas.VATTreatment {
+    init(_ vat: VATTreatment) {
+        switch vat {
+        case .rate(let bp): self.init(rateBp: bp, label: vat.label)
+        case .exempt(let mention): self.init(exemption: mention, label: vat.label)
+        }
+    }
+}
+
+extension Components.Schemas.TariffVersion {
+    init(_ version: TariffVersion) {
+        self.init(
+            id: version.id.text, effectiveFrom: version.effectiveFrom.description, label: version.label, lockedAt: version.lockedAt,
+            items: version.items.map {
+                .init(
+                    code: $0.code, label: $0.label, unit: .init(rawValue: $0.unit.rawValue)!, appliesTo: .init(rawValue: $0.appliesTo.rawValue)!,
+                    roomCode: $0.roomCode, machineCategory: $0.machineCategory, vat: .init($0.vat), prices: .init(additionalProperties: $0.prices))
+            })
+    }
+}
+
+extension Components.Schemas.BillingSettings {
+    init(_ s: BillingSettings) {
+        self.init(
+            sellerOrganisationId: s.sellerOrganisationId.text, sellerVatId: s.sellerVatId, paymentTermsDays: s.paymentTermsDays,
+            latePenaltyRateBp: s.latePenaltyRateBp, recoveryIndemnityCents: s.recoveryIndemnityCents, paymentIBAN: s.paymentIBAN,
+            paymentBIC: s.paymentBIC, journalCode: s.journalCode, journalLabel: s.journalLabel, revenueAccount: s.revenueAccount,
+            vatCollectedAccount: s.vatCollectedAccount, customerAccount: s.customerAccount, updatedAt: s.updatedAt)
+    }
+}
+
+extension Components.Schemas.BillableItem {
+    init(_ item: BillableItem) {
+        self.init(
+            id: item.id.text, kind: .init(rawValue: item.kind.rawValue)!, customerOrganisationId: item.customerOrganisationId.text,
+            agreementId: item.agreementId?.text, roomBookingId: item.roomBookingId?.text, overageItemId: item.overageItemId?.text,
+            sessionId: item.sessionId?.text, serviceDate: item.serviceDate.description, description: item.description, minutes: item.minutes,
+            quantity: item.quantity, status: .init(rawValue: item.status.rawValue)!, cancellationReason: item.cancellationReason,
+            tariffItemCode: item.tariffItemCode ?? item.lines?.first?.tariffItemCode, tariffVersionId: item.tariffVersionId?.text,
+            netCents: item.netCents)
+    }
+}
+
+extension Components.Schemas.InvoiceParty {
+    init(_ party: InvoiceParty) {
+        self.init(
+            name: party.name, legalForm: party.legalForm, address: party.address, siren: party.siren, siret: party.siret, vatId: party.vatId,
+            email: party.email, isPublicBody: party.isPublicBody, isProfessional: party.isProfessional)
+    }
+}
+
+extension Components.Schemas.Invoice {
+    init(_ invoice: Invoice) {
+        self.init(
+            id: invoice.id.text, kind: .init(rawValue: invoice.kind.rawValue)!, status: .init(rawValue: invoice.status.rawValue)!,
+            number: invoice.number, customerOrganisationId: invoice.customerOrganisationId.text, seller: .init(invoice.seller),
+            buyer: .init(invoice.buyer), periodStart: invoice.periodStart.description, periodEnd: invoice.periodEnd.description,
+            issueDate: invoice.issueDate?.description, dueDate: invoice.dueDate?.description, buyerServiceCode: invoice.buyerServiceCode,
+            commitmentNumber: invoice.commitmentNumber, correctsInvoiceId: invoice.correctsInvoiceId?.text, correctsNumber: invoice.correctsNumber,
+            creditReason: invoice.creditReason,
+            lines: invoice.lines.map {
+                .init(
+                    id: $0.id.text, position: $0.position, description: $0.description, serviceDate: $0.serviceDate.description,
+                    quantityMilli: $0.quantityMilli, unit: .init(rawValue: $0.unit.rawValue)!, unitPriceCents: $0.unitPriceCents, netCents: $0.netCents,
+                    vat: .init($0.vat), tariffVersionId: $0.tariffVersionId?.text, tariffItemCode: $0.tariffItemCode,
+                    billableItemId: $0.billableItemId?.text, correctsLineId: $0.correctsLineId?.text)
+            },
+            totalNetCents: invoice.totals.netCents, totalVatCents: invoice.totals.vatCents, totalGrossCents: invoice.totals.grossCents,
+            vatBreakdown: invoice.totals.groups.map { .init(vat: .init($0.vat), taxableCents: $0.taxableCents, vatCents: $0.vatCents) },
+            paymentTermsDays: invoice.paymentTermsDays, latePenaltyRateBp: invoice.latePenaltyRateBp,
+            recoveryIndemnityCents: invoice.recoveryIndemnityCents, paymentIBAN: invoice.paymentIBAN, paymentBIC: invoice.paymentBIC,
+            chainPosition: invoice.chainPosition, previousFootprint: invoice.previousFootprint, footprint: invoice.footprint,
+            issuedAt: invoice.issuedAt, issuedBy: invoice.issuedBy)
+    }
+}

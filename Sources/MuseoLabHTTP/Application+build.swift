@@ -11,22 +11,47 @@ import ServiceLifecycle
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
+    /// Reverse proxies whose `X-Forwarded-For` names the client (nginx on the same host).
+    public var trustedProxies: Set<String>
+    /// Failed authentications an address may make within the window before it gets 429.
+    public var authenticationFailureLimit: Int
+    public var authenticationFailureWindow: Duration
+    /// When set, `GET /metrics` requires `Authorization: Bearer <this>`.
+    public var metricsToken: String?
+    /// The most database connections the server opens (reported by `/metrics`).
+    public var databasePoolSize: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, trustedProxies: Set<String> = ["127.0.0.1", "::1"],
+        authenticationFailureLimit: Int = 10, authenticationFailureWindow: Duration = .seconds(60), metricsToken: String? = nil,
+        databasePoolSize: Int = 20
+    ) {
         self.host = host
         self.port = port
+        self.trustedProxies = trustedProxies
+        self.authenticationFailureLimit = authenticationFailureLimit
+        self.authenticationFailureWindow = authenticationFailureWindow
+        self.metricsToken = metricsToken
+        self.databasePoolSize = databasePoolSize
     }
 }
 
-/// The router: problem+json for every refusal, the 1 MiB body limit, bearer
-/// authentication under /v1/, then the handlers generated from openapi.yaml.
-public func buildRouter(lab: MuseoLab) throws -> Router<BasicRequestContext> {
-    let router = Router()
+/// The router: request ids and logs, metrics, problem+json for every refusal, the 1 MiB
+/// body limit, bearer authentication under /v1/ (throttled), then the handlers generated
+/// from openapi.yaml.
+public func buildRouter(lab: MuseoLab, settings: ServerSettings = ServerSettings()) throws -> Router<MuseoLabRequestContext> {
+    let router = Router(context: MuseoLabRequestContext.self)
+    let routes = RouteTable(openAPI: String(decoding: try OpenAPIDocument.yaml(), as: UTF8.self))
+    let metrics = MetricsRegistry()
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: ProblemMiddleware(routes: RouteTable(openAPI: String(decoding: try OpenAPIDocument.yaml(), as: UTF8.self))))
+    router.add(middleware: MetricsMiddleware(metrics: metrics, routes: routes))
+    router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware())
-    router.add(middleware: AuthenticationMiddleware(tokens: lab.tokens))
-    try APIImplementation(lab: lab).registerHandlers(
+    router.add(middleware: AuthenticationMiddleware(
+        tokens: lab.tokens,
+        throttle: AuthenticationThrottle(limit: settings.authenticationFailureLimit, window: settings.authenticationFailureWindow),
+        trustedProxies: settings.trustedProxies, metricsToken: settings.metricsToken))
+    try APIImplementation(lab: lab, metrics: metrics, databasePoolSize: settings.databasePoolSize).registerHandlers(
         on: router, middlewares: [LocationHeaderMiddleware(), RequestBodyMiddleware()])
     return router
 }
@@ -36,9 +61,9 @@ public func buildRouter(lab: MuseoLab) throws -> Router<BasicRequestContext> {
 public func buildApplication(
     lab: MuseoLab, settings: ServerSettings, logger: Logger, services: [any Service] = [],
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-) throws -> Application<RouterResponder<BasicRequestContext>> {
+) throws -> Application<RouterResponder<MuseoLabRequestContext>> {
     Application(
-        router: try buildRouter(lab: lab),
+        router: try buildRouter(lab: lab, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "MuseoLab"),
         services: services,
         onServerRunning: onServerRunning,

@@ -42,7 +42,7 @@ enum MuseoLabServer {
         var poolLogger = logger
         poolLogger.logLevel = max(level, .error)
         var configuration = location.configuration
-        configuration.options.maximumConnections = Int(environment["DATABASE_POOL_SIZE"] ?? "") ?? 20
+        configuration.options.maximumConnections = settings.databasePoolSize
         let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         let lab = MuseoLab(client: client, logger: logger)
 
@@ -107,6 +107,22 @@ enum MuseoLabServer {
         if let port = environment["PORT"], !port.isEmpty {
             guard let value = Int(port), (0...65535).contains(value) else { throw BadSetting(description: "PORT must be 0-65535, not \(port)") }
             settings.port = value
+        }
+        if let proxies = environment["TRUSTED_PROXIES"] {
+            settings.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+        if let limit = environment["AUTH_FAILURE_LIMIT"], !limit.isEmpty {
+            guard let value = Int(limit), value >= 1 else { throw BadSetting(description: "AUTH_FAILURE_LIMIT must be 1 or more, not \(limit)") }
+            settings.authenticationFailureLimit = value
+        }
+        if let window = environment["AUTH_FAILURE_WINDOW_SECONDS"], !window.isEmpty {
+            guard let value = Int(window), value >= 1 else { throw BadSetting(description: "AUTH_FAILURE_WINDOW_SECONDS must be 1 or more, not \(window)") }
+            settings.authenticationFailureWindow = .seconds(value)
+        }
+        if let token = environment["METRICS_TOKEN"], !token.isEmpty { settings.metricsToken = token }
+        if let size = environment["DATABASE_POOL_SIZE"], !size.isEmpty {
+            guard let value = Int(size), value >= 1 else { throw BadSetting(description: "DATABASE_POOL_SIZE must be 1 or more, not \(size)") }
+            settings.databasePoolSize = value
         }
         return settings
     }

@@ -89,6 +89,25 @@ public struct Quota: Sendable {
         }
     }
 
+    /// The balance of every agreement in force during a year (for monitoring: `/metrics`).
+    public func overview(year: Int, by actor: Actor) async throws -> [(reference: String, balance: QuotaBalance)] {
+        try Self.checkYear(year)
+        try actor.require(.viewQuota, "see every agreement's quota")
+        return try await database.read { session in
+            var balances: [(reference: String, balance: QuotaBalance)] = []
+            for row in try await session.rows(
+                """
+                SELECT id, reference FROM agreements
+                WHERE starts_on <= make_date(\(year)::int, 12, 31) AND ends_on >= make_date(\(year)::int, 1, 1) ORDER BY reference
+                """)
+            {
+                let (id, reference) = try row.decode((UUID, String).self)
+                balances.append((reference, try await QuotaLedger.balance(id, year: year, session)))
+            }
+            return balances
+        }
+    }
+
     /// The entries of a year, oldest first: at most `limit`, after the entry `after` (paging).
     public func ledger(_ agreementId: UUID, year: Int, after: Int64? = nil, limit: Int = 10_000, by actor: Actor) async throws -> [QuotaLedgerEntry] {
         try Self.checkYear(year)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL store: every read and write of the domain goes through here.
 ///
@@ -10,17 +11,22 @@ import PostgresNIO
 public struct Database: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// How many pooled connections the domain holds right now (for `/metrics`).
+    public let usage: ConnectionUsage
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, usage: ConnectionUsage = ConnectionUsage()) {
         self.client = client
         self.logger = logger
+        self.usage = usage
     }
 
     /// Reads on a pooled connection.
     public func read<Result: Sendable>(_ body: (SQLSession) async throws -> Result) async throws -> Result {
         do {
             return try await client.withConnection { connection in
-                try await body(SQLSession(connection: connection, logger: logger))
+                usage.take()
+                defer { usage.give() }
+                return try await body(SQLSession(connection: connection, logger: logger))
             }
         } catch let error as PSQLError {
             throw ConstraintCatalogue.problem(for: error) ?? error
@@ -35,6 +41,8 @@ public struct Database: Sendable {
     ) async throws -> Result {
         do {
             return try await client.withConnection { connection in
+                usage.take()
+                defer { usage.give() }
                 let session = SQLSession(connection: connection, logger: logger)
                 try await session.execute("BEGIN")
                 do {
@@ -62,6 +70,19 @@ public struct Database: Sendable {
     public func ping() async throws {
         _ = try await read { try await $0.rows("SELECT 1") }
     }
+}
+
+/// Connections in use, and the most ever in use at once.
+public final class ConnectionUsage: Sendable {
+    private let counts = Mutex((inUse: 0, peak: 0))
+
+    public init() {}
+
+    func take() { counts.withLock { $0.inUse += 1; $0.peak = max($0.peak, $0.inUse) } }
+    func give() { counts.withLock { $0.inUse -= 1 } }
+
+    public var inUse: Int { counts.withLock { $0.inUse } }
+    public var peak: Int { counts.withLock { $0.peak } }
 }
 
 /// One connection, inside or outside a transaction, with helpers that collect rows.

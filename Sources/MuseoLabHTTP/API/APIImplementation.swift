@@ -7,6 +7,8 @@ import OpenAPIRuntime
 /// authenticated caller, and writes the output. No rule lives here.
 struct APIImplementation: APIProtocol {
     let lab: MuseoLab
+    var metrics = MetricsRegistry()
+    var databasePoolSize = 20
 
     var actor: Actor {
         get throws { try RequestIdentity.current() }

@@ -85,4 +85,14 @@ struct RouteTable: Sendable {
         guard !matching.isEmpty else { return nil }
         return Array(Set(matching.flatMap(\.methods))).sorted()
     }
+
+    /// The template a path matches (`/v1/sessions/{sessionId}`), preferring literal segments;
+    /// `nil` when none does. Metrics are labelled by template, never by raw path.
+    func template(for path: String) -> String? {
+        let segments = path.split(separator: "/").map(String.init)
+        let best = routes.filter { route in
+            route.segments.count == segments.count && zip(route.segments, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }.max { a, b in a.segments.filter { !$0.hasPrefix("{") }.count < b.segments.filter { !$0.hasPrefix("{") }.count }
+        return best.map { "/" + $0.segments.joined(separator: "/") }
+    }
 }

@@ -11,10 +11,13 @@ struct TestServer: Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Serves `lab` while `body` runs.
-    static func with<Result: Sendable>(_ lab: MuseoLab, _ body: @Sendable (TestServer) async throws -> Result) async throws -> Result {
+    static func with<Result: Sendable>(
+        _ lab: MuseoLab, settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
+        _ body: @Sendable (TestServer) async throws -> Result
+    ) async throws -> Result {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try buildApplication(
-            lab: lab, settings: ServerSettings(host: "127.0.0.1", port: 0), logger: TestLog.logger,
+            lab: lab, settings: settings, logger: TestLog.logger,
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()

@@ -1,0 +1,99 @@
+import Foundation
+@testable import MuseoLabHTTP
+import Testing
+@testable import MuseoLab
+
+/// What operations rely on: guessing tokens is slowed down, and `/metrics` tells how the
+/// service is doing.
+@Suite struct MonitoringTests {
+    static func settings(limit: Int = 3, window: Duration = .seconds(2), metricsToken: String? = nil) -> ServerSettings {
+        ServerSettings(host: "127.0.0.1", port: 0, authenticationFailureLimit: limit, authenticationFailureWindow: window, metricsToken: metricsToken)
+    }
+
+    @Test func repeatedFailedAuthenticationFromOneAddressIsHeldBack() async throws {
+        try await TestLab.with { t in
+            try await TestServer.with(t.lab, settings: Self.settings()) { (server: TestServer) async throws in
+                let http = HTTPClient(server)
+                // No token at all is not a guess: it does not count.
+                for _ in 0..<5 { #expect(try await http.get("/v1/machines").isProblem(401)) }
+                for guess in 0..<3 {
+                    #expect(try await http.get("/v1/machines", token: "mlab_wrong\(guess)").isProblem(401))
+                }
+                // The fourth attempt within the window is refused before any check, even with a good token.
+                let held = try await http.get("/v1/machines", token: t.people.member.token)
+                #expect(held.isProblem(429, type: "too-many-requests"), "\(held.text)")
+                let wait = try #require(held.header("Retry-After").flatMap(Int.init))
+                #expect((1...2).contains(wait))
+                #expect(try await http.get("/v1/machines", token: "Basic abc").isProblem(429))
+                // Another client behind the (trusted, local) reverse proxy is not affected.
+                let other = try await http.send("GET", "/v1/machines", token: t.people.member.token, headers: ["X-Forwarded-For": "203.0.113.7"])
+                #expect(other.status == 200)
+                // Once the failures leave the window, the good token works again.
+                try await Task.sleep(for: .seconds(Double(wait) + 0.2))
+                #expect(try await http.get("/v1/machines", token: t.people.member.token).status == 200)
+            }
+        }
+    }
+
+    @Test func theThrottleForgetsFailuresOutsideItsWindow() {
+        let throttle = AuthenticationThrottle(limit: 2, window: .seconds(10), maximumAddresses: 2)
+        let start = ContinuousClock.now
+        throttle.recordFailure("198.51.100.1", now: start)
+        #expect(throttle.retryAfter("198.51.100.1", now: start + .seconds(1)) == nil)
+        throttle.recordFailure("198.51.100.1", now: start + .seconds(4))
+        #expect(throttle.retryAfter("198.51.100.1", now: start + .seconds(5)) == 5, "until the first failure is 10 s old")
+        #expect(throttle.retryAfter("198.51.100.1", now: start + .seconds(11)) == nil)
+        #expect(throttle.retryAfter("198.51.100.2", now: start + .seconds(5)) == nil, "per address")
+        // Bounded memory: a third address makes it forget the stalest.
+        throttle.recordFailure("198.51.100.2", now: start + .seconds(5))
+        throttle.recordFailure("198.51.100.3", now: start + .seconds(6))
+        throttle.recordFailure("198.51.100.3", now: start + .seconds(6))
+        #expect(throttle.retryAfter("198.51.100.3", now: start + .seconds(7)) == 9)
+    }
+
+    @Test func metricsCountRequestsPerRouteAndShowTheQuota() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            _ = try await t.lab.quota.adjust(
+                TestLab.agreement, year: ParisClock.date(of: Date()).year, minutes: 2400, reason: "relevé", by: t.people.manager.actor)
+            for _ in 0..<2 { #expect(try await http.get("/v1/machines", token: t.people.member.token).status == 200) }
+            let machine = try await t.machine("12548")
+            #expect(try await http.get("/v1/machines/\(machine.id.text)", token: t.people.member.token).status == 200)
+            #expect(try await http.get("/v1/machines/\(UUID().uuidString)", token: t.people.member.token).status == 404)
+            #expect(try await http.get("/v1/machines").status == 401)
+
+            let answer = try await http.get("/metrics")
+            #expect(answer.status == 200 && answer.contentType.hasPrefix("text/plain"))
+            let lines = Set(answer.text.split(separator: "\n").map(String.init))
+            for expected in [
+                #"museolab_http_requests_total{method="GET",route="/v1/machines",status="200"} 2"#,
+                #"museolab_http_requests_total{method="GET",route="/v1/machines",status="401"} 1"#,
+                #"museolab_http_requests_total{method="GET",route="/v1/machines/{machineId}",status="200"} 1"#,
+                #"museolab_http_requests_total{method="GET",route="/v1/machines/{machineId}",status="404"} 1"#,
+                #"museolab_http_request_duration_seconds_count{method="GET",route="/v1/machines"} 3"#,
+                #"museolab_http_request_duration_seconds_bucket{method="GET",route="/v1/machines",le="+Inf"} 3"#,
+                "museolab_quota_consumed_percent{agreement=\"UA-LLV-2026\",year=\"\(ParisClock.date(of: Date()).year)\"} 10",
+                "museolab_quota_minutes{agreement=\"UA-LLV-2026\",year=\"\(ParisClock.date(of: Date()).year)\"} 24000",
+                "museolab_db_pool_connections_max 20",
+            ] {
+                #expect(lines.contains(expected), "missing: \(expected)\n\(answer.text)")
+            }
+            #expect(lines.contains { $0.hasPrefix("museolab_process_resident_memory_bytes ") && !$0.hasSuffix(" 0") })
+            #expect(lines.contains { $0.hasPrefix("museolab_db_pool_connections_peak ") && !$0.hasSuffix(" 0") })
+            // Paths never become labels: an unknown one is counted as unmatched.
+            _ = try await http.get("/no/such/\(UUID().uuidString)")
+            #expect(try await http.get("/metrics").text.contains(#"route="unmatched",status="404""#))
+        }
+    }
+
+    @Test func aMetricsTokenWhenConfigured() async throws {
+        try await TestLab.with { t in
+            try await TestServer.with(t.lab, settings: Self.settings(metricsToken: "prometheus-secret")) { (server: TestServer) async throws in
+                let http = HTTPClient(server)
+                #expect(try await http.get("/metrics").isProblem(401))
+                #expect(try await http.get("/metrics", token: t.people.admin.token).isProblem(401))
+                #expect(try await http.get("/metrics", token: "prometheus-secret").status == 200)
+            }
+        }
+    }
+}

@@ -45,10 +45,22 @@ public enum ChildProcess {
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
 
+        // The calling thread may block signals (event-loop threads do); a child inherits that
+        // mask, and a program timed by SIGALRM (pgbench -T) would then never stop.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid: pid_t = 0
         let spawned = argv.withUnsafeBufferPointer { args in
             envp.withUnsafeBufferPointer { envs in
-                posix_spawnp(&pid, program, &actions, nil, args.baseAddress!, envs.baseAddress!)
+                posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, envs.baseAddress!)
             }
         }
         guard spawned == 0 else { throw LaunchError(program: program, errno: spawned) }

@@ -47,9 +47,12 @@ enum MuseoLabServer {
         let lab = MuseoLab(client: client, logger: logger)
 
         let outbox = Outbox(database: lab.database, baseDelay: .seconds(Int(environment["OUTBOX_RETRY_SECONDS"] ?? "") ?? 30))
+        // Delivery starts once `prepare` has migrated the database (the stream ends then).
+        let (prepared, preparedContinuation) = AsyncStream.makeStream(of: Void.self)
         let dispatcher = OutboxDispatcher(
             outbox: outbox, transports: OutboxDispatcher.transports(environment: environment),
-            interval: .milliseconds(Int(environment["OUTBOX_INTERVAL_MS"] ?? "") ?? 2000), logger: logger)
+            interval: .milliseconds(Int(environment["OUTBOX_INTERVAL_MS"] ?? "") ?? 2000), logger: logger,
+            ready: { for await _ in prepared {} })
         if environment["SMTP_HOST"]?.isEmpty ?? true {
             logger.notice("no SMTP relay configured (SMTP_HOST): e-mail alerts wait in the outbox")
         }
@@ -59,6 +62,7 @@ enum MuseoLabServer {
             var app = try buildApplication(lab: lab, settings: settings, logger: logger, services: [client, dispatcher])
             app.beforeServerStarts {
                 try await Self.prepare(lab, location: location, settings: settings, logger: logger)
+                preparedContinuation.finish()
             }
             try await app.runService()
         } catch {

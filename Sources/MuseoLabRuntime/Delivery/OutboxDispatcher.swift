@@ -10,12 +10,18 @@ public struct OutboxDispatcher: Service {
     public let transports: [AlertRecipient.Channel: any MessageTransport]
     public let interval: Duration
     let logger: Logger
+    /// Returns once the database is migrated: the loop must not read the outbox before it exists.
+    let ready: @Sendable () async -> Void
 
-    public init(outbox: Outbox, transports: [AlertRecipient.Channel: any MessageTransport], interval: Duration, logger: Logger) {
+    public init(
+        outbox: Outbox, transports: [AlertRecipient.Channel: any MessageTransport], interval: Duration, logger: Logger,
+        ready: @escaping @Sendable () async -> Void = {}
+    ) {
         self.outbox = outbox
         self.transports = transports
         self.interval = interval
         self.logger = logger
+        self.ready = ready
     }
 
     /// The transports the environment configures: SMTP when `SMTP_HOST` is set, webhooks always.
@@ -30,6 +36,7 @@ public struct OutboxDispatcher: Service {
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
+            await ready()
             while !Task.isCancelled {
                 do {
                     let (delivered, failed) = try await outbox.deliverDue(transports: transports)

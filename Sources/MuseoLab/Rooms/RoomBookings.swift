@@ -157,7 +157,9 @@ public struct RoomBookings: Sendable {
         let now = now()
         return try await database.write(as: actor, action: "room-booking.cancel") { session in
             let booking = try await Self.lock(id, actor, session)
-            guard booking.requester.id == actor.userId || actor.role.allows(.manageRooms) else { throw Problem.notFound("room booking") }
+            guard booking.requester.id == actor.userId || actor.role.allows(.manageRooms) else {
+                throw Problem.forbidden("only the booking's requester or LLV may cancel it")
+            }
             guard booking.status == .pending || booking.status == .accepted else { throw Self.cannot("cancel", booking) }
             guard now < booking.period.end else { throw Problem(.invalidTransition, "this booking's time is over") }
             let beforeStart = now < booking.period.start

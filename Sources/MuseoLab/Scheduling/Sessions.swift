@@ -166,8 +166,9 @@ public struct Sessions: Sendable {
         let reason = try Validate.text(reason, field: "reason", maxLength: 1000)
         let now = now()
         return try await transition(id, to: .cancelled, reason: reason, by: actor, action: "session.cancel") { current, session in
+            // Whoever may see the session but neither requested nor supervises it (the accountant).
             guard current.requester.id == actor.userId || actor.role.allows(.superviseSessions) else {
-                throw Problem.notFound("session")
+                throw Problem.forbidden("only the session's requester or fablab staff may cancel it")
             }
             guard current.status.isActive else { throw Self.cannot("cancel", current) }
             guard now < current.period.end else {

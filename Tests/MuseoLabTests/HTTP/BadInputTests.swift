@@ -61,6 +61,12 @@ import Testing
             let badCategory = try await http.get("/v1/machines?category=Laser%20Cutter", token: t.people.member.token)
             #expect(badCategory.isProblem(422))
             #expect(badCategory.json["field"] as? String == "category")
+            // Found by the fuzzer: a NUL character in a filter reached PostgreSQL, which cannot store it.
+            let nul = try await http.get("/v1/audit?entityId=F%00x", token: t.people.admin.token)
+            #expect(nul.isProblem(422))
+            #expect(nul.json["field"] as? String == "entityId")
+            let nulSearch = try await http.get("/v1/machines?category=a%00b", token: t.people.member.token)
+            #expect(nulSearch.isProblem(422))
         }
     }
 

@@ -87,9 +87,19 @@ struct HTTPClient: Sendable {
 /// Raw bytes over a TCP socket, for what URLSession will not send (chunked bodies, broken requests).
 enum RawHTTP {
     static func exchange(port: Int, _ request: String) throws -> String {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let connection = try RawConnection(port: port)
+        connection.send(request)
+        return connection.receive()
+    }
+}
+
+/// One TCP connection to a local port, written and read by hand (a request sent in pieces).
+final class RawConnection {
+    let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw POSIXError(.EIO) }
-        defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -97,16 +107,28 @@ enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        guard connected == 0 else {
+            close(descriptor)
+            throw POSIXError(.ECONNREFUSED)
+        }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let bytes = Array(request.utf8)
+    }
+
+    deinit { close(descriptor) }
+
+    func send(_ text: String) {
+        let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
             let written = bytes[sent...].withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
             if written <= 0 { break }  // the server may answer and close before reading everything
             sent += written
         }
+    }
+
+    /// Reads one response: up to the end of its body (Content-Length), or until the server closes.
+    func receive() -> String {
         var response = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -5,6 +5,7 @@ import MuseoLab
 import MuseoLabAPI
 import NIOCore
 import OpenAPIHummingbird
+import OpenAPIRuntime
 import ServiceLifecycle
 
 /// How the HTTP server is set up.
@@ -52,7 +53,8 @@ public func buildRouter(lab: MuseoLab, settings: ServerSettings = ServerSettings
         throttle: AuthenticationThrottle(limit: settings.authenticationFailureLimit, window: settings.authenticationFailureWindow),
         trustedProxies: settings.trustedProxies, metricsToken: settings.metricsToken))
     try APIImplementation(lab: lab, metrics: metrics, databasePoolSize: settings.databasePoolSize).registerHandlers(
-        on: router, middlewares: [LocationHeaderMiddleware(), RequestBodyMiddleware()])
+        on: router, configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()),
+        middlewares: [LocationHeaderMiddleware(), RequestBodyMiddleware()])
     return router
 }
 

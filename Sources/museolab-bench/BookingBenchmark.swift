@@ -25,7 +25,7 @@ struct BookingBenchmark: AsyncParsableCommand {
         try await BenchDatabase.with { lab, configuration in
             let socketFolder = URL(fileURLWithPath: configuration.unixSocketPath!).deletingLastPathComponent().path
             let fixture = try await BookingFixture.load(lab, machines: machines, users: max(concurrency, 8))
-            print("Booking benchmark: \(machines) bookable machines, \(fixture.tokens.count) customers, \(fixture.slots.count) half-hour slots a machine; "
+            say("Booking benchmark: \(machines) bookable machines, \(fixture.tokens.count) customers, \(fixture.slots.count) half-hour slots a machine; "
                 + "concurrency \(concurrency), \(seconds) s a run")
 
             let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -49,21 +49,21 @@ struct BookingBenchmark: AsyncParsableCommand {
             _ = await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(2)).run(request)
             let full = await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(seconds)).run(request)
             let peak = Memory.residentMiB(pid: server.pid) ?? 0
-            print("  HTTP, as fast as it answers: \(full.summary)")
+            say("  HTTP, as fast as it answers: \(full.summary)")
 
             let pgbench = try PGBench.run(
                 installation: try PostgresInstallation.locate(), socketFolder: socketFolder, user: configuration.username,
                 database: configuration.database ?? "", concurrency: concurrency, seconds: seconds)
-            print(String(format: "  pgbench (insert under the same exclusion constraint): %.0f transactions/s", pgbench))
+            say(String(format: "  pgbench (insert under the same exclusion constraint): %.0f transactions/s", pgbench))
 
             let half = await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(seconds), rate: full.throughput / 2).run(request)
-            print("  HTTP at half that load (\(Int(full.throughput / 2)) req/s offered): \(half.summary)")
+            say("  HTTP at half that load (\(Int(full.throughput / 2)) req/s offered): \(half.summary)")
 
             let ratio = full.throughput / pgbench
-            print(String(format: "  ratio HTTP / pgbench: %.2f (target ≥ 0.50: %@)", ratio, ratio >= 0.5 ? "met" : "NOT met"))
-            print(String(format: "  p99 at half load: %.2f ms (target < 10 ms: %@)", half.percentile(0.99) * 1000, half.percentile(0.99) < 0.010 ? "met" : "NOT met"))
-            print(String(format: "  server memory: %.0f MiB idle, %.0f MiB peak under load", idle, max(peak, Memory.residentMiB(pid: server.pid) ?? 0)))
-            print("  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
+            say(String(format: "  ratio HTTP / pgbench: %.2f (target ≥ 0.50: %@)", ratio, ratio >= 0.5 ? "met" : "NOT met"))
+            say(String(format: "  p99 at half load: %.2f ms (target < 10 ms: %@)", half.percentile(0.99) * 1000, half.percentile(0.99) < 0.010 ? "met" : "NOT met"))
+            say(String(format: "  server memory: %.0f MiB idle, %.0f MiB peak under load", idle, max(peak, Memory.residentMiB(pid: server.pid) ?? 0)))
+            say("  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
         }
     }
 }
@@ -220,4 +220,10 @@ enum PGBench {
         else { throw ValidationError("pgbench failed: \(result.output)") }
         return tps
     }
+}
+
+/// Prints a line at once (`print` buffers when the output is a file or a pipe, and a run
+/// stopped half-way would show nothing).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -11,6 +11,10 @@ import OpenAPIRuntime
 public struct RFC3339DateTranscoder: DateTranscoder {
     public init() {}
 
+    /// In every decoding error's description: `RequestBodyMiddleware` recognises it (the runtime
+    /// reports date errors without a coding path) and names the field.
+    static let notADateTime = "is not an RFC 3339 date-time"
+
     public func encode(_ date: Date) throws -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -27,7 +31,7 @@ public struct RFC3339DateTranscoder: DateTranscoder {
     public func decode(_ text: String) throws -> Date {
         guard let date = Self.parse(Array(text.utf8)) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "\"\(text)\" is not an RFC 3339 date-time such as 2026-12-01T10:00:00+01:00"))
+                .init(codingPath: [], debugDescription: "\"\(text)\" \(Self.notADateTime) such as 2026-12-01T10:00:00+01:00"))
         }
         return date
     }

@@ -20,7 +20,7 @@ struct RequestBodyMiddleware: ServerMiddleware {
             return try await next(request, effectiveBody, metadata)
         } catch let error as ServerError {
             if case .dataCorrupted(let context)? = error.underlyingError as? DecodingError,
-                context.codingPath.isEmpty, context.debugDescription.contains("ISO8601"), let bytes
+                context.codingPath.isEmpty, context.debugDescription.contains(RFC3339DateTranscoder.notADateTime), let bytes
             {
                 throw Problem(
                     .invalidField, "expected an RFC 3339 date-time such as 2026-03-29T09:00:00Z",
@@ -30,15 +30,18 @@ struct RequestBodyMiddleware: ServerMiddleware {
         }
     }
 
-    /// The first `…At` field (our date-times) holding a string that is not an RFC 3339 date-time.
+    /// Body fields that hold date-times: `…At`, and these.
+    static let dateTimeFields: Set<String> = ["start", "end", "actualStart", "actualEnd"]
+
+    /// The first date-time field holding a string that is not an RFC 3339 date-time.
     static func badDateField(in body: [UInt8]) -> String? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) else { return nil }
         func search(_ value: Any, path: String) -> String? {
             if let dictionary = value as? [String: Any] {
                 for key in dictionary.keys.sorted() {
                     let child = path.isEmpty ? key : "\(path).\(key)"
-                    if key.hasSuffix("At"), let text = dictionary[key] as? String,
-                        (try? Date.ISO8601FormatStyle().parse(text)) == nil
+                    if key.hasSuffix("At") || dateTimeFields.contains(key), let text = dictionary[key] as? String,
+                        RFC3339DateTranscoder.parse(Array(text.utf8)) == nil
                     {
                         return child
                     }

@@ -61,6 +61,12 @@ import Testing
             let badCategory = try await http.get("/v1/machines?category=Laser%20Cutter", token: t.people.member.token)
             #expect(badCategory.isProblem(422))
             #expect(badCategory.json["field"] as? String == "category")
+            // A date-time that is not one names its field, whatever the field.
+            let notADateTime = try await http.send(
+                "POST", "/v1/sessions", token: t.people.member.token,
+                json: ["purpose": "x", "start": "mardi 10h", "end": "2030-01-01T10:00:00Z"])
+            #expect(notADateTime.isProblem(422))
+            #expect(notADateTime.json["field"] as? String == "start")
             // Found by the fuzzer: a NUL character in a filter reached PostgreSQL, which cannot store it.
             let nul = try await http.get("/v1/audit?entityId=F%00x", token: t.people.admin.token)
             #expect(nul.isProblem(422))

@@ -93,18 +93,6 @@ public struct MachineAuthorisations: Sendable {
         }
     }
 
-    /// Whether `userId` holds a valid authorisation for the machine (or its category) on `date`.
-    static func isAuthorised(_ userId: UUID, machine: UUID, category: String?, on date: CalendarDate, _ session: SQLSession) async throws -> Bool {
-        try await session.first(
-            """
-            SELECT 1 FROM machine_authorisations
-            WHERE user_id = \(userId) AND revoked_at IS NULL
-              AND (machine_id = \(machine) OR (category IS NOT NULL AND category = \(category)))
-              AND granted_on <= \(date.description)::date AND (expires_on IS NULL OR expires_on >= \(date.description)::date)
-            LIMIT 1
-            """) != nil
-    }
-
     static func authorisation(_ row: PostgresRow) throws -> MachineAuthorisation {
         let (id, userId, machineId, category, grantedOn, expiresOn, grantedBy, note, revokedAt, reason) =
             try row.decode((UUID, UUID, UUID?, String?, String, String?, String, String?, Date?, String?).self)

@@ -59,23 +59,26 @@ public struct Sessions: Sendable {
             try await Self.checkMachines(machineIds, for: requesterId, period: period, unsupervised: !request.supervised, session)
             let staffId = request.supervised ? try await Self.chooseStaff(request.staffId, for: period, session) : nil
 
+            // The session, its machines' occupations (under the exclusion constraint) and its first
+            // event, in one statement.
             let row = try await session.first(
                 """
-                INSERT INTO support_sessions (supervised, requester_user_id, organisation_id, agreement_id, staff_user_id,
-                                              purpose, participants, period)
-                VALUES (\(request.supervised), \(requesterId), \(requester.organisationId), \(agreementId), \(staffId),
-                        \(purpose), \(request.participants), tstzrange(\(period.start), \(period.end), '[)'))
-                RETURNING id
+                WITH booked AS (
+                    INSERT INTO support_sessions (supervised, requester_user_id, organisation_id, agreement_id, staff_user_id,
+                                                  purpose, participants, period)
+                    VALUES (\(request.supervised), \(requesterId), \(requester.organisationId), \(agreementId), \(staffId),
+                            \(purpose), \(request.participants), tstzrange(\(period.start), \(period.end), '[)'))
+                    RETURNING id, period
+                ), occupied AS (
+                    INSERT INTO machine_occupations (machine_id, period, session_id)
+                    SELECT machine.id, booked.period, booked.id FROM booked, unnest(\(machineIds)::uuid[]) AS machine (id)
+                ), recorded AS (
+                    INSERT INTO session_events (session_id, from_status, to_status, actor, actor_user_id)
+                    SELECT id, NULL, \(SessionStatus.requested.rawValue), \(actor.label), \(actor.userId) FROM booked
+                )
+                SELECT id FROM booked
                 """)
             let id = try row!.decode(UUID.self)
-            for machineId in machineIds {
-                try await session.execute(
-                    """
-                    INSERT INTO machine_occupations (machine_id, period, session_id)
-                    VALUES (\(machineId), tstzrange(\(period.start), \(period.end), '[)'), \(id))
-                    """)
-            }
-            try await Self.record(id, from: nil, to: .requested, reason: nil, actor: actor, session)
             let booked = try await Self.load(session, ids: [id])[0]
             if let staffId, staffId != actor.userId {
                 try await Notifications.notify(
@@ -350,36 +353,44 @@ public struct Sessions: Sendable {
     }
 
     /// Each machine exists, is in service, bookable, free, and the requester is authorised where needed.
+    /// One query for all of them (the booking path's round trips are its cost), checked in the request's order.
     static func checkMachines(_ ids: [UUID], for userId: UUID, period: Period, unsupervised: Bool, _ session: SQLSession) async throws {
-        let date = ParisClock.date(of: period.start)
-        for id in ids {
-            guard let row = try await session.first(
-                "SELECT nature, status, bookable, requires_authorisation, category FROM machines WHERE id = \(id)")
-            else { throw Problem.invalid("machineIds", "no machine has the id \(id)") }
-            let (nature, status, bookable, requiresAuthorisation, category) = try row.decode((String, String, Bool, Bool, String?).self)
+        guard !ids.isEmpty else { return }
+        let date = ParisClock.date(of: period.start).description
+        let rows = try await session.rows(
+            """
+            SELECT asked.id, m.nature, m.status, m.bookable, m.requires_authorisation,
+                   EXISTS (SELECT 1 FROM machine_authorisations a
+                           WHERE a.user_id = \(userId) AND a.revoked_at IS NULL
+                             AND (a.machine_id = m.id OR (a.category IS NOT NULL AND a.category = m.category))
+                             AND a.granted_on <= \(date)::date AND (a.expires_on IS NULL OR a.expires_on >= \(date)::date)),
+                   (SELECT o.maintenance_id IS NOT NULL FROM machine_occupations o
+                    WHERE o.machine_id = m.id AND o.active AND o.period && tstzrange(\(period.start), \(period.end), '[)') LIMIT 1)
+            FROM unnest(\(ids)::uuid[]) WITH ORDINALITY AS asked (id, position)
+            LEFT JOIN machines m ON m.id = asked.id
+            ORDER BY asked.position
+            """)
+        for row in rows {
+            let (id, nature, status, bookable, requiresAuthorisation, authorised, inMaintenance) =
+                try row.decode((UUID, String?, String?, Bool?, Bool?, Bool, Bool?).self)
+            guard let nature, let status, let bookable, let requiresAuthorisation else {
+                throw Problem.invalid("machineIds", "no machine has the id \(id)")
+            }
             switch MachineStatus(rawValue: status) {
             case .retired?: throw Problem(.machineUnavailable, "the \(nature) is retired", field: "machineIds")
             case .maintenance?: throw Problem(.machineUnavailable, "the \(nature) is under maintenance", field: "machineIds")
             default: break
             }
             guard bookable else { throw Problem(.machineUnavailable, "the \(nature) cannot be booked", field: "machineIds") }
-            if requiresAuthorisation || unsupervised,
-                try await !MachineAuthorisations.isAuthorised(userId, machine: id, category: category, on: date, session)
-            {
+            if requiresAuthorisation || unsupervised, !authorised {
                 throw Problem(
                     .authorisationRequired,
                     "the requester holds no authorisation for the \(nature)\(unsupervised ? " (required to use it without supervision)" : "")",
                     field: "machineIds")
             }
-            if let busy = try await session.first(
-                """
-                SELECT maintenance_id IS NOT NULL FROM machine_occupations
-                WHERE machine_id = \(id) AND active AND period && tstzrange(\(period.start), \(period.end), '[)') LIMIT 1
-                """)
-            {
-                let maintenance = try busy.decode(Bool.self)
+            if let inMaintenance {
                 throw Problem(
-                    .bookingConflict, "the \(nature) is \(maintenance ? "in a maintenance window" : "already booked") then", field: "machineIds")
+                    .bookingConflict, "the \(nature) is \(inMaintenance ? "in a maintenance window" : "already booked") then", field: "machineIds")
             }
         }
     }
@@ -414,6 +425,11 @@ public struct Sessions: Sendable {
 
     // MARK: - Store
 
+    /// Sessions with their machines and history, in one query: machines and events come as
+    /// JSON arrays (event times as microseconds since 2000, PostgreSQL's own resolution).
+    /// 2000-01-01T00:00:00Z, from which PostgreSQL counts its microseconds (as PostgresNIO decodes them).
+    static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
+
     static func load(_ session: SQLSession, ids: [UUID]) async throws -> [SupportSession] {
         guard !ids.isEmpty else { return [] }
         let rows = try await session.rows(
@@ -421,40 +437,37 @@ public struct Sessions: Sendable {
             SELECT s.id, s.number, s.supervised, s.requester_user_id, r.display_name, r.email, s.organisation_id, o.name,
                    s.agreement_id, s.staff_user_id, st.display_name, st.email, s.purpose, s.participants,
                    lower(s.period), upper(s.period), s.status, lower(s.actual_period), upper(s.actual_period),
-                   s.late_cancellation, s.revision, s.created_at, s.updated_at
+                   s.late_cancellation, s.revision, s.created_at, s.updated_at,
+                   (SELECT coalesce(json_agg(json_build_array(m.id, m.nature, m.model, m.inventory_number) ORDER BY m.position), '[]')
+                    FROM machine_occupations mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text,
+                   (SELECT coalesce(json_agg(json_build_array(
+                               (extract(epoch FROM e.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint,
+                               e.from_status, e.to_status, e.actor, e.actor_user_id, e.reason) ORDER BY e.id), '[]')
+                    FROM session_events e WHERE e.session_id = s.id)::text
             FROM support_sessions s
             JOIN users r ON r.id = s.requester_user_id
             JOIN organisations o ON o.id = s.organisation_id
             LEFT JOIN users st ON st.id = s.staff_user_id
             WHERE s.id = ANY(\(ids))
             """)
-        var machines: [UUID: [SupportSession.BookedMachine]] = [:]
-        for row in try await session.rows(
-            """
-            SELECT o.session_id, m.id, m.nature, m.model, m.inventory_number FROM machine_occupations o
-            JOIN machines m ON m.id = o.machine_id WHERE o.session_id = ANY(\(ids)) ORDER BY m.position
-            """)
-        {
-            let (sessionId, id, nature, model, inventory) = try row.decode((UUID, UUID, String, String?, String?).self)
-            machines[sessionId, default: []].append(.init(id: id, nature: nature, model: model, inventoryNumber: inventory))
-        }
-        var events: [UUID: [SessionEvent]] = [:]
-        for row in try await session.rows(
-            """
-            SELECT session_id, occurred_at, from_status, to_status, actor, actor_user_id, reason FROM session_events
-            WHERE session_id = ANY(\(ids)) ORDER BY id
-            """)
-        {
-            let (sessionId, at, from, to, actor, actorUserId, reason) = try row.decode((UUID, Date, String?, String, String, UUID?, String?).self)
-            events[sessionId, default: []].append(
-                .init(occurredAt: at, from: from.flatMap(SessionStatus.init), to: SessionStatus(rawValue: to)!, actor: actor, actorUserId: actorUserId, reason: reason))
-        }
         let byId = try Dictionary(uniqueKeysWithValues: rows.map { row -> (UUID, SupportSession) in
             let r = row.makeRandomAccess()
             let id: UUID = try r[0].decode(UUID.self)
             let staffId: UUID? = try r[9].decode(UUID?.self)
             let actualStart: Date? = try r[17].decode(Date?.self)
             let actualEnd: Date? = try r[18].decode(Date?.self)
+            let machines = try JSONArrays(try r[23].decode(String.self)).map { machine in
+                SupportSession.BookedMachine(
+                    id: try machine.uuid(0), nature: try machine.string(1), model: machine.optionalString(2),
+                    inventoryNumber: machine.optionalString(3))
+            }
+            let events = try JSONArrays(try r[24].decode(String.self)).map { event in
+                SessionEvent(
+                    occurredAt: Date(timeInterval: Double(try event.int(0)) / 1_000_000, since: Self.postgresEpoch),
+                    from: event.optionalString(1).flatMap(SessionStatus.init), to: SessionStatus(rawValue: try event.string(2))!,
+                    actor: try event.string(3), actorUserId: event.optionalString(4).flatMap(UUID.init(uuidString:)),
+                    reason: event.optionalString(5))
+            }
             let session = SupportSession(
                 id: id, number: Int(try r[1].decode(Int64.self)), supervised: try r[2].decode(Bool.self),
                 requester: .init(id: try r[3].decode(UUID.self), displayName: try r[4].decode(String.self), email: try r[5].decode(String.self)),
@@ -466,7 +479,7 @@ public struct Sessions: Sendable {
                 status: SessionStatus(rawValue: try r[16].decode(String.self))!,
                 actualPeriod: actualStart.flatMap { start in actualEnd.map { Period(start: start, end: $0) } },
                 lateCancellation: try r[19].decode(Bool.self), revision: Int(try r[20].decode(Int32.self)),
-                machines: machines[id] ?? [], events: events[id] ?? [],
+                machines: machines, events: events,
                 createdAt: try r[21].decode(Date.self), updatedAt: try r[22].decode(Date.self))
             return (id, session)
         })

@@ -35,7 +35,7 @@ public struct OutboxDispatcher: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await ready()
             while !Task.isCancelled {
                 do {

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Rows aggregated by PostgreSQL as a JSON array of arrays (`json_agg(json_build_array(…))`),
+/// so that a parent and its children come back in one query.
+struct JSONArrays: Sequence {
+    struct Row {
+        let values: [Any]
+
+        func string(_ index: Int) throws -> String {
+            guard let value = optionalString(index) else { throw Malformed(detail: "no text at \(index) in \(values)") }
+            return value
+        }
+
+        func optionalString(_ index: Int) -> String? {
+            index < values.count ? values[index] as? String : nil
+        }
+
+        func uuid(_ index: Int) throws -> UUID {
+            guard let value = UUID(uuidString: try string(index)) else { throw Malformed(detail: "no UUID at \(index) in \(values)") }
+            return value
+        }
+
+        func int(_ index: Int) throws -> Int64 {
+            guard index < values.count, let number = values[index] as? NSNumber else {
+                throw Malformed(detail: "no number at \(index) in \(values)")
+            }
+            return number.int64Value
+        }
+    }
+
+    struct Malformed: Error, CustomStringConvertible {
+        let detail: String
+        var description: String { "unexpected aggregated JSON: \(detail)" }
+    }
+
+    let rows: [Row]
+
+    init(_ text: String) throws {
+        guard let arrays = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[Any]] else {
+            throw Malformed(detail: "not an array of arrays: \(text.prefix(200))")
+        }
+        rows = arrays.map(Row.init(values:))
+    }
+
+    func makeIterator() -> IndexingIterator<[Row]> { rows.makeIterator() }
+}

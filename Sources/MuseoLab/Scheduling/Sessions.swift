@@ -425,11 +425,11 @@ public struct Sessions: Sendable {
 
     // MARK: - Store
 
-    /// Sessions with their machines and history, in one query: machines and events come as
-    /// JSON arrays (event times as microseconds since 2000, PostgreSQL's own resolution).
     /// 2000-01-01T00:00:00Z, from which PostgreSQL counts its microseconds (as PostgresNIO decodes them).
     static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
 
+    /// Sessions with their machines and history, in one query: machines and events come as
+    /// JSON arrays (event times as microseconds since 2000, PostgreSQL's own resolution).
     static func load(_ session: SQLSession, ids: [UUID]) async throws -> [SupportSession] {
         guard !ids.isEmpty else { return [] }
         let rows = try await session.rows(

@@ -11,9 +11,12 @@ import OpenAPIRuntime
 public struct RFC3339DateTranscoder: DateTranscoder {
     public init() {}
 
-    /// In every decoding error's description: `RequestBodyMiddleware` recognises it (the runtime
-    /// reports date errors without a coding path) and names the field.
-    static let notADateTime = "is not an RFC 3339 date-time"
+    /// The text that is not a date-time, as the underlying error of the `DecodingError`: the
+    /// runtime reports date errors without a coding path, so `RequestBodyMiddleware` finds the
+    /// field holding this text to name it.
+    struct NotADateTime: Error {
+        let text: String
+    }
 
     public func encode(_ date: Date) throws -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
@@ -30,8 +33,9 @@ public struct RFC3339DateTranscoder: DateTranscoder {
 
     public func decode(_ text: String) throws -> Date {
         guard let date = Self.parse(Array(text.utf8)) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "\"\(text)\" \(Self.notADateTime) such as 2026-12-01T10:00:00+01:00"))
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [], debugDescription: "\"\(text)\" is not an RFC 3339 date-time such as 2026-12-01T10:00:00+01:00",
+                underlyingError: NotADateTime(text: text)))
         }
         return date
     }

@@ -20,31 +20,24 @@ struct RequestBodyMiddleware: ServerMiddleware {
             return try await next(request, effectiveBody, metadata)
         } catch let error as ServerError {
             if case .dataCorrupted(let context)? = error.underlyingError as? DecodingError,
-                context.codingPath.isEmpty, context.debugDescription.contains(RFC3339DateTranscoder.notADateTime), let bytes
+                let notADateTime = context.underlyingError as? RFC3339DateTranscoder.NotADateTime, let bytes
             {
                 throw Problem(
                     .invalidField, "expected an RFC 3339 date-time such as 2026-03-29T09:00:00Z",
-                    field: Self.badDateField(in: Array(bytes)))
+                    field: Self.field(in: Array(bytes), holding: notADateTime.text))
             }
             throw error
         }
     }
 
-    /// Body fields that hold date-times: `…At`, and these.
-    static let dateTimeFields: Set<String> = ["start", "end", "actualStart", "actualEnd"]
-
-    /// The first date-time field holding a string that is not an RFC 3339 date-time.
-    static func badDateField(in body: [UInt8]) -> String? {
+    /// The path of the first field (in key order) whose value is the string `text`.
+    static func field(in body: [UInt8], holding text: String) -> String? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) else { return nil }
         func search(_ value: Any, path: String) -> String? {
             if let dictionary = value as? [String: Any] {
                 for key in dictionary.keys.sorted() {
                     let child = path.isEmpty ? key : "\(path).\(key)"
-                    if key.hasSuffix("At") || dateTimeFields.contains(key), let text = dictionary[key] as? String,
-                        RFC3339DateTranscoder.parse(Array(text.utf8)) == nil
-                    {
-                        return child
-                    }
+                    if dictionary[key] as? String == text { return child }
                     if let found = search(dictionary[key]!, path: child) { return found }
                 }
             } else if let array = value as? [Any] {

@@ -22,15 +22,7 @@ public struct Database: Sendable {
 
     /// Reads on a pooled connection.
     public func read<Result: Sendable>(_ body: (SQLSession) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withConnection { connection in
-                usage.take()
-                defer { usage.give() }
-                return try await body(SQLSession(connection: connection, logger: logger))
-            }
-        } catch let error as PSQLError {
-            throw ConstraintCatalogue.problem(for: error) ?? error
-        }
+        try await withSession(body)
     }
 
     /// Runs `body` in a transaction on behalf of `actor`; `action` names the change in the audit log.
@@ -39,27 +31,33 @@ public struct Database: Sendable {
         as actor: Actor, action: String, commit: Bool = true,
         _ body: (SQLSession) async throws -> Result
     ) async throws -> Result {
+        try await withSession { session in
+            try await session.execute("BEGIN")
+            do {
+                try await session.execute(
+                    """
+                    SELECT set_config('museolab.actor', \(actor.label), true),
+                           set_config('museolab.actor_user_id', \(actor.userId?.uuidString ?? ""), true),
+                           set_config('museolab.action', \(action), true),
+                           set_config('museolab.request_id', \(RequestScope.requestId ?? ""), true)
+                    """)
+                let result = try await body(session)
+                try await session.execute(commit ? "COMMIT" : "ROLLBACK")
+                return result
+            } catch {
+                try? await session.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// A pooled connection, counted in `usage` while held; database refusals become problems.
+    private func withSession<Result: Sendable>(_ body: (SQLSession) async throws -> Result) async throws -> Result {
         do {
             return try await client.withConnection { connection in
                 usage.take()
                 defer { usage.give() }
-                let session = SQLSession(connection: connection, logger: logger)
-                try await session.execute("BEGIN")
-                do {
-                    try await session.execute(
-                        """
-                        SELECT set_config('museolab.actor', \(actor.label), true),
-                               set_config('museolab.actor_user_id', \(actor.userId?.uuidString ?? ""), true),
-                               set_config('museolab.action', \(action), true),
-                               set_config('museolab.request_id', \(RequestScope.requestId ?? ""), true)
-                        """)
-                    let result = try await body(session)
-                    try await session.execute(commit ? "COMMIT" : "ROLLBACK")
-                    return result
-                } catch {
-                    try? await session.execute("ROLLBACK")
-                    throw error
-                }
+                return try await body(SQLSession(connection: connection, logger: logger))
             }
         } catch let error as PSQLError {
             throw ConstraintCatalogue.problem(for: error) ?? error

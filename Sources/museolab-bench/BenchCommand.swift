@@ -56,14 +56,19 @@ struct Timings {
     }
 
     func percentile(_ p: Double) -> Double {
-        let sorted = samples.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+        museolab_bench.percentile(p, of: samples.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 })
     }
 
     var summary: String {
         String(format: "p50 %7.2f ms   p90 %7.2f ms   max %7.2f ms   (%d runs)", percentile(0.5), percentile(0.9), percentile(1), samples.count)
     }
+}
+
+/// The value below which a fraction `p` of `values` lies (nearest rank); 0 when there are none.
+func percentile(_ p: Double, of values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
 }
 
 /// The server's resident memory, from /proc (Linux), in MiB.

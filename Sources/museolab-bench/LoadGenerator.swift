@@ -25,11 +25,7 @@ struct LoadGenerator: Sendable {
         var throughput: Double { Double(requests) / elapsed }
         var errors: Int { connectionErrors + statuses.filter { $0.key >= 400 || $0.key == 0 }.map(\.value).reduce(0, +) }
 
-        func percentile(_ p: Double) -> Double {
-            let sorted = latencies.sorted()
-            guard !sorted.isEmpty else { return 0 }
-            return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
-        }
+        func percentile(_ p: Double) -> Double { museolab_bench.percentile(p, of: latencies) }
 
         var summary: String {
             String(

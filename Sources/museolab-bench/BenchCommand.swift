@@ -25,10 +25,16 @@ enum BenchDatabase {
         return logger
     }
 
-    static func with<Result: Sendable>(_ body: @Sendable (MuseoLab, PostgresClient.Configuration) async throws -> Result) async throws -> Result {
+    /// - Parameter statementStatistics: load pg_stat_statements (with planning times), to see where PostgreSQL spends its time.
+    static func with<Result: Sendable>(
+        statementStatistics: Bool = false, _ body: @Sendable (MuseoLab, PostgresClient.Configuration) async throws -> Result
+    ) async throws -> Result {
         let root = URL(fileURLWithPath: "/tmp/museolab-bench-\(getpid())")
         var cluster = EmbeddedCluster(root: root, installation: try PostgresInstallation.locate(), logger: logger)
         cluster.extraSettings = ["fsync = off", "synchronous_commit = off", "shared_buffers = 256MB"]
+        if statementStatistics {
+            cluster.extraSettings += ["shared_preload_libraries = 'pg_stat_statements'", "pg_stat_statements.track_planning = on"]
+        }
         try cluster.start()
         defer { cluster.destroy() }
         var settings = PostgresClient.Configuration(

@@ -19,10 +19,11 @@ struct BookingBenchmark: AsyncParsableCommand {
     @Option(help: "Connections sending requests at once (and pgbench clients).") var concurrency = 16
     @Option(help: "Seconds of each measured run.") var seconds = 10
     @Option(help: "Bench machines to book (each request takes a free half-hour slot of one).") var machines = 200
+    @Flag(help: "After the full-speed run, print PostgreSQL's time per statement (pg_stat_statements).") var statements = false
 
     func run() async throws {
-        let (concurrency, seconds, machines) = (self.concurrency, self.seconds, self.machines)
-        try await BenchDatabase.with { lab, configuration in
+        let (concurrency, seconds, machines, statements) = (self.concurrency, self.seconds, self.machines, self.statements)
+        try await BenchDatabase.with(statementStatistics: statements) { lab, configuration in
             let socketFolder = URL(fileURLWithPath: configuration.unixSocketPath!).deletingLastPathComponent().path
             let fixture = try await BookingFixture.load(lab, machines: machines, users: max(concurrency, 8))
             say("Booking benchmark: \(machines) bookable machines, \(fixture.tokens.count) customers, \(fixture.slots.count) half-hour slots a machine; "
@@ -47,9 +48,11 @@ struct BookingBenchmark: AsyncParsableCommand {
             }
             // A short warm-up: connections, caches, the pool.
             _ = await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(2)).run(request)
+            if statements { try await StatementStatistics.reset(lab) }
             let full = await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(seconds)).run(request)
             let peak = Memory.residentMiB(pid: server.pid) ?? 0
             say("  HTTP, as fast as it answers: \(full.summary)")
+            if statements { try await StatementStatistics.print(lab, per: full.requests, of: "booking") }
 
             let pgbench = try PGBench.run(
                 installation: try PostgresInstallation.locate(), socketFolder: socketFolder, user: configuration.username,

@@ -32,7 +32,7 @@ public struct Database: Sendable {
         _ body: (SQLSession) async throws -> Result
     ) async throws -> Result {
         try await withSession { session in
-            try await session.execute("BEGIN")
+            try await session.execute("BEGIN" as PostgresQuery)
             do {
                 try await session.execute(
                     """
@@ -42,10 +42,10 @@ public struct Database: Sendable {
                            set_config('museolab.request_id', \(RequestScope.requestId ?? ""), true)
                     """)
                 let result = try await body(session)
-                try await session.execute(commit ? "COMMIT" : "ROLLBACK")
+                try await session.execute(PostgresQuery(unsafeSQL: commit ? "COMMIT" : "ROLLBACK"))
                 return result
             } catch {
-                try? await session.execute("ROLLBACK")
+                try? await session.execute("ROLLBACK" as PostgresQuery)
                 throw error
             }
         }
@@ -84,10 +84,41 @@ public final class ConnectionUsage: Sendable {
 }
 
 /// One connection, inside or outside a transaction, with helpers that collect rows.
+///
+/// Statements written in the code (`SQL`) run as prepared statements of the connection:
+/// parsed once, and planned once when PostgreSQL finds its generic plan as good as a
+/// custom one. Scripts (`PostgresQuery`: migrations, seeds) run as they are.
 public struct SQLSession: Sendable {
     public let connection: PostgresConnection
     public let logger: Logger
 
+    @discardableResult
+    public func rows(_ statement: SQL) async throws -> [PostgresRow] {
+        let text = PreparedSQL.Text(name: statement.statementName, sql: statement.query.sql)
+        do {
+            return try await PreparedSQL.$text.withValue(text) {
+                var result: [PostgresRow] = []
+                for try await row in try await connection.execute(PreparedSQL(bindings: statement.query.binds), logger: logger) {
+                    result.append(row)
+                }
+                return result
+            }
+        } catch let error as PSQLError {
+            Self.forgetPreparationIfFailed(error, connection)
+            throw error
+        }
+    }
+
+    public func first(_ statement: SQL) async throws -> PostgresRow? {
+        try await rows(statement).first
+    }
+
+    public func execute(_ statement: SQL) async throws {
+        try await rows(statement)
+    }
+
+    /// A script or a statement built at run time, parsed and planned at each call.
+    @_disfavoredOverload
     @discardableResult
     public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         var result: [PostgresRow] = []
@@ -97,10 +128,12 @@ public struct SQLSession: Sendable {
         return result
     }
 
+    @_disfavoredOverload
     public func first(_ query: PostgresQuery) async throws -> PostgresRow? {
         try await rows(query).first
     }
 
+    @_disfavoredOverload
     public func execute(_ query: PostgresQuery) async throws {
         try await rows(query)
     }
@@ -108,6 +141,14 @@ public struct SQLSession: Sendable {
     /// Holds a transaction-scoped advisory lock, to serialise work such as imports.
     public func lock(_ name: String) async throws {
         try await execute("SELECT pg_advisory_xact_lock(hashtext(\(name)))")
+    }
+
+    /// PostgresNIO remembers a failed preparation for the life of the connection, so a statement
+    /// first sent in an aborted transaction (25P02) or before the schema had its table (class 42)
+    /// would fail there forever. Closing the connection makes the pool open a fresh one.
+    static func forgetPreparationIfFailed(_ error: PSQLError, _ connection: PostgresConnection) {
+        guard let state = error.serverInfo?[.sqlState], state == "25P02" || state.hasPrefix("42") || state == "0A000" else { return }
+        connection.close().whenComplete { _ in }
     }
 }
 

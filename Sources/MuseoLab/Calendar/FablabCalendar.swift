@@ -64,6 +64,12 @@ public struct SchedulingRules: Sendable, Equatable, Codable {
         self.maximumDurationMinutes = maximumDurationMinutes
         self.bookingHorizonDays = bookingHorizonDays
     }
+
+    /// From `FablabCalendar.rulesColumns`.
+    init(_ columns: (notice: Int32, maximum: Int32, horizon: Int32)) {
+        self.init(
+            cancellationNoticeMinutes: Int(columns.notice), maximumDurationMinutes: Int(columns.maximum), bookingHorizonDays: Int(columns.horizon))
+    }
 }
 
 /// The fablab's calendar: opening hours per weekday, closure days, and the booking rules.
@@ -172,9 +178,16 @@ public struct FablabCalendar: Sendable {
 
     /// The open periods within a window: opening hours on days that are not closed.
     static func openPeriods(_ session: SQLSession, within window: Period) async throws -> PeriodSet {
-        let hours = try await openingHours(session)
         let first = ParisClock.date(of: window.start), last = ParisClock.date(of: window.end)
-        let closed = publicHolidays(from: first, to: last) + (try await closures(session, from: first, to: last, includingWithdrawn: false))
+        return try openPeriods(
+            hours: try await openingHours(session), closures: try await closures(session, from: first, to: last, includingWithdrawn: false),
+            within: window)
+    }
+
+    /// The same from opening hours and LLV's closures already read (those of the window's days at least).
+    static func openPeriods(hours: [WeeklyInterval], closures: [Closure], within window: Period) throws -> PeriodSet {
+        let first = ParisClock.date(of: window.start), last = ParisClock.date(of: window.end)
+        let closed = publicHolidays(from: first, to: last) + closures
         var open = PeriodSet()
         for date in first.through(last) where !closed.contains(where: { $0.covers(date) }) {
             for interval in hours {
@@ -186,8 +199,12 @@ public struct FablabCalendar: Sendable {
 
     /// The closure covering a date, if any.
     static func closure(on date: CalendarDate, _ session: SQLSession) async throws -> Closure? {
-        let closed = publicHolidays(from: date, to: date) + (try await closures(session, from: date, to: date, includingWithdrawn: false))
-        return closed.first { $0.covers(date) }
+        closure(on: date, among: try await closures(session, from: date, to: date, includingWithdrawn: false))
+    }
+
+    /// The public holiday or LLV closure (among those already read) covering a date, if any.
+    static func closure(on date: CalendarDate, among closures: [Closure]) -> Closure? {
+        (publicHolidays(from: date, to: date) + closures).first { $0.covers(date) }
     }
 
     static func publicHolidays(from first: CalendarDate, to last: CalendarDate) -> [Closure] {
@@ -220,13 +237,13 @@ public struct FablabCalendar: Sendable {
     }
 
     static func rules(_ session: SQLSession) async throws -> SchedulingRules {
-        let row = try await session.first(
-            """
-            SELECT (extract(epoch FROM cancellation_notice) / 60)::int, (extract(epoch FROM maximum_duration) / 60)::int,
-                   (extract(epoch FROM booking_horizon) / 86400)::int
-            FROM scheduling_rules
-            """)!
-        let (notice, maximum, horizon) = try row.decode((Int32, Int32, Int32).self)
-        return SchedulingRules(cancellationNoticeMinutes: Int(notice), maximumDurationMinutes: Int(maximum), bookingHorizonDays: Int(horizon))
+        let row = try await session.first("SELECT \(unescaped: rulesColumns) FROM scheduling_rules")!
+        return SchedulingRules(try row.decode((Int32, Int32, Int32).self))
     }
+
+    /// The rules' three columns, in minutes, minutes and days (`SchedulingRules.init(_:)` reads them).
+    static let rulesColumns = """
+        (extract(epoch FROM cancellation_notice) / 60)::int, (extract(epoch FROM maximum_duration) / 60)::int,
+        (extract(epoch FROM booking_horizon) / 86400)::int
+        """
 }

@@ -41,11 +41,11 @@ public struct Sessions: Sendable {
         try Self.checkShape(period, now: now)
 
         let created: SupportSession = try await database.write(as: actor, action: "session.request") { session in
-            let rules = try await FablabCalendar.rules(session)
-            try Self.checkRules(period, rules, now: now)
-            let requester = try await Self.activeUser(requesterId, field: "requesterId", session)
-            let agreementId = try await Self.agreement(for: requester.organisationId, on: ParisClock.date(of: period.start), session)
-            try await Self.checkOpen(period, session)
+            let context = try await BookingContext.load(requesterId: requesterId, period: period, session)
+            try Self.checkRules(period, context.rules, now: now)
+            let requester = try Self.requireActive(context.requester, id: requesterId, field: "requesterId")
+            let agreementId = context.agreementId
+            try Self.checkOpen(period, hours: context.openingHours, closures: context.closures)
 
             if !request.supervised {
                 guard agreementId == nil else {
@@ -301,17 +301,17 @@ public struct Sessions: Sendable {
         }
     }
 
-    /// Within one opening period, on a day that is not closed.
-    static func checkOpen(_ period: Period, _ session: SQLSession) async throws {
-        let open = try await FablabCalendar.openPeriods(session, within: period)
+    /// Within one opening period, on a day that is not closed (LLV's closures of the period's days given).
+    static func checkOpen(_ period: Period, hours: [WeeklyInterval], closures: [Closure]) throws {
+        let open = try FablabCalendar.openPeriods(hours: hours, closures: closures, within: period)
         guard !open.covers(period) else { return }
         for date in ParisClock.date(of: period.start).through(ParisClock.date(of: period.end.addingTimeInterval(-1))) {
-            if let closure = try await FablabCalendar.closure(on: date, session) {
+            if let closure = FablabCalendar.closure(on: date, among: closures) {
                 throw Problem(.closureDay, "the MuséoLab is closed on \(date): \(closure.label)", field: "start")
             }
         }
         let date = ParisClock.date(of: period.start)
-        let hours = try await FablabCalendar.openingHours(session).filter { $0.weekday == date.weekday }
+        let hours = hours.filter { $0.weekday == date.weekday }
         let said = hours.isEmpty ? "closed on \(date.weekday.name)s" : "open \(hours.map { "\($0.start)–\($0.end)" }.joined(separator: ", ")) on \(date.weekday.name)s"
         throw Problem(
             .outsideOpeningHours, "\(Self.describe(period)) is outside the opening hours (\(said))", field: "start")
@@ -396,12 +396,16 @@ public struct Sessions: Sendable {
     }
 
     static func activeUser(_ id: UUID, field: String, _ session: SQLSession) async throws -> (organisationId: UUID, email: String) {
-        guard let row = try await session.first("SELECT organisation_id, email, disabled_at FROM users WHERE id = \(id)") else {
-            throw Problem.invalid(field, "no user has the id \(id)")
-        }
-        let (organisationId, email, disabledAt) = try row.decode((UUID, String, Date?).self)
-        guard disabledAt == nil else { throw Problem.invalid(field, "this account is disabled") }
-        return (organisationId, email)
+        let found = try await session.first("SELECT organisation_id, email, disabled_at FROM users WHERE id = \(id)")?
+            .decode((UUID, String, Date?).self)
+        return try requireActive(found.map { UserStanding(organisationId: $0.0, email: $0.1, disabled: $0.2 != nil) }, id: id, field: field)
+    }
+
+    /// The user exists and is not disabled.
+    static func requireActive(_ user: UserStanding?, id: UUID, field: String) throws -> (organisationId: UUID, email: String) {
+        guard let user else { throw Problem.invalid(field, "no user has the id \(id)") }
+        guard !user.disabled else { throw Problem.invalid(field, "this account is disabled") }
+        return (user.organisationId, user.email)
     }
 
     /// The agreement charged: the one whose customer is the organisation, in force on that day.
@@ -432,24 +436,11 @@ public struct Sessions: Sendable {
     /// JSON arrays (event times as microseconds since 2000, PostgreSQL's own resolution).
     static func load(_ session: SQLSession, ids: [UUID]) async throws -> [SupportSession] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await session.rows(
-            """
-            SELECT s.id, s.number, s.supervised, s.requester_user_id, r.display_name, r.email, s.organisation_id, o.name,
-                   s.agreement_id, s.staff_user_id, st.display_name, st.email, s.purpose, s.participants,
-                   lower(s.period), upper(s.period), s.status, lower(s.actual_period), upper(s.actual_period),
-                   s.late_cancellation, s.revision, s.created_at, s.updated_at,
-                   (SELECT coalesce(json_agg(json_build_array(m.id, m.nature, m.model, m.inventory_number) ORDER BY m.position), '[]')
-                    FROM machine_occupations mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text,
-                   (SELECT coalesce(json_agg(json_build_array(
-                               (extract(epoch FROM e.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint,
-                               e.from_status, e.to_status, e.actor, e.actor_user_id, e.reason) ORDER BY e.id), '[]')
-                    FROM session_events e WHERE e.session_id = s.id)::text
-            FROM support_sessions s
-            JOIN users r ON r.id = s.requester_user_id
-            JOIN organisations o ON o.id = s.organisation_id
-            LEFT JOIN users st ON st.id = s.staff_user_id
-            WHERE s.id = ANY(\(ids))
-            """)
+        // One id (every booking and transition) by equality: PostgreSQL then keeps one generic
+        // plan for the prepared statement, where an array keeps it planning each call.
+        let rows = ids.count == 1
+            ? try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = \(ids[0])")
+            : try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = ANY(\(ids))")
         let byId = try Dictionary(uniqueKeysWithValues: rows.map { row -> (UUID, SupportSession) in
             let r = row.makeRandomAccess()
             let id: UUID = try r[0].decode(UUID.self)
@@ -485,4 +476,21 @@ public struct Sessions: Sendable {
         })
         return ids.compactMap { byId[$0] }
     }
+
+    private static let selectSessions = """
+        SELECT s.id, s.number, s.supervised, s.requester_user_id, r.display_name, r.email, s.organisation_id, o.name,
+               s.agreement_id, s.staff_user_id, st.display_name, st.email, s.purpose, s.participants,
+               lower(s.period), upper(s.period), s.status, lower(s.actual_period), upper(s.actual_period),
+               s.late_cancellation, s.revision, s.created_at, s.updated_at,
+               (SELECT coalesce(json_agg(json_build_array(m.id, m.nature, m.model, m.inventory_number) ORDER BY m.position), '[]')
+                FROM machine_occupations mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text,
+               (SELECT coalesce(json_agg(json_build_array(
+                           (extract(epoch FROM e.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint,
+                           e.from_status, e.to_status, e.actor, e.actor_user_id, e.reason) ORDER BY e.id), '[]')
+                FROM session_events e WHERE e.session_id = s.id)::text
+        FROM support_sessions s
+        JOIN users r ON r.id = s.requester_user_id
+        JOIN organisations o ON o.id = s.organisation_id
+        LEFT JOIN users st ON st.id = s.staff_user_id
+        """
 }

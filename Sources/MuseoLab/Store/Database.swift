@@ -94,7 +94,8 @@ public struct SQLSession: Sendable {
 
     @discardableResult
     public func rows(_ statement: SQL) async throws -> [PostgresRow] {
-        let text = PreparedSQL.Text(name: statement.statementName, sql: statement.query.sql)
+        let name = PreparedSQL.currentName(statement.statementName)
+        let text = PreparedSQL.Text(name: name, sql: statement.query.sql)
         do {
             return try await PreparedSQL.$text.withValue(text) {
                 var result: [PostgresRow] = []
@@ -104,7 +105,7 @@ public struct SQLSession: Sendable {
                 return result
             }
         } catch let error as PSQLError {
-            Self.forgetPreparationIfFailed(error, connection)
+            PreparedSQL.noteFailure(error, of: statement.statementName)
             throw error
         }
     }
@@ -141,14 +142,6 @@ public struct SQLSession: Sendable {
     /// Holds a transaction-scoped advisory lock, to serialise work such as imports.
     public func lock(_ name: String) async throws {
         try await execute("SELECT pg_advisory_xact_lock(hashtext(\(name)))")
-    }
-
-    /// PostgresNIO remembers a failed preparation for the life of the connection, so a statement
-    /// first sent in an aborted transaction (25P02) or before the schema had its table (class 42)
-    /// would fail there forever. Closing the connection makes the pool open a fresh one.
-    static func forgetPreparationIfFailed(_ error: PSQLError, _ connection: PostgresConnection) {
-        guard let state = error.serverInfo?[.sqlState], state == "25P02" || state.hasPrefix("42") || state == "0A000" else { return }
-        connection.close().whenComplete { _ in }
     }
 }
 

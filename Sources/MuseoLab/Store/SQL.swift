@@ -1,4 +1,5 @@
 import PostgresNIO
+import Synchronization
 
 /// A statement written in the code: fixed text with bound values, like PostgresNIO's
 /// `PostgresQuery`, which it builds, plus the types of the bound values.
@@ -108,4 +109,18 @@ struct PreparedSQL: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+
+    /// PostgresNIO remembers a failed preparation for the life of the connection, so a statement
+    /// first sent in an aborted transaction (25P02) or before the schema had its table (class 42)
+    /// would fail there forever. After such a failure the statement is prepared under a new name.
+    private static let renamed = Mutex<[String: Int]>([:])
+
+    static func currentName(_ name: String) -> String {
+        renamed.withLock { $0[name] }.map { "\(name)_\($0)" } ?? name
+    }
+
+    static func noteFailure(_ error: PSQLError, of name: String) {
+        guard let state = error.serverInfo?[.sqlState], state == "25P02" || state.hasPrefix("42") || state == "0A000" else { return }
+        renamed.withLock { $0[name, default: 0] += 1 }
+    }
 }

@@ -17,6 +17,11 @@ public struct WeeklyInterval: Sendable, Hashable, Codable, Comparable {
         (lhs.weekday.rawValue, lhs.start.minutes) < (rhs.weekday.rawValue, rhs.start.minutes)
     }
 
+    /// As stored: the weekday's number (1 = Monday) and the wall-clock times as PostgreSQL writes them.
+    init(stored weekday: Int, start: String, end: String) {
+        self.init(weekday: Weekday(rawValue: weekday)!, start: LocalTime(start)!, end: LocalTime(end)!)
+    }
+
     /// Refuses intervals that end before they start, or overlap on a weekday.
     static func validate(_ intervals: [WeeklyInterval], field: String) throws {
         for interval in intervals where interval.end <= interval.start {
@@ -51,6 +56,13 @@ public struct Closure: Sendable, Equatable, Codable {
     public var withdrawnAt: Date?
 
     public func covers(_ date: CalendarDate) -> Bool { startsOn <= date && date <= endsOn && withdrawnAt == nil }
+}
+
+extension Closure {
+    /// One of LLV's closures as stored, its days as PostgreSQL writes dates.
+    init(llv id: UUID, startsOn: String, endsOn: String, label: String, withdrawnAt: Date?) {
+        self.init(id: id, kind: .llv, startsOn: CalendarDate(startsOn)!, endsOn: CalendarDate(endsOn)!, label: label, withdrawnAt: withdrawnAt)
+    }
 }
 
 /// What LLV decides about bookings: notice for cancellations, longest session, how far ahead.
@@ -216,7 +228,7 @@ public struct FablabCalendar: Sendable {
     static func openingHours(_ session: SQLSession) async throws -> [WeeklyInterval] {
         try await session.rows("SELECT weekday, opens_at::text, closes_at::text FROM opening_hours ORDER BY weekday, opens_at").map { row in
             let (weekday, opens, closes) = try row.decode((Int16, String, String).self)
-            return WeeklyInterval(weekday: Weekday(rawValue: Int(weekday))!, start: LocalTime(opens)!, end: LocalTime(closes)!)
+            return WeeklyInterval(stored: Int(weekday), start: opens, end: closes)
         }
     }
 
@@ -233,7 +245,7 @@ public struct FablabCalendar: Sendable {
 
     static func closure(_ row: PostgresRow) throws -> Closure {
         let (id, startsOn, endsOn, label, withdrawnAt) = try row.decode((UUID, String, String, String, Date?).self)
-        return Closure(id: id, kind: .llv, startsOn: CalendarDate(startsOn)!, endsOn: CalendarDate(endsOn)!, label: label, withdrawnAt: withdrawnAt)
+        return Closure(llv: id, startsOn: startsOn, endsOn: endsOn, label: label, withdrawnAt: withdrawnAt)
     }
 
     static func rules(_ session: SQLSession) async throws -> SchedulingRules {

@@ -138,7 +138,7 @@ public struct StaffAvailability: Sendable {
             """
         ).map { row in
             let (weekday, start, end) = try row.decode((Int16, String, String).self)
-            return WeeklyInterval(weekday: Weekday(rawValue: Int(weekday))!, start: LocalTime(start)!, end: LocalTime(end)!)
+            return WeeklyInterval(stored: Int(weekday), start: start, end: end)
         }
     }
 

@@ -44,13 +44,12 @@ struct BookingContext: Sendable {
             requester: organisationId.map { UserStanding(organisationId: $0, email: email ?? "", disabled: disabled ?? false) },
             agreementId: agreementId,
             openingHours: try JSONArrays(hours).map { hour in
-                WeeklyInterval(
-                    weekday: Weekday(rawValue: Int(try hour.int(0)))!, start: LocalTime(try hour.string(1))!, end: LocalTime(try hour.string(2))!)
+                WeeklyInterval(stored: Int(try hour.int(0)), start: try hour.string(1), end: try hour.string(2))
             },
             closures: try JSONArrays(closures).map { closure in
                 Closure(
-                    id: try closure.uuid(0), kind: .llv, startsOn: CalendarDate(try closure.string(1))!,
-                    endsOn: CalendarDate(try closure.string(2))!, label: try closure.string(3), withdrawnAt: nil)
+                    llv: try closure.uuid(0), startsOn: try closure.string(1), endsOn: try closure.string(2), label: try closure.string(3),
+                    withdrawnAt: nil)
             })
     }
 }

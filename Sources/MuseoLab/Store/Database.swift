@@ -94,8 +94,8 @@ public struct SQLSession: Sendable {
 
     @discardableResult
     public func rows(_ statement: SQL) async throws -> [PostgresRow] {
-        let name = PreparedSQL.currentName(statement.statementName)
-        let text = PreparedSQL.Text(name: name, sql: statement.query.sql)
+        let name = statement.statementName
+        let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: statement.query.sql)
         do {
             return try await PreparedSQL.$text.withValue(text) {
                 var result: [PostgresRow] = []
@@ -105,7 +105,7 @@ public struct SQLSession: Sendable {
                 return result
             }
         } catch let error as PSQLError {
-            PreparedSQL.noteFailure(error, of: statement.statementName)
+            PreparedSQL.noteFailure(error, of: name)
             throw error
         }
     }

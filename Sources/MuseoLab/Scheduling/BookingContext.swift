@@ -8,10 +8,28 @@ struct UserStanding: Sendable {
     var disabled: Bool
 }
 
+/// A machine asked for in a session request, as the checks need it.
+struct RequestedMachine: Sendable {
+    var id: UUID
+    /// `nil` when no machine has the id.
+    var found: Found?
+
+    struct Found: Sendable {
+        var nature: String
+        var status: String
+        var bookable: Bool
+        var requiresAuthorisation: Bool
+        /// The requester holds an authorisation for it (or its category) on the day.
+        var authorised: Bool
+        /// What already occupies it during the period: `nil` nothing, `true` maintenance, `false` a session.
+        var occupiedByMaintenance: Bool?
+    }
+}
+
 /// What deciding a session request needs to know, read in one statement: the booking rules,
-/// the requester, the agreement in force on the day, the opening hours and LLV's closures of
-/// the period's days. Read one by one they were five round trips, and round trips are most of
-/// what a booking costs (the server's CPU and PostgreSQL's alike).
+/// the requester, the agreement in force on the day, the opening hours, LLV's closures of
+/// the period's days and the machines asked for. Read one by one they were six round trips,
+/// and round trips are most of what a booking costs (the server's CPU and PostgreSQL's alike).
 struct BookingContext: Sendable {
     var rules: SchedulingRules
     /// `nil` when no user has the id.
@@ -19,8 +37,10 @@ struct BookingContext: Sendable {
     var agreementId: UUID?
     var openingHours: [WeeklyInterval]
     var closures: [Closure]
+    /// In the order asked.
+    var machines: [RequestedMachine]
 
-    static func load(requesterId: UUID, period: Period, _ session: SQLSession) async throws -> BookingContext {
+    static func load(requesterId: UUID, period: Period, machineIds: [UUID], _ session: SQLSession) async throws -> BookingContext {
         let first = ParisClock.date(of: period.start), last = ParisClock.date(of: period.end)
         let row = try await session.first(
             """
@@ -33,12 +53,30 @@ struct BookingContext: Sendable {
                     FROM opening_hours h)::text,
                    (SELECT coalesce(json_agg(json_build_array(c.id, c.starts_on::text, c.ends_on::text, c.label) ORDER BY c.starts_on), '[]')
                     FROM closures c
-                    WHERE c.starts_on <= \(last.description)::date AND c.ends_on >= \(first.description)::date AND c.withdrawn_at IS NULL)::text
+                    WHERE c.starts_on <= \(last.description)::date AND c.ends_on >= \(first.description)::date AND c.withdrawn_at IS NULL)::text,
+                   -- The sub-select hides the array's length from the planner: a custom plan then
+                   -- costs what the generic one does, and PostgreSQL keeps the generic plan instead
+                   -- of planning the statement at every booking. The requester is the bound id, not
+                   -- u.id: uncorrelated, the aggregate is computed once and costed once, where the
+                   -- correlated one pushed the estimate past jit_above_cost (20 ms of JIT per booking).
+                   (SELECT coalesce(json_agg(json_build_array(
+                               asked.id, m.nature, m.status, m.bookable, m.requires_authorisation,
+                               EXISTS (SELECT 1 FROM machine_authorisations a
+                                       WHERE a.user_id = \(requesterId) AND a.revoked_at IS NULL
+                                         AND (a.machine_id = m.id OR (a.category IS NOT NULL AND a.category = m.category))
+                                         AND a.granted_on <= \(first.description)::date
+                                         AND (a.expires_on IS NULL OR a.expires_on >= \(first.description)::date)),
+                               (SELECT o.maintenance_id IS NOT NULL FROM machine_occupations o
+                                WHERE o.machine_id = m.id AND o.active AND o.period && tstzrange(\(period.start), \(period.end), '[)')
+                                LIMIT 1)
+                           ) ORDER BY asked.position), '[]')
+                    FROM unnest((SELECT \(machineIds)::uuid[])) WITH ORDINALITY AS asked (id, position)
+                    LEFT JOIN machines m ON m.id = asked.id)::text
             FROM scheduling_rules
             LEFT JOIN users u ON u.id = \(requesterId)
             """)!
-        let (notice, maximum, horizon, organisationId, email, disabled, agreementId, hours, closures) =
-            try row.decode((Int32, Int32, Int32, UUID?, String?, Bool?, UUID?, String, String).self)
+        let (notice, maximum, horizon, organisationId, email, disabled, agreementId, hours, closures, machines) =
+            try row.decode((Int32, Int32, Int32, UUID?, String?, Bool?, UUID?, String, String, String).self)
         return BookingContext(
             rules: SchedulingRules((notice, maximum, horizon)),
             requester: organisationId.map { UserStanding(organisationId: $0, email: email ?? "", disabled: disabled ?? false) },
@@ -50,6 +88,16 @@ struct BookingContext: Sendable {
                 Closure(
                     llv: try closure.uuid(0), startsOn: try closure.string(1), endsOn: try closure.string(2), label: try closure.string(3),
                     withdrawnAt: nil)
+            },
+            machines: try JSONArrays(machines).map { machine in
+                RequestedMachine(
+                    id: try machine.uuid(0),
+                    found: try machine.optionalString(1).map { nature in
+                        .init(
+                            nature: nature, status: try machine.string(2), bookable: try machine.bool(3),
+                            requiresAuthorisation: try machine.bool(4), authorised: try machine.bool(5),
+                            occupiedByMaintenance: machine.optionalBool(6))
+                    })
             })
     }
 }

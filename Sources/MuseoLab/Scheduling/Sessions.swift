@@ -41,7 +41,7 @@ public struct Sessions: Sendable {
         try Self.checkShape(period, now: now)
 
         let created: SupportSession = try await database.write(as: actor, action: "session.request") { session in
-            let context = try await BookingContext.load(requesterId: requesterId, period: period, session)
+            let context = try await BookingContext.load(requesterId: requesterId, period: period, machineIds: machineIds, session)
             try Self.checkRules(period, context.rules, now: now)
             let requester = try Self.requireActive(context.requester, id: requesterId, field: "requesterId")
             let agreementId = context.agreementId
@@ -56,11 +56,11 @@ public struct Sessions: Sendable {
                     throw Problem.invalid("machineIds", "a booking without supervision reserves at least one machine")
                 }
             }
-            try await Self.checkMachines(machineIds, for: requesterId, period: period, unsupervised: !request.supervised, session)
+            try Self.checkMachines(context.machines, unsupervised: !request.supervised)
             let staffId = request.supervised ? try await Self.chooseStaff(request.staffId, for: period, session) : nil
 
             // The session, its machines' occupations (under the exclusion constraint) and its first
-            // event, in one statement.
+            // event, in one statement that answers with the session as `load` reads it.
             let row = try await session.first(
                 """
                 WITH booked AS (
@@ -68,18 +68,20 @@ public struct Sessions: Sendable {
                                                   purpose, participants, period)
                     VALUES (\(request.supervised), \(requesterId), \(requester.organisationId), \(agreementId), \(staffId),
                             \(purpose), \(request.participants), tstzrange(\(period.start), \(period.end), '[)'))
-                    RETURNING id, period
+                    RETURNING *
                 ), occupied AS (
                     INSERT INTO machine_occupations (machine_id, period, session_id)
                     SELECT machine.id, booked.period, booked.id FROM booked, unnest(\(machineIds)::uuid[]) AS machine (id)
+                    RETURNING *
                 ), recorded AS (
                     INSERT INTO session_events (session_id, from_status, to_status, actor, actor_user_id)
                     SELECT id, NULL, \(SessionStatus.requested.rawValue), \(actor.label), \(actor.userId) FROM booked
+                    RETURNING *
                 )
-                SELECT id FROM booked
+                \(unescaped: Self.selectJustBooked)
                 """)
-            let id = try row!.decode(UUID.self)
-            let booked = try await Self.load(session, ids: [id])[0]
+            let booked = try Self.decodeSession(row!)
+            let id = booked.id
             if let staffId, staffId != actor.userId {
                 try await Notifications.notify(
                     staffId, kind: "session.requested", subject: "Nouvelle demande \(booked.reference)",
@@ -352,43 +354,27 @@ public struct Sessions: Sendable {
             """) != nil
     }
 
-    /// Each machine exists, is in service, bookable, free, and the requester is authorised where needed.
-    /// One query for all of them (the booking path's round trips are its cost), checked in the request's order.
-    static func checkMachines(_ ids: [UUID], for userId: UUID, period: Period, unsupervised: Bool, _ session: SQLSession) async throws {
-        guard !ids.isEmpty else { return }
-        let date = ParisClock.date(of: period.start).description
-        let rows = try await session.rows(
-            """
-            SELECT asked.id, m.nature, m.status, m.bookable, m.requires_authorisation,
-                   EXISTS (SELECT 1 FROM machine_authorisations a
-                           WHERE a.user_id = \(userId) AND a.revoked_at IS NULL
-                             AND (a.machine_id = m.id OR (a.category IS NOT NULL AND a.category = m.category))
-                             AND a.granted_on <= \(date)::date AND (a.expires_on IS NULL OR a.expires_on >= \(date)::date)),
-                   (SELECT o.maintenance_id IS NOT NULL FROM machine_occupations o
-                    WHERE o.machine_id = m.id AND o.active AND o.period && tstzrange(\(period.start), \(period.end), '[)') LIMIT 1)
-            FROM unnest(\(ids)::uuid[]) WITH ORDINALITY AS asked (id, position)
-            LEFT JOIN machines m ON m.id = asked.id
-            ORDER BY asked.position
-            """)
-        for row in rows {
-            let (id, nature, status, bookable, requiresAuthorisation, authorised, inMaintenance) =
-                try row.decode((UUID, String?, String?, Bool?, Bool?, Bool, Bool?).self)
-            guard let nature, let status, let bookable, let requiresAuthorisation else {
-                throw Problem.invalid("machineIds", "no machine has the id \(id)")
+    /// Each machine exists, is in service, bookable, free, and the requester is authorised where needed;
+    /// checked in the request's order, on what `BookingContext` read.
+    static func checkMachines(_ machines: [RequestedMachine], unsupervised: Bool) throws {
+        for machine in machines {
+            guard let found = machine.found else {
+                throw Problem.invalid("machineIds", "no machine has the id \(machine.id)")
             }
-            switch MachineStatus(rawValue: status) {
+            let nature = found.nature
+            switch MachineStatus(rawValue: found.status) {
             case .retired?: throw Problem(.machineUnavailable, "the \(nature) is retired", field: "machineIds")
             case .maintenance?: throw Problem(.machineUnavailable, "the \(nature) is under maintenance", field: "machineIds")
             default: break
             }
-            guard bookable else { throw Problem(.machineUnavailable, "the \(nature) cannot be booked", field: "machineIds") }
-            if requiresAuthorisation || unsupervised, !authorised {
+            guard found.bookable else { throw Problem(.machineUnavailable, "the \(nature) cannot be booked", field: "machineIds") }
+            if found.requiresAuthorisation || unsupervised, !found.authorised {
                 throw Problem(
                     .authorisationRequired,
                     "the requester holds no authorisation for the \(nature)\(unsupervised ? " (required to use it without supervision)" : "")",
                     field: "machineIds")
             }
-            if let inMaintenance {
+            if let inMaintenance = found.occupiedByMaintenance {
                 throw Problem(
                     .bookingConflict, "the \(nature) is \(inMaintenance ? "in a maintenance window" : "already booked") then", field: "machineIds")
             }
@@ -441,56 +427,68 @@ public struct Sessions: Sendable {
         let rows = ids.count == 1
             ? try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = \(ids[0])")
             : try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = ANY(\(ids))")
-        let byId = try Dictionary(uniqueKeysWithValues: rows.map { row -> (UUID, SupportSession) in
-            let r = row.makeRandomAccess()
-            let id: UUID = try r[0].decode(UUID.self)
-            let staffId: UUID? = try r[9].decode(UUID?.self)
-            let actualStart: Date? = try r[17].decode(Date?.self)
-            let actualEnd: Date? = try r[18].decode(Date?.self)
-            let machines = try JSONArrays(try r[23].decode(String.self)).map { machine in
-                SupportSession.BookedMachine(
-                    id: try machine.uuid(0), nature: try machine.string(1), model: machine.optionalString(2),
-                    inventoryNumber: machine.optionalString(3))
-            }
-            let events = try JSONArrays(try r[24].decode(String.self)).map { event in
-                SessionEvent(
-                    occurredAt: Date(timeInterval: Double(try event.int(0)) / 1_000_000, since: Self.postgresEpoch),
-                    from: event.optionalString(1).flatMap(SessionStatus.init), to: SessionStatus(rawValue: try event.string(2))!,
-                    actor: try event.string(3), actorUserId: event.optionalString(4).flatMap(UUID.init(uuidString:)),
-                    reason: event.optionalString(5))
-            }
-            let session = SupportSession(
-                id: id, number: Int(try r[1].decode(Int64.self)), supervised: try r[2].decode(Bool.self),
-                requester: .init(id: try r[3].decode(UUID.self), displayName: try r[4].decode(String.self), email: try r[5].decode(String.self)),
-                organisationId: try r[6].decode(UUID.self), organisationName: try r[7].decode(String.self),
-                agreementId: try r[8].decode(UUID?.self),
-                staff: try staffId.map { .init(id: $0, displayName: try r[10].decode(String.self), email: try r[11].decode(String.self)) },
-                purpose: try r[12].decode(String.self), participants: Int(try r[13].decode(Int32.self)),
-                period: Period(start: try r[14].decode(Date.self), end: try r[15].decode(Date.self)),
-                status: SessionStatus(rawValue: try r[16].decode(String.self))!,
-                actualPeriod: actualStart.flatMap { start in actualEnd.map { Period(start: start, end: $0) } },
-                lateCancellation: try r[19].decode(Bool.self), revision: Int(try r[20].decode(Int32.self)),
-                machines: machines, events: events,
-                createdAt: try r[21].decode(Date.self), updatedAt: try r[22].decode(Date.self))
-            return (id, session)
+        let byId = try Dictionary(uniqueKeysWithValues: rows.map { row in
+            let session = try decodeSession(row)
+            return (session.id, session)
         })
         return ids.compactMap { byId[$0] }
     }
 
-    private static let selectSessions = """
+    /// One row of `selectSessions`.
+    private static func decodeSession(_ row: PostgresRow) throws -> SupportSession {
+        let r = row.makeRandomAccess()
+        let id: UUID = try r[0].decode(UUID.self)
+        let staffId: UUID? = try r[9].decode(UUID?.self)
+        let actualStart: Date? = try r[17].decode(Date?.self)
+        let actualEnd: Date? = try r[18].decode(Date?.self)
+        let machines = try JSONArrays(try r[23].decode(String.self)).map { machine in
+            SupportSession.BookedMachine(
+                id: try machine.uuid(0), nature: try machine.string(1), model: machine.optionalString(2),
+                inventoryNumber: machine.optionalString(3))
+        }
+        let events = try JSONArrays(try r[24].decode(String.self)).map { event in
+            SessionEvent(
+                occurredAt: Date(timeInterval: Double(try event.int(0)) / 1_000_000, since: Self.postgresEpoch),
+                from: event.optionalString(1).flatMap(SessionStatus.init), to: SessionStatus(rawValue: try event.string(2))!,
+                actor: try event.string(3), actorUserId: event.optionalString(4).flatMap(UUID.init(uuidString:)),
+                reason: event.optionalString(5))
+        }
+        return SupportSession(
+            id: id, number: Int(try r[1].decode(Int64.self)), supervised: try r[2].decode(Bool.self),
+            requester: .init(id: try r[3].decode(UUID.self), displayName: try r[4].decode(String.self), email: try r[5].decode(String.self)),
+            organisationId: try r[6].decode(UUID.self), organisationName: try r[7].decode(String.self),
+            agreementId: try r[8].decode(UUID?.self),
+            staff: try staffId.map { .init(id: $0, displayName: try r[10].decode(String.self), email: try r[11].decode(String.self)) },
+            purpose: try r[12].decode(String.self), participants: Int(try r[13].decode(Int32.self)),
+            period: Period(start: try r[14].decode(Date.self), end: try r[15].decode(Date.self)),
+            status: SessionStatus(rawValue: try r[16].decode(String.self))!,
+            actualPeriod: actualStart.flatMap { start in actualEnd.map { Period(start: start, end: $0) } },
+            lateCancellation: try r[19].decode(Bool.self), revision: Int(try r[20].decode(Int32.self)),
+            machines: machines, events: events,
+            createdAt: try r[21].decode(Date.self), updatedAt: try r[22].decode(Date.self))
+    }
+
+    /// The sessions' columns, machines and history, read from the tables; or, in the statement that
+    /// books a session, from the rows it inserts (a statement does not see its own inserts in the tables).
+    private static func sessionsQuery(sessions: String, occupations: String, events: String) -> String {
+        """
         SELECT s.id, s.number, s.supervised, s.requester_user_id, r.display_name, r.email, s.organisation_id, o.name,
                s.agreement_id, s.staff_user_id, st.display_name, st.email, s.purpose, s.participants,
                lower(s.period), upper(s.period), s.status, lower(s.actual_period), upper(s.actual_period),
                s.late_cancellation, s.revision, s.created_at, s.updated_at,
                (SELECT coalesce(json_agg(json_build_array(m.id, m.nature, m.model, m.inventory_number) ORDER BY m.position), '[]')
-                FROM machine_occupations mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text,
+                FROM \(occupations) mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text,
                (SELECT coalesce(json_agg(json_build_array(
                            (extract(epoch FROM e.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint,
                            e.from_status, e.to_status, e.actor, e.actor_user_id, e.reason) ORDER BY e.id), '[]')
-                FROM session_events e WHERE e.session_id = s.id)::text
-        FROM support_sessions s
+                FROM \(events) e WHERE e.session_id = s.id)::text
+        FROM \(sessions) s
         JOIN users r ON r.id = s.requester_user_id
         JOIN organisations o ON o.id = s.organisation_id
         LEFT JOIN users st ON st.id = s.staff_user_id
         """
+    }
+
+    private static let selectSessions = sessionsQuery(sessions: "support_sessions", occupations: "machine_occupations", events: "session_events")
+    private static let selectJustBooked = sessionsQuery(sessions: "booked", occupations: "occupied", events: "recorded")
 }

@@ -20,6 +20,18 @@ struct JSONArrays: Sequence {
             return value
         }
 
+        func bool(_ index: Int) throws -> Bool {
+            guard let value = optionalBool(index) else { throw Malformed(detail: "no boolean at \(index) in \(values)") }
+            return value
+        }
+
+        /// JSON `true`/`false` come as `Bool` or as `NSNumber`, depending on the Foundation.
+        func optionalBool(_ index: Int) -> Bool? {
+            guard index < values.count else { return nil }
+            if let value = values[index] as? Bool { return value }
+            return (values[index] as? NSNumber)?.boolValue
+        }
+
         func int(_ index: Int) throws -> Int64 {
             guard index < values.count, let number = values[index] as? NSNumber else {
                 throw Malformed(detail: "no number at \(index) in \(values)")

@@ -46,6 +46,29 @@ import Testing
         }
     }
 
+    /// The booking statement answers with the session read from the rows it inserts: that answer
+    /// must be the session as any later read sees it, machines (in inventory order), staff and history included.
+    @Test func aBookingAnswersWithTheSessionAsItIsStored() async throws {
+        try await TestLab.with { t in
+            try await t.managerAvailableOnWeekdays()
+            let laser = try await t.machine("13995"), printer = try await t.machine("12548")
+            _ = try await t.lab.authorisations.grant(
+                to: t.people.member.user.id, machineId: laser.id, category: nil, grantedOn: nil, expiresOn: nil, note: nil,
+                by: t.people.manager.actor)
+            let day = Days.next(.wednesday)
+            let booked = try await t.lab.sessions.request(
+                SessionRequest(purpose: "Maquettes", participants: 3, period: Days.period(day, "14:00", "16:00"),
+                               machineIds: [printer.id, laser.id]),
+                by: t.people.member.actor)
+            let stored = try await t.lab.sessions.get(booked.id, by: t.people.member.actor)
+            #expect(booked == stored)
+            #expect(Set(booked.machines.map(\.id)) == [laser.id, printer.id])
+            #expect(booked.staff?.id == t.people.manager.user.id)
+            #expect(booked.events.map(\.to) == [.requested])
+            #expect(booked.number > 0 && booked.revision == 0 && booked.status == .requested)
+        }
+    }
+
     @Test func cancellationsRecordWhyAndFlagLateOnes() async throws {
         try await TestLab.withServer { t, server in
             try await t.managerAvailableOnWeekdays()

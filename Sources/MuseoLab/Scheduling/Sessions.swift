@@ -81,12 +81,11 @@ public struct Sessions: Sendable {
                 \(unescaped: Self.selectJustBooked)
                 """)
             let booked = try Self.decodeSession(row!)
-            let id = booked.id
             if let staffId, staffId != actor.userId {
                 try await Notifications.notify(
                     staffId, kind: "session.requested", subject: "Nouvelle demande \(booked.reference)",
                     body: "\(booked.requester.displayName) demande une séance le \(Self.describe(period)) : \(purpose)",
-                    sessionId: id, session)
+                    sessionId: booked.id, session)
             }
             return booked
         }
@@ -434,7 +433,7 @@ public struct Sessions: Sendable {
         return ids.compactMap { byId[$0] }
     }
 
-    /// One row of `selectSessions`.
+    /// One row of `sessionsQuery`, from the tables or from a booking statement.
     private static func decodeSession(_ row: PostgresRow) throws -> SupportSession {
         let r = row.makeRandomAccess()
         let id: UUID = try r[0].decode(UUID.self)

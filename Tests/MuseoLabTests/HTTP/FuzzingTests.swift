@@ -36,8 +36,10 @@ import MuseoLabHTTP
                     "--header", "Authorization: Bearer \(t.people.admin.token)",
                     "--checks", Self.checks.joined(separator: ","),
                     // Bounded and reproducible: at most this many cases per operation and phase,
-                    // always the same ones, one worker per core, no example database kept between runs.
-                    "--max-examples", "30", "--seed", "20260101", "--workers", "2",
+                    // always the same ones, no example database kept between runs. One worker: with two
+                    // threads, CPython 3.11.7 sometimes fails in `ast` ("AST constructor recursion depth
+                    // mismatch", CPython issue 106905) while hypothesis describes a strategy.
+                    "--max-examples", "30", "--seed", "20260101", "--workers", "1",
                     "--generation-database", "none",
                     "--request-timeout", "30",
                     "--continue-on-failure", "--no-color",

@@ -5,7 +5,7 @@
 #
 #   deploy/backup.sh [FILE]      default: backups/museolab-<UTC date and time>.dump
 #
-# Database: DATABASE_URL, or the running embedded cluster (see deploy/postgres-tools.sh).
+# Database: DATABASE_OWNER_URL, DATABASE_URL, or the running embedded cluster (see deploy/postgres-tools.sh).
 set -euo pipefail
 source "$(dirname "$0")/postgres-tools.sh"
 
@@ -14,6 +14,6 @@ pg_dump=$(postgres_tool pg_dump)
 file="${1:-$project_root/backups/museolab-$(date -u +%Y%m%dT%H%M%SZ).dump}"
 mkdir -p "$(dirname "$file")"
 # Written beside, then moved: a half-written backup never has the final name.
-"$pg_dump" --format=custom --compress=6 --no-owner --no-privileges --file="$file.partial" "$url"
+"$pg_dump" --format=custom --compress=6 --no-owner --file="$file.partial" "$url"
 mv "$file.partial" "$file"
 echo "backup written: $file ($(du -h "$file" | cut -f1))"

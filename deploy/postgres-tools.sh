@@ -1,12 +1,17 @@
 # Sourced by backup.sh and restore.sh: which database, and which pg_dump/pg_restore.
 #
-# The database is DATABASE_URL (postgres://user:password@host:5432/db?sslmode=…, or
-# postgres://user@/db?host=/socket/folder); without it, the embedded cluster of the run
-# command (.museolab/, or MUSEOLAB_DATA_DIR), which must be running (start the service).
+# The database is DATABASE_OWNER_URL, or else DATABASE_URL (postgres://user:password@host:5432/db?sslmode=…,
+# or postgres://user@/db?host=/socket/folder): backups and restores are the schema owner's work
+# (the service's role may not read every sequence, nor create anything). Without either, the
+# embedded cluster of the run command (.museolab/, or MUSEOLAB_DATA_DIR), which must be running.
 
 project_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 database_url() {
+    if [ -n "${DATABASE_OWNER_URL:-}" ]; then
+        printf '%s\n' "$DATABASE_OWNER_URL"
+        return
+    fi
     if [ -n "${DATABASE_URL:-}" ]; then
         printf '%s\n' "$DATABASE_URL"
         return

@@ -5,7 +5,7 @@
 #
 #   deploy/restore.sh FILE
 #
-# Database: DATABASE_URL, or the running embedded cluster (see deploy/postgres-tools.sh).
+# Database: DATABASE_OWNER_URL, DATABASE_URL, or the running embedded cluster (see deploy/postgres-tools.sh).
 set -euo pipefail
 source "$(dirname "$0")/postgres-tools.sh"
 
@@ -25,6 +25,8 @@ if [ "$tables" != "0" ]; then
     exit 1
 fi
 # Data is loaded before the triggers are created (pg_restore's order), so the audit and
-# immutability triggers see nothing of the load, and guard everything after it.
-"$pg_restore" --exit-on-error --single-transaction --no-owner --no-privileges --dbname="$url" "$file"
+# immutability triggers see nothing of the load, and guard everything after it. The objects
+# belong to the restoring role (the schema's owner); the grants to museolab_app come back
+# with them, so that role must exist in the target cluster (README, Deploying).
+"$pg_restore" --exit-on-error --single-transaction --no-owner --dbname="$url" "$file"
 echo "restored $file"

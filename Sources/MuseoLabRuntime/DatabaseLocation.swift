@@ -4,11 +4,20 @@ import Logging
 import MuseoLab
 import PostgresNIO
 
-/// Where the service's database is: the server named by `DATABASE_URL`, or else the
-/// embedded cluster in the project's data folder (`.museolab/`, or `MUSEOLAB_DATA_DIR`),
-/// created on first use.
+/// Where the service's database is, and as whom to connect: the server named by
+/// `DATABASE_URL`, or else the embedded cluster in the project's data folder (`.museolab/`,
+/// or `MUSEOLAB_DATA_DIR`), created on first use.
+///
+/// Two roles: the schema's owner runs the migrations and loads the seed data
+/// (`DATABASE_OWNER_URL`, else `DATABASE_URL`); the service runs as a role that owns nothing
+/// and holds only the rights of `museolab_app` (`DATABASE_URL`). The embedded cluster
+/// provisions both itself: its superuser owns the schema, `museolab_server` serves.
 public struct DatabaseLocation: Sendable {
+    /// The service's connection, with the statement timeout of the settings.
     public let configuration: PostgresClient.Configuration
+    /// The owner's connection: migrations, seed data.
+    public let ownerConfiguration: PostgresClient.Configuration
+    public let settings: DatabaseSettings
     /// The embedded cluster, when there is no `DATABASE_URL`.
     public let cluster: EmbeddedCluster?
     /// Whether opening the location started the cluster (and closing it should stop it).
@@ -16,23 +25,43 @@ public struct DatabaseLocation: Sendable {
     /// The `sql/` folder: migrations and seed data.
     public let sqlFolder: URL
 
-    /// Resolves the location from the environment, starting the embedded cluster if it is needed.
+    /// The login role the service uses on the embedded cluster.
+    public static let embeddedServiceRole = "museolab_server"
+
+    /// Resolves the location from the environment, starting the embedded cluster if it is needed
+    /// (and giving it the service's role).
     public static func open(
         environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
-    ) throws -> DatabaseLocation {
+    ) async throws -> DatabaseLocation {
+        let settings = try DatabaseSettings(environment: environment)
         let sqlFolder = try SQLFiles.locate(environment: environment)
         if let url = environment["DATABASE_URL"], !url.isEmpty {
+            let service = try DatabaseURL.configuration(url)
+            let owner = try environment["DATABASE_OWNER_URL"].flatMap { $0.isEmpty ? nil : $0 }.map(DatabaseURL.configuration) ?? service
             return DatabaseLocation(
-                configuration: try DatabaseURL.configuration(url), cluster: nil, startedCluster: false, sqlFolder: sqlFolder)
+                configuration: settings.applied(to: service), ownerConfiguration: owner, settings: settings, cluster: nil,
+                startedCluster: false, sqlFolder: sqlFolder)
         }
         let dataFolder = environment["MUSEOLAB_DATA_DIR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? defaultDataFolder(sqlFolder: sqlFolder)
         let cluster = EmbeddedCluster(root: dataFolder, installation: try PostgresInstallation.locate(environment: environment), logger: logger)
         let started = try cluster.start()
-        var configuration = PostgresClient.Configuration(
+        var owner = PostgresClient.Configuration(
             unixSocketPath: cluster.socketPath, username: cluster.superuser, password: nil, database: cluster.database)
-        configuration.tls = .disable
-        return DatabaseLocation(configuration: configuration, cluster: cluster, startedCluster: started, sqlFolder: sqlFolder)
+        owner.tls = .disable
+        do {
+            try await PostgresClient.withRunning(owner, logger: logger) { client in
+                try await ClusterRoles.provision(client, serviceRole: embeddedServiceRole)
+            }
+        } catch {
+            if started { try? cluster.stop() }
+            throw error
+        }
+        var service = owner
+        service.username = embeddedServiceRole
+        return DatabaseLocation(
+            configuration: settings.applied(to: service), ownerConfiguration: owner, settings: settings, cluster: cluster,
+            startedCluster: started, sqlFolder: sqlFolder)
     }
 
     /// The project's `.museolab/` folder (beside `sql/`), or `/var/lib/museolab` for an installed service.
@@ -51,11 +80,77 @@ public struct DatabaseLocation: Sendable {
         }
     }
 
+    /// Runs `body` with the domain connected as the schema's owner (migrations, seed data).
+    public func asOwner<Result: Sendable>(logger: Logger, _ body: @Sendable (MuseoLab) async throws -> Result) async throws -> Result {
+        try await PostgresClient.withRunning(ownerConfiguration, logger: logger) { client in
+            try await body(MuseoLab(client: client, logger: logger, connectionWait: settings.connectionWait))
+        }
+    }
+
     /// A human description, for logs: never the password.
     public var summary: String {
-        if let cluster { return "embedded PostgreSQL in \(cluster.root.path)" }
-        if let socket = configuration.unixSocketPath { return "PostgreSQL at \(socket)" }
-        return "PostgreSQL at \(configuration.host ?? "?"):\(configuration.port ?? 5432)/\(configuration.database ?? "")"
+        if let cluster { return "embedded PostgreSQL in \(cluster.root.path), as \(configuration.username)" }
+        if let socket = configuration.unixSocketPath { return "PostgreSQL at \(socket), as \(configuration.username)" }
+        return "PostgreSQL at \(configuration.host ?? "?"):\(configuration.port ?? 5432)/\(configuration.database ?? ""), as \(configuration.username)"
+    }
+}
+
+/// How the service waits on its database: `DATABASE_CONNECTION_WAIT_MS` for a pooled
+/// connection, `DATABASE_STATEMENT_TIMEOUT_MS` for a statement (PostgreSQL cancels it).
+public struct DatabaseSettings: Sendable, Equatable {
+    public var connectionWait: Duration = Database.defaultConnectionWait
+    /// `nil`: no limit.
+    public var statementTimeout: Duration? = .seconds(15)
+
+    public init() {}
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(environment: [String: String]) throws {
+        if let text = environment["DATABASE_CONNECTION_WAIT_MS"], !text.isEmpty {
+            guard let value = Int(text), (1...600_000).contains(value) else {
+                throw Invalid(description: "DATABASE_CONNECTION_WAIT_MS must be a number of milliseconds from 1 to 600000, not \(text)")
+            }
+            connectionWait = .milliseconds(value)
+        }
+        if let text = environment["DATABASE_STATEMENT_TIMEOUT_MS"], !text.isEmpty {
+            guard let value = Int(text), (0...3_600_000).contains(value) else {
+                throw Invalid(description: "DATABASE_STATEMENT_TIMEOUT_MS must be a number of milliseconds from 0 (no limit) to 3600000, not \(text)")
+            }
+            statementTimeout = value == 0 ? nil : .milliseconds(value)
+        }
+    }
+
+    /// The service's connections: the statement timeout is a startup parameter, so it holds for
+    /// every statement of every connection of the pool without a round trip.
+    func applied(to configuration: PostgresClient.Configuration) -> PostgresClient.Configuration {
+        var configuration = configuration
+        if let statementTimeout {
+            let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+            configuration.options.additionalStartupParameters.append(("statement_timeout", "\(milliseconds)"))
+        }
+        return configuration
+    }
+}
+
+/// The roles a cluster of our own needs (the embedded one, the tests' one), made by its superuser:
+/// the group role the migrations grant the service's rights to, and a login role in it.
+public enum ClusterRoles {
+    public static func provision(_ client: PostgresClient, serviceRole: String, ownerRole: String? = nil) async throws {
+        func create(_ role: String, _ options: String) -> PostgresQuery {
+            PostgresQuery(unsafeSQL: """
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN CREATE ROLE \(role) \(options); END IF;
+                END $$
+                """)
+        }
+        try await client.query(create(Migrator.serviceGroupRole, "NOLOGIN"))
+        try await client.query(create(serviceRole, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE \(Migrator.serviceGroupRole)"))
+        if let ownerRole {
+            try await client.query(create(ownerRole, "LOGIN NOSUPERUSER CREATEDB NOCREATEROLE"))
+        }
     }
 }
 

@@ -43,12 +43,25 @@ enum BenchDatabase {
         let configuration = settings
         let sql = try SQLFiles.locate()
         return try await PostgresClient.withRunning(configuration, logger: logger) { client in
+            // The servers it starts run as the service's role, as deployed (`serverURL`).
+            try await ClusterRoles.provision(client, serviceRole: DatabaseLocation.embeddedServiceRole)
             let lab = MuseoLab(client: client, logger: logger)
             try await lab.migrate(sqlFolder: sql)
             try await lab.seeder(sqlFolder: sql).seed()
             return try await body(lab, configuration)
         }
     }
+}
+
+/// The environment that points a server at the bench's database: served as the service's
+/// role, migrated as the cluster's superuser.
+func serverDatabaseEnvironment(_ configuration: PostgresClient.Configuration) -> [String: String] {
+    let socketFolder = URL(fileURLWithPath: configuration.unixSocketPath ?? "").deletingLastPathComponent().path
+    let database = configuration.database ?? ""
+    return [
+        "DATABASE_URL": "postgres://\(DatabaseLocation.embeddedServiceRole)@/\(database)?host=\(socketFolder)",
+        "DATABASE_OWNER_URL": "postgres://\(configuration.username)@/\(database)?host=\(socketFolder)",
+    ]
 }
 
 /// Timings of repeated runs of one operation.

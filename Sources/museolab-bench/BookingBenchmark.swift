@@ -33,10 +33,9 @@ struct BookingBenchmark: AsyncParsableCommand {
                 .appendingPathComponent("museolab-server").path
             let server = try BenchServer(
                 binary: binary,
-                environment: [
-                    "DATABASE_URL": "postgres://\(configuration.username)@/\(configuration.database ?? "")?host=\(socketFolder)",
+                environment: serverDatabaseEnvironment(configuration).merging([
                     "LOG_LEVEL": "warning", "DATABASE_POOL_SIZE": String(max(20, concurrency)),
-                ])
+                ]) { $1 })
             defer { server.stop() }
             let port = try await server.port()
             let idle = Memory.residentMiB(pid: server.pid) ?? 0

@@ -103,14 +103,13 @@ struct ExportBenchmark: AsyncParsableCommand {
                     role: .accountant),
             by: .system("bench"))
         let token = try await lab.tokens.create(for: accountant.id, label: "bench", expiresAt: nil, by: .system("bench")).secret
-        let socketFolder = URL(fileURLWithPath: configuration.unixSocketPath!).deletingLastPathComponent().path
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("museolab-bench-server-\(getpid()).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let server = Process()
         server.executableURL = URL(fileURLWithPath: binary)
         var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = "postgres://\(configuration.username)@/\(configuration.database ?? "")?host=\(socketFolder)"
+        environment.merge(serverDatabaseEnvironment(configuration)) { $1 }
         environment["PORT"] = "0"
         environment["LOG_LEVEL"] = "info"
         server.environment = environment

@@ -14,15 +14,16 @@ enum MuseoLabServer {
         let environment = ProcessInfo.processInfo.environment
         let level = Logger.Level.fromEnvironment(.info)
         let textLogs = environment["LOG_FORMAT"] == "text"
+        // Whatever any part of the process logs goes through the redaction first.
         LoggingSystem.bootstrap { label -> any LogHandler in
-            guard textLogs else { return JSONLogHandler(label: label, level: level) }
+            guard textLogs else { return RedactingLogHandler(JSONLogHandler(label: label, level: level)) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return RedactingLogHandler(handler)
         }
         let logger = Logger(label: "museolab.server")
 
-        let settings: ServerSettings
+        var settings: ServerSettings
         do {
             settings = try Self.settings(environment)
         } catch {
@@ -32,19 +33,27 @@ enum MuseoLabServer {
 
         let location: DatabaseLocation
         do {
-            location = try DatabaseLocation.open(logger: logger)
+            location = try await DatabaseLocation.open(logger: logger)
+        } catch let error as DatabaseSettings.Invalid {
+            logger.critical("bad configuration", metadata: ["error": "\(error)"])
+            exit(2)
         } catch {
             logger.critical("no database", metadata: ["error": "\(error)"])
             exit(1)
         }
         logger.info("database", metadata: ["where": "\(location.summary)"])
+        // The embedded run is a developer's machine, where a local reverse proxy may stand in
+        // front; a deployment trusts only the proxies it names.
+        if environment["TRUSTED_PROXIES"] == nil, location.cluster != nil {
+            settings.trustedProxies = ["127.0.0.1", "::1"]
+        }
 
         var poolLogger = logger
         poolLogger.logLevel = max(level, .error)
         var configuration = location.configuration
         configuration.options.maximumConnections = settings.databasePoolSize
         let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
-        let lab = MuseoLab(client: client, logger: logger)
+        let lab = MuseoLab(client: client, logger: logger, connectionWait: location.settings.connectionWait)
 
         let outbox = Outbox(database: lab.database, baseDelay: .seconds(Int(environment["OUTBOX_RETRY_SECONDS"] ?? "") ?? 30))
         // Delivery starts once `prepare` has migrated the database (the stream ends then).
@@ -58,10 +67,11 @@ enum MuseoLabServer {
         }
 
         var failed = false
+        let served = settings
         do {
-            var app = try buildApplication(lab: lab, settings: settings, logger: logger, services: [client, dispatcher])
+            var app = try buildApplication(lab: lab, settings: served, logger: logger, services: [client, dispatcher])
             app.beforeServerStarts {
-                try await Self.prepare(lab, location: location, settings: settings, logger: logger)
+                try await Self.prepare(lab, location: location, settings: served, logger: logger)
                 preparedContinuation.finish()
             }
             try await app.runService()
@@ -75,13 +85,26 @@ enum MuseoLabServer {
         if failed { exit(1) }
     }
 
-    /// Migrations, reference data, the shipped annexes, and the first administrator.
+    /// Migrations, reference data, the shipped annexes and the first administrator, as the
+    /// schema's owner; then a look at the role the service itself runs as.
     static func prepare(_ lab: MuseoLab, location: DatabaseLocation, settings: ServerSettings, logger: Logger) async throws {
-        let migrated = try await lab.migrate(sqlFolder: location.sqlFolder)
-        logger.info("migrations", metadata: ["applied": "\(migrated.applied.count)", "before": "\(migrated.alreadyApplied)"])
-        let seeder = lab.seeder(sqlFolder: location.sqlFolder)
-        try await seeder.seed()
-        if let issued = try await seeder.ensureAdministrator() {
+        let issued = try await location.asOwner(logger: logger) { owner in
+            let migrated = try await owner.migrate(sqlFolder: location.sqlFolder)
+            logger.info("migrations", metadata: ["applied": "\(migrated.applied.count)", "before": "\(migrated.alreadyApplied)"])
+            let seeder = owner.seeder(sqlFolder: location.sqlFolder)
+            try await seeder.seed()
+            return try await seeder.ensureAdministrator()
+        }
+        let role = try await lab.database.role()
+        if role.holdsTooMuch {
+            logger.warning(
+                "the server's database role holds more than it needs: it could disable the triggers that protect issued invoices",
+                metadata: [
+                    "role": "\(role.name)", "superuser": "\(role.isSuperuser)", "owned_tables": "\(role.ownedTables)",
+                    "fix": "connect as a role that owns nothing, member of museolab_app (DATABASE_URL), and migrate as the owner (DATABASE_OWNER_URL): see the README, Deploying",
+                ])
+        }
+        if let issued {
             let url = "http://\(settings.host):\(settings.port)"
             FileHandle.standardOutput.write(Data(
                 """
@@ -116,7 +139,9 @@ enum MuseoLabServer {
             settings.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         if let limit = environment["AUTH_FAILURE_LIMIT"], !limit.isEmpty {
-            guard let value = Int(limit), value >= 1 else { throw BadSetting(description: "AUTH_FAILURE_LIMIT must be 1 or more, not \(limit)") }
+            guard let value = Int(limit), (1...AuthenticationThrottle.keptFailures).contains(value) else {
+                throw BadSetting(description: "AUTH_FAILURE_LIMIT must be from 1 to \(AuthenticationThrottle.keptFailures), not \(limit)")
+            }
             settings.authenticationFailureLimit = value
         }
         if let window = environment["AUTH_FAILURE_WINDOW_SECONDS"], !window.isEmpty {

@@ -14,6 +14,7 @@ struct MuseoLabCommand: AsyncParsableCommand {
         discussion: """
             Uses the PostgreSQL server named by DATABASE_URL, or else the embedded cluster in the
             project's .museolab/ folder (MUSEOLAB_DATA_DIR), started for the command if needed.
+            `migrate` and `seed` connect as the schema's owner (DATABASE_OWNER_URL, else DATABASE_URL).
             """,
         subcommands: [
             Migrate.self, Seed.self, InventoryCommand.self, MachinesCommand.self, SessionsCommand.self, CalendarCommand.self,
@@ -27,7 +28,7 @@ struct MuseoLabCommand: AsyncParsableCommand {
 /// Opens the database, runs `body` with the domain, and turns refusals into a clear message.
 enum CommandRunner {
     static var logger: Logger {
-        var logger = Logger(label: "museolab.cli")
+        var logger = Logger(label: "museolab.cli") { RedactingLogHandler(StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         return logger
     }
@@ -39,22 +40,24 @@ enum CommandRunner {
         return .commandLine("\(user)@\(ProcessInfo.processInfo.hostName)")
     }
 
+    /// - Parameter asOwner: connect as the schema's owner (migrations, seed data) rather than as the service.
     static func run(
-        requireCurrentSchema: Bool = true,
+        requireCurrentSchema: Bool = true, asOwner: Bool = false,
         _ body: @escaping @Sendable (MuseoLab, DatabaseLocation) async throws -> Void
     ) async throws {
         let logger = Self.logger
         let location: DatabaseLocation
         do {
-            location = try DatabaseLocation.open(logger: logger)
+            location = try await DatabaseLocation.open(logger: logger)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(3)
         }
         defer { location.close(logger: logger) }
         do {
-            try await PostgresClient.withRunning(location.configuration, logger: logger) { client in
-                let lab = MuseoLab(client: client, logger: logger)
+            let configuration = asOwner ? location.ownerConfiguration : location.configuration
+            try await PostgresClient.withRunning(configuration, logger: logger) { client in
+                let lab = MuseoLab(client: client, logger: logger, connectionWait: location.settings.connectionWait)
                 if requireCurrentSchema {
                     let migrator = try Migrator(folder: location.sqlFolder.appendingPathComponent("migrations"), logger: logger)
                     let pending = try await migrator.pending(client)

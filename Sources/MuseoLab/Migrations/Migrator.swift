@@ -49,6 +49,10 @@ public struct Migrator: Sendable {
     /// An arbitrary, fixed key for `pg_advisory_lock`: "MUSEOLAB" in ASCII, folded.
     static let lockKey: Int64 = 0x4D55_5345_4F4C_4142
 
+    /// The group role the migrations grant the service's rights to (0007_least_privilege): the
+    /// server's login role is a member of it and owns nothing.
+    public static let serviceGroupRole = "museolab_app"
+
     public let migrations: [Migration]
     let logger: Logger
 
@@ -108,16 +112,21 @@ public struct Migrator: Sendable {
     }
 
     private func migrate(_ session: SQLSession) async throws -> Report {
-        try await session.execute(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version     text PRIMARY KEY,
-                name        text NOT NULL,
-                checksum    text NOT NULL,
-                applied_at  timestamptz NOT NULL DEFAULT now(),
-                duration_ms integer NOT NULL
-            )
-            """)
+        // Only the owner may create it; a server whose role owns nothing reads it to see that
+        // nothing is pending.
+        let exists = try await session.first("SELECT to_regclass('schema_migrations') IS NOT NULL")!.decode(Bool.self)
+        if !exists {
+            try await session.execute(
+                """
+                CREATE TABLE schema_migrations (
+                    version     text PRIMARY KEY,
+                    name        text NOT NULL,
+                    checksum    text NOT NULL,
+                    applied_at  timestamptz NOT NULL DEFAULT now(),
+                    duration_ms integer NOT NULL
+                )
+                """)
+        }
         var applied: [String: (name: String, checksum: String)] = [:]
         for row in try await session.rows("SELECT version, name, checksum FROM schema_migrations") {
             let (version, name, checksum) = try row.decode((String, String, String).self)

@@ -4,10 +4,10 @@ import MuseoLab
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Apply the schema migrations of sql/migrations (the server does it on start too).")
+        abstract: "Apply the schema migrations of sql/migrations as the schema's owner (the server does it on start too).")
 
     func run() async throws {
-        try await CommandRunner.run(requireCurrentSchema: false) { lab, location in
+        try await CommandRunner.run(requireCurrentSchema: false, asOwner: true) { lab, location in
             let report = try await lab.migrate(sqlFolder: location.sqlFolder)
             if report.applied.isEmpty {
                 Printer.line("The database is up to date (\(report.alreadyApplied) migrations applied before).")
@@ -24,7 +24,7 @@ struct Seed: AsyncParsableCommand {
         abstract: "Load the reference data (organisations, agreement, rooms) and the shipped annexes, as the server does on start.")
 
     func run() async throws {
-        try await CommandRunner.run { lab, location in
+        try await CommandRunner.run(asOwner: true) { lab, location in
             let reports = try await lab.seeder(sqlFolder: location.sqlFolder).seed()
             Printer.line("Reference data loaded.")
             for report in reports {

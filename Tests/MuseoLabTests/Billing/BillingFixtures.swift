@@ -31,10 +31,14 @@ extension TestLab {
 
     /// Runs SQL statements in one transaction as an administrator would at a psql prompt, to
     /// check what the database itself refuses.
-    func rawSQL(_ sql: String...) async throws {
+    /// Statements run by hand in one transaction, as the schema's owner unless said otherwise.
+    func rawSQL(as who: Connection = .owner, _ sql: String...) async throws {
         let statements = sql.map(PostgresQueryLiteral.init)
-        try await lab.database.write(as: people.admin.actor, action: "tests.raw-sql") { session in
-            for statement in statements { try await session.execute(statement.query) }
+        let admin = people.admin.actor
+        try await connected(as: who) { lab in
+            try await lab.database.write(as: admin, action: "tests.raw-sql") { session in
+                for statement in statements { try await session.execute(statement.query) }
+            }
         }
     }
 }

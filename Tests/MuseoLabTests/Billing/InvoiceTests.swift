@@ -222,7 +222,7 @@ import Testing
             #expect(try await t.lab.invoices.verifyChain(by: accountant).valid)
             // Someone with superuser rights bypasses the triggers and edits the second invoice's line.
             try await t.rawSQL(
-                "SET LOCAL session_replication_role = replica",
+                as: .superuser, "SET LOCAL session_replication_role = replica",
                 "UPDATE invoice_lines SET net_cents = net_cents + 100 WHERE invoice_id = (SELECT id FROM invoices WHERE number = '\(numbers[1])')")
             let verdict = try await t.lab.invoices.verifyChain(by: accountant)
             #expect(!verdict.valid && verdict.brokenAt == numbers[1])

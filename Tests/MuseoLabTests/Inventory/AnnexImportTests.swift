@@ -134,7 +134,7 @@ import Testing
         // Into an empty inventory, it recreates the same assets with the same attributes.
         let configuration = try await TestDatabases.shared.emptyDatabase()
         try await PostgresClient.withRunning(configuration, logger: TestLog.logger) { client in
-            let lab = MuseoLab(client: client, logger: TestLog.logger)
+            let lab = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
             try await lab.migrate(sqlFolder: ProjectFolders.sql)
             let reference = try String(contentsOf: ProjectFolders.sql.appendingPathComponent("seed/reference.sql"), encoding: .utf8)
             try await lab.database.write(as: .system("tests"), action: "tests") { session in

@@ -48,7 +48,7 @@ import Testing
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = folder.appendingPathComponent("museolab.dump").path
-            let backup = try Self.script("backup.sh", [file], databaseURL: t.databaseURL)
+            let backup = try Self.script("backup.sh", [file], databaseURL: t.ownerURL)
             #expect(backup.succeeded, "\(backup.output)")
             #expect(FileManager.default.fileExists(atPath: file) && !FileManager.default.fileExists(atPath: file + ".partial"))
 
@@ -65,7 +65,7 @@ import Testing
                 #expect(after == before, "rows and sequences differ: \(after.filter { before[$0.key] != $0.value }.keys.sorted())")
 
                 // The restored database is a working one, with its guards.
-                let restored = MuseoLab(client: client, logger: TestLog.logger)
+                let restored = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
                 let chain = try await restored.invoices.verifyChain(by: t.people.accountant.actor)
                 #expect(chain.valid && chain.documents == 2)
                 let refused = await #expect(throws: Problem.self) {
@@ -80,7 +80,11 @@ import Testing
                     }
                 }
                 let auditBefore = try await restored.audit.list(.init(limit: 1000), by: t.people.admin.actor).count
-                _ = try await restored.organisations.create(NewOrganisation(name: "Après restauration", tariffCategory: "partner"), by: t.people.admin.actor)
+                // The service's rights came back with it: the server can run on the restored database.
+                try await PostgresClient.withRunning(TestDatabases.as(TestDatabases.serviceRole, empty), logger: TestLog.logger) { service in
+                    let served = MuseoLab(client: service, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
+                    _ = try await served.organisations.create(NewOrganisation(name: "Après restauration", tariffCategory: "partner"), by: t.people.admin.actor)
+                }
                 #expect(try await restored.audit.list(.init(limit: 1000), by: t.people.admin.actor).count == auditBefore + 1, "audited as before")
             }
         }

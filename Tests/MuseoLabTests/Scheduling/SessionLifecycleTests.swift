@@ -23,7 +23,7 @@ import Testing
             #expect(notes.items.first?["kind"] as? String == "session.confirmed")
 
             // Completion happens after the session: the staff's clock is then.
-            let later = TestLab(lab: MuseoLab(client: t.client, logger: TestLog.logger, now: { Days.at(day, "13:00") }), configuration: t.configuration, people: t.people)
+            let later = TestLab(lab: MuseoLab(client: t.client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, now: { Days.at(day, "13:00") }), configuration: t.configuration, people: t.people)
             try await TestServer.with(later.lab) { afterwards in
                 let http = HTTPClient(afterwards)
                 let early = try await http.send(
@@ -86,7 +86,7 @@ import Testing
             #expect((cancelled.json["events"] as? [[String: Any]])?.last?["reason"] as? String == "exam moved")
 
             // The day before, inside the 48-hour notice.
-            let dayBefore = TestLab(lab: MuseoLab(client: t.client, logger: TestLog.logger, now: { Days.at(day.adding(days: -1), "16:00") }), configuration: t.configuration, people: t.people)
+            let dayBefore = TestLab(lab: MuseoLab(client: t.client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, now: { Days.at(day.adding(days: -1), "16:00") }), configuration: t.configuration, people: t.people)
             let lateCancel = try await dayBefore.lab.sessions.cancel(UUID(uuidString: late)!, reason: "ill", by: t.people.member.actor)
             #expect(lateCancel.lateCancellation)
             // The staff member is told the member cancelled.
@@ -106,7 +106,7 @@ import Testing
                 SessionRequest(purpose: "Découpe", period: Days.period(day, "09:00", "10:00")), by: t.people.member.actor)
             _ = try await t.lab.sessions.confirm(session.id, by: t.people.manager.actor)
             await #expect(throws: Problem.self) { try await t.lab.sessions.noShow(session.id, by: t.people.manager.actor) }
-            let during = MuseoLab(client: t.client, logger: TestLog.logger, now: { Days.at(day, "09:20") })
+            let during = MuseoLab(client: t.client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, now: { Days.at(day, "09:20") })
             await #expect(throws: Problem.self) { try await during.sessions.noShow(session.id, by: t.people.member.actor) }
             let absent = try await during.sessions.noShow(session.id, reason: "nobody came", by: t.people.manager.actor)
             #expect(absent.status == .noShow)

@@ -13,6 +13,7 @@ enum CommandLineTool {
     static func run(_ arguments: [String], databaseURL: String) throws -> Run {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
+        environment.merge(TestLog.connectionWaitEnvironment) { $1 }
         environment["MUSEOLAB_SQL_DIR"] = ProjectFolders.sql.path
         let result = try ChildProcess.run(ProjectFolders.cli, arguments, environment: environment)
         return Run(status: result.status, output: result.output)

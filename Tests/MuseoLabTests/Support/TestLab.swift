@@ -13,7 +13,29 @@ struct TestLab: Sendable {
     let people: People
 
     var client: PostgresClient { lab.database.client }
+    /// As the service's role, which owns nothing: what the servers and the CLI get.
     var databaseURL: String { TestDatabases.shared.url(for: configuration) }
+    /// As the schema's owner: migrations, backups, restores.
+    var ownerURL: String { TestDatabases.shared.url(for: TestDatabases.as(TestDatabases.ownerRole, configuration)) }
+
+    /// Who runs a statement a test writes by hand.
+    enum Connection: Sendable {
+        /// The schema's owner: what the triggers refuse, they refuse to it too.
+        case owner
+        /// The cluster's superuser, who can bypass triggers (what a footprint chain must reveal).
+        case superuser
+    }
+
+    /// Runs `body` with the domain over this database as `who`.
+    func connected<Result: Sendable>(as who: Connection, _ body: @Sendable (MuseoLab) async throws -> Result) async throws -> Result {
+        let configuration = switch who {
+        case .owner: TestDatabases.as(TestDatabases.ownerRole, configuration)
+        case .superuser: try await TestDatabases.shared.superuser(configuration)
+        }
+        return try await PostgresClient.withRunning(configuration, logger: TestLog.logger) { client in
+            try await body(MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait))
+        }
+    }
 
     struct Person: Sendable {
         let user: User
@@ -33,11 +55,13 @@ struct TestLab: Sendable {
     static let university = UUID(uuidString: "6f0b8d2e-0001-4000-8000-000000000001")!
     static let llv = UUID(uuidString: "6f0b8d2e-0001-4000-8000-000000000002")!
 
-    /// Runs `body` against a new seeded database.
-    static func with<Result: Sendable>(_ body: @Sendable (TestLab) async throws -> Result) async throws -> Result {
-        let configuration = try await TestDatabases.shared.seededDatabase()
+    /// Runs `body` against a new seeded database (of the suite's cluster, unless `databases` says otherwise).
+    static func with<Result: Sendable>(
+        databases: TestDatabases = .shared, _ body: @Sendable (TestLab) async throws -> Result
+    ) async throws -> Result {
+        let configuration = try await databases.seededDatabase()
         return try await PostgresClient.withRunning(configuration, logger: TestLog.logger) { client in
-            let lab = MuseoLab(client: client, logger: TestLog.logger)
+            let lab = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
             let people = try await makePeople(lab)
             return try await body(TestLab(lab: lab, configuration: configuration, people: people))
         }
@@ -86,7 +110,7 @@ extension TestLab {
     /// The same domain and database, with the clock at another moment (for steps that
     /// happen after a session: completion, no-show, late cancellation).
     func at(_ moment: Date) -> MuseoLab {
-        MuseoLab(client: client, logger: TestLog.logger, now: { moment })
+        MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, now: { moment })
     }
 
     /// The ledger of a year summed line by line, as a reader of `GET …/quota/ledger` would.

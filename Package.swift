@@ -28,6 +28,8 @@ let package = Package(
             name: "MuseoLab",
             dependencies: [
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Its error type, to tell the pool's circuit breaker (database away) from a refusal.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

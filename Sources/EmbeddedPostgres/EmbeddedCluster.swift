@@ -90,6 +90,15 @@ public struct EmbeddedCluster: Sendable {
         logger.info("embedded PostgreSQL stopped", metadata: ["data": "\(dataDirectory.path)"])
     }
 
+    /// Stops at once, as a crash would: every connection is cut, the next start recovers from the
+    /// write-ahead log (for tests of what a lost database does to the service).
+    public func crash() throws {
+        let result = try pgCtl(["stop", "-w", "-t", "30", "-m", "immediate", "-D", dataDirectory.path])
+        guard result.succeeded else {
+            throw Failure(description: "PostgreSQL did not stop: \(result.output)")
+        }
+    }
+
     /// Stops at once and removes the folder: for throwaway test clusters.
     public func destroy() {
         _ = try? pgCtl(["stop", "-w", "-t", "30", "-m", "immediate", "-D", dataDirectory.path])

@@ -9,8 +9,12 @@ public struct MuseoLab: Sendable {
     /// The clock the booking rules read ("not in the past", "late cancellation").
     public let now: @Sendable () -> Date
 
-    public init(client: PostgresClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
-        self.database = Database(client: client, logger: logger)
+    /// - Parameter connectionWait: how long a read or write waits for a database connection
+    ///   before it is refused as `unavailable`.
+    public init(
+        client: PostgresClient, logger: Logger, connectionWait: Duration = Database.defaultConnectionWait, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.database = Database(client: client, logger: logger, connectionWait: connectionWait)
         self.now = now
     }
 
@@ -18,7 +22,7 @@ public struct MuseoLab: Sendable {
     public var annexImporter: AnnexImporter { AnnexImporter(database: database) }
     public var organisations: Organisations { Organisations(database: database) }
     public var users: Users { Users(database: database) }
-    public var tokens: AccessTokens { AccessTokens(database: database) }
+    public var tokens: AccessTokens { AccessTokens(database: database, now: now) }
     public var audit: AuditTrail { AuditTrail(database: database) }
     public var calendar: FablabCalendar { FablabCalendar(database: database) }
     public var staffAvailability: StaffAvailability { StaffAvailability(database: database) }

@@ -129,7 +129,7 @@ public struct AccountingExport: Sendable {
                 current = nil
                 lines = []
             }
-            let rows = try await session.connection.query(
+            let rows = try await session.stream(
                 """
                 SELECT i.number, i.kind, i.issue_date::text, i.due_date::text, i.chain_position, i.buyer ->> 'name', i.buyer ->> 'siren',
                        i.buyer ->> 'siret', coalesce(o.customer_account, 'C' || upper(left(replace(o.id::text, '-', ''), 8))), c.number,
@@ -138,7 +138,7 @@ public struct AccountingExport: Sendable {
                 LEFT JOIN invoices c ON c.id = i.corrects_invoice_id
                 WHERE i.status = 'issued' AND i.issue_date BETWEEN \(from.description)::date AND \(to.description)::date
                 ORDER BY i.chain_position, l.position
-                """, logger: database.logger)
+                """)
             for try await row in rows {
                 let (number, kind, issue, due, position, name, siren, siret, account, corrects, net, rate, mention) =
                     try row.decode((String, String, String, String, Int64, String, String?, String?, String, String?, Int64, Int32?, String?).self)

@@ -1,28 +1,38 @@
 import Foundation
 import Logging
+import NIOCore
 import PostgresNIO
 import Synchronization
+import _ConnectionPoolModule
 
 /// The PostgreSQL store: every read and write of the domain goes through here.
 ///
 /// Writes run in one transaction that names its actor, so the audit triggers can
 /// record who did what; database refusals (unique, foreign key, check, exclusion
-/// constraints) come back as `Problem`s.
+/// constraints) come back as `Problem`s, and a database that is down or unreachable
+/// comes back quickly as `Problem.Kind.unavailable`, never as a wait without end.
 public struct Database: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     /// How many pooled connections the domain holds right now (for `/metrics`).
     public let usage: ConnectionUsage
+    /// How long a read or write waits for a pooled connection. While the database is away the
+    /// pool keeps trying to reconnect and would keep its callers waiting with it.
+    public let connectionWait: Duration
+    public static let defaultConnectionWait: Duration = .seconds(2)
 
-    public init(client: PostgresClient, logger: Logger, usage: ConnectionUsage = ConnectionUsage()) {
+    public init(
+        client: PostgresClient, logger: Logger, usage: ConnectionUsage = ConnectionUsage(), connectionWait: Duration = defaultConnectionWait
+    ) {
         self.client = client
         self.logger = logger
         self.usage = usage
+        self.connectionWait = connectionWait
     }
 
     /// Reads on a pooled connection.
     public func read<Result: Sendable>(_ body: (SQLSession) async throws -> Result) async throws -> Result {
-        try await withSession(body)
+        try await withSession(wait: connectionWait, body)
     }
 
     /// Runs `body` in a transaction on behalf of `actor`; `action` names the change in the audit log.
@@ -31,7 +41,7 @@ public struct Database: Sendable {
         as actor: Actor, action: String, commit: Bool = true,
         _ body: (SQLSession) async throws -> Result
     ) async throws -> Result {
-        try await withSession { session in
+        try await withSession(wait: connectionWait) { session in
             try await session.execute("BEGIN" as PostgresQuery)
             do {
                 try await session.execute(
@@ -51,22 +61,127 @@ public struct Database: Sendable {
         }
     }
 
-    /// A pooled connection, counted in `usage` while held; database refusals become problems.
-    private func withSession<Result: Sendable>(_ body: (SQLSession) async throws -> Result) async throws -> Result {
+    /// Whether the database answers within `wait`; `GET /health` uses it.
+    public func ping(wait: Duration = .milliseconds(800)) async throws {
+        try await withSession(wait: wait) { try await $0.execute("SELECT 1") }
+    }
+
+    /// A pooled connection, counted in `usage` while held; database refusals become problems,
+    /// and a lost or unreachable database becomes `unavailable`.
+    private func withSession<Result: Sendable>(wait: Duration, _ body: (SQLSession) async throws -> Result) async throws -> Result {
         do {
-            return try await client.withConnection { connection in
+            return try await BoundedLease.withConnection(client, wait: wait) { connection in
                 usage.take()
                 defer { usage.give() }
                 return try await body(SQLSession(connection: connection, logger: logger))
             }
         } catch let error as PSQLError {
-            throw ConstraintCatalogue.problem(for: error) ?? error
+            if let problem = ConstraintCatalogue.problem(for: error) { throw problem }
+            if let problem = DatabaseOutage.problem(for: error) { throw problem }
+            throw error
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            if let problem = DatabaseOutage.problem(for: error) { throw problem }
+            throw error
         }
     }
+}
 
-    /// Whether the database answers; `GET /health` uses it.
-    public func ping() async throws {
-        _ = try await read { try await $0.rows("SELECT 1") }
+/// Leases a pooled connection, waiting at most a given time for one.
+///
+/// `PostgresClient` has no lease timeout: while connections cannot be made it keeps the request
+/// queued until the database is back (or, after a minute, its circuit breaker opens). The lease
+/// is made in a child task raced against a timer; once the connection is leased the timer no
+/// longer matters, and the body runs as long as it needs (statements are bounded by
+/// PostgreSQL's `statement_timeout`).
+enum BoundedLease {
+    /// The caller's body, run by the child task while the caller waits for it: never concurrently.
+    private struct Body<Result>: @unchecked Sendable {
+        let run: (PostgresConnection) async throws -> Result
+    }
+
+    /// Whether the connection came first, or the timer.
+    private final class Race: Sendable {
+        private let state = Mutex<UInt8>(0)  // 0 waiting, 1 leased, 2 timed out
+        func lease() -> Bool { state.withLock { if $0 == 0 { $0 = 1 }; return $0 == 1 } }
+        func expire() -> Bool { state.withLock { if $0 == 0 { $0 = 2 }; return $0 == 2 } }
+    }
+
+    static func withConnection<Result: Sendable>(
+        _ client: PostgresClient, wait: Duration, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withoutActuallyEscaping(body) { body in
+            let work = Body(run: body)
+            let race = Race()
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        guard race.lease() else { throw DatabaseOutage.noConnection(within: wait) }
+                        return try await work.run(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: wait)
+                    if race.expire() { throw DatabaseOutage.noConnection(within: wait) }
+                    return nil
+                }
+                while let result = try await group.next() {
+                    if let result {
+                        group.cancelAll()
+                        return result
+                    }
+                }
+                throw CancellationError()
+            }
+        }
+    }
+}
+
+/// Tells a database that is away (stopped, restarting, unreachable, out of connections) from
+/// one that refuses a statement: the first is `unavailable`, with a time to retry after.
+enum DatabaseOutage {
+    static let retryAfter = 2
+
+    static func noConnection(within wait: Duration) -> Problem {
+        let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+        return Problem(.unavailable, "the database did not answer within \(milliseconds) ms: try again shortly", retryAfter: retryAfter)
+    }
+
+    static func problem(for error: any Error) -> Problem? {
+        let lost = Problem(.unavailable, "the connection to the database was lost: try again shortly", retryAfter: retryAfter)
+        switch error {
+        case let error as PSQLError:
+            switch error.code {
+            case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed,
+                .sslUnsupported, .failedToAddSSLHandler:
+                return lost
+            case .server:
+                guard let state = error.serverInfo?[.sqlState] else { return nil }
+                // Connection exceptions, too many connections or other missing resources, shutting
+                // down or starting up; a statement that ran past statement_timeout; a transaction
+                // that lost a serialisation race or a deadlock and is worth retrying.
+                if state.hasPrefix("08") || state.hasPrefix("53") || ["57P01", "57P02", "57P03"].contains(state) {
+                    return Problem(.unavailable, "the database is unavailable (\(error.serverInfo?[.message] ?? state)): try again shortly", retryAfter: retryAfter)
+                }
+                if state == "57014" {
+                    return Problem(.unavailable, "the database took too long to answer: try again shortly", retryAfter: retryAfter)
+                }
+                if state == "40001" || state == "40P01" {
+                    return Problem(.unavailable, "a simultaneous change got in the way: try again", retryAfter: 1)
+                }
+                return nil
+            default:
+                return nil
+            }
+        case is ChannelError, is IOError, is ConnectionLoss.Closed:
+            return lost
+        case is ConnectionPoolError:
+            // The pool's own: its circuit breaker opens after a minute without a connection.
+            return lost
+        default:
+            return nil
+        }
     }
 }
 
@@ -96,13 +211,16 @@ public struct SQLSession: Sendable {
     public func rows(_ statement: SQL) async throws -> [PostgresRow] {
         let name = statement.statementName
         let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: statement.query.sql)
+        let (connection, logger, bindings) = (connection, logger, statement.query.binds)
         do {
-            return try await PreparedSQL.$text.withValue(text) {
-                var result: [PostgresRow] = []
-                for try await row in try await connection.execute(PreparedSQL(bindings: statement.query.binds), logger: logger) {
-                    result.append(row)
+            return try await ConnectionLoss.guarding(connection) {
+                try await PreparedSQL.$text.withValue(text) {
+                    var result: [PostgresRow] = []
+                    for try await row in try await connection.execute(PreparedSQL(bindings: bindings), logger: logger) {
+                        result.append(row)
+                    }
+                    return result
                 }
-                return result
             }
         } catch let error as PSQLError {
             PreparedSQL.noteFailure(error, of: name)
@@ -122,11 +240,20 @@ public struct SQLSession: Sendable {
     @_disfavoredOverload
     @discardableResult
     public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        var result: [PostgresRow] = []
-        for try await row in try await connection.query(query, logger: logger) {
-            result.append(row)
+        let (connection, logger) = (connection, logger)
+        return try await ConnectionLoss.guarding(connection) {
+            var result: [PostgresRow] = []
+            for try await row in try await connection.query(query, logger: logger) {
+                result.append(row)
+            }
+            return result
         }
-        return result
+    }
+
+    /// A statement whose rows are read as they arrive (exports).
+    public func stream(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        let (connection, logger) = (connection, logger)
+        return try await ConnectionLoss.guarding(connection) { try await connection.query(query, logger: logger) }
     }
 
     @_disfavoredOverload
@@ -149,5 +276,32 @@ extension PostgresRandomAccessRow {
     /// Decodes a column by name.
     func value<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         try self[column].decode(T.self, context: .default)
+    }
+}
+
+/// The role a connection runs as, and whether it holds more than the service should.
+public struct DatabaseRole: Sendable, Equatable {
+    public var name: String
+    public var isSuperuser: Bool
+    /// Tables of the schema this role owns (or is a member of the owner of).
+    public var ownedTables: Int
+
+    /// Whether this role could disable the triggers that protect issued invoices, or truncate.
+    public var holdsTooMuch: Bool { isSuperuser || ownedTables > 0 }
+}
+
+extension Database {
+    /// Who the pool connects as.
+    public func role() async throws -> DatabaseRole {
+        try await read { session in
+            let row = try await session.first(
+                """
+                SELECT current_user::text, r.rolsuper,
+                       (SELECT count(*) FROM pg_tables t WHERE t.schemaname = 'public' AND pg_has_role(current_user, t.tableowner, 'MEMBER'))
+                FROM pg_roles r WHERE r.rolname = current_user
+                """)!
+            let (name, superuser, owned) = try row.decode((String, Bool, Int64).self)
+            return DatabaseRole(name: name, isSuperuser: superuser, ownedTables: Int(owned))
+        }
     }
 }

@@ -7,8 +7,10 @@ extension APIImplementation {
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         do {
             try await lab.database.ping()
+        } catch let problem as Problem where problem.kind == .unavailable {
+            throw problem
         } catch {
-            throw Problem(.unavailable, "the database does not answer")
+            throw Problem(.unavailable, "the database does not answer", retryAfter: 2)
         }
         return .ok(.init(body: .json(.init(status: .ok, database: .ok))))
     }

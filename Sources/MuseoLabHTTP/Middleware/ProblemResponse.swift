@@ -31,7 +31,7 @@ enum ProblemResponse {
         switch problem.kind {
         case .authenticationRequired:
             headers[.wwwAuthenticate] = #"Bearer realm="museolab", error="invalid_token""#
-        case .tooManyRequests:
+        case .tooManyRequests, .unavailable:
             headers[.retryAfter] = String(problem.retryAfter ?? 1)
         default:
             break

@@ -32,6 +32,7 @@ final class ServerProcess: @unchecked Sendable {
         environment["MUSEOLAB_SQL_DIR"] = ProjectFolders.sql.path
         environment["PORT"] = "0"
         environment["LOG_FORMAT"] = "json"
+        environment.merge(TestLog.connectionWaitEnvironment) { $1 }
         environment.merge(extra) { $1 }
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: output)
@@ -67,6 +68,11 @@ final class ServerProcess: @unchecked Sendable {
         kill(process.processIdentifier, signal)
         for _ in 0..<300 where process.isRunning {
             try await Task.sleep(for: .milliseconds(100))
+        }
+        guard !process.isRunning else {
+            // Did not stop: say so (Foundation traps on the status of a running process).
+            kill(process.processIdentifier, SIGKILL)
+            return -1
         }
         return process.terminationStatus
     }

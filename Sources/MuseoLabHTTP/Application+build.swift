@@ -12,9 +12,11 @@ import ServiceLifecycle
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
-    /// Reverse proxies whose `X-Forwarded-For` names the client (nginx on the same host).
+    /// Reverse proxies whose `X-Forwarded-For` names the client (nginx on the same host); none by
+    /// default, so no caller can name its own address.
     public var trustedProxies: Set<String>
-    /// Failed authentications an address may make within the window before it gets 429.
+    /// Failed authentications an address may make within the window before it gets 429 (more
+    /// than `AuthenticationThrottle.keptFailures`: never held back).
     public var authenticationFailureLimit: Int
     public var authenticationFailureWindow: Duration
     /// When set, `GET /metrics` requires `Authorization: Bearer <this>`.
@@ -23,7 +25,7 @@ public struct ServerSettings: Sendable {
     public var databasePoolSize: Int
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, trustedProxies: Set<String> = ["127.0.0.1", "::1"],
+        host: String = "127.0.0.1", port: Int = 8080, trustedProxies: Set<String> = [],
         authenticationFailureLimit: Int = 10, authenticationFailureWindow: Duration = .seconds(60), metricsToken: String? = nil,
         databasePoolSize: Int = 20
     ) {
@@ -50,7 +52,8 @@ public func buildRouter(lab: MuseoLab, settings: ServerSettings = ServerSettings
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: AuthenticationMiddleware(
         tokens: lab.tokens,
-        throttle: AuthenticationThrottle(limit: settings.authenticationFailureLimit, window: settings.authenticationFailureWindow),
+        throttle: AuthenticationThrottle(
+            database: lab.database, limit: settings.authenticationFailureLimit, window: settings.authenticationFailureWindow),
         trustedProxies: settings.trustedProxies, metricsToken: settings.metricsToken))
     try APIImplementation(lab: lab, metrics: metrics, databasePoolSize: settings.databasePoolSize).registerHandlers(
         on: router, configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()),

@@ -9,12 +9,16 @@ public struct Actor: Sendable, Equatable {
     public var role: Role
     /// How the audit log names the actor: `user:ana@univ-artois.fr`, `cli:root@host`, `system:seed`.
     public var label: String
+    /// What the user proved who they are with, when it bounds what they may create:
+    /// a token created with a token may not outlive it.
+    public var credential: Credential?
 
-    public init(userId: UUID?, organisationId: UUID?, role: Role, label: String) {
+    public init(userId: UUID?, organisationId: UUID?, role: Role, label: String, credential: Credential? = nil) {
         self.userId = userId
         self.organisationId = organisationId
         self.role = role
         self.label = label
+        self.credential = credential
     }
 
     /// The operator of the admin CLI: it has the database at hand, so it acts as an administrator.
@@ -35,6 +39,12 @@ public struct Actor: Sendable, Equatable {
     }
 
     public func isUser(_ id: UUID) -> Bool { userId == id }
+}
+
+/// A credential an actor authenticated with.
+public enum Credential: Sendable, Equatable {
+    /// A personal API token, and when it expires (`nil`: never).
+    case apiToken(id: UUID, expiresAt: Date?)
 }
 
 /// The request being served, for the audit log and the logs.

@@ -12,6 +12,8 @@ public struct ApiToken: Sendable, Equatable, Codable {
     public var expiresAt: Date?
     public var revokedAt: Date?
     public var lastUsedAt: Date?
+    /// The token it was created with, when it was: it expires no later, and is revoked with it.
+    public var createdByTokenId: UUID?
 
     public func isUsable(at now: Date) -> Bool {
         revokedAt == nil && (expiresAt.map { $0 > now } ?? true)

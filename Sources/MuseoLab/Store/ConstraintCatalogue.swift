@@ -52,6 +52,8 @@ enum ConstraintCatalogue {
         case "22021", "22P05": return Problem(.invalidField, "a text contains a character that cannot be stored (\(message))")
         case "ML002", "ML003": return Problem(.conflict, message)
         case "ML004", "ML005", "ML006": return Problem(.conflict, message)
+        // A token created with a token: not beyond its creator, nor by a revoked one.
+        case "ML007": return Problem(.invalidField, message, field: "expiresAt")
         default: return nil
         }
     }

@@ -38,7 +38,8 @@ extension Components.Schemas.ApiToken {
     init(_ token: ApiToken) {
         self.init(
             id: token.id.text, userId: token.userId.text, label: token.label, prefix: token.prefix, createdAt: token.createdAt,
-            expiresAt: token.expiresAt, revokedAt: token.revokedAt, lastUsedAt: token.lastUsedAt)
+            expiresAt: token.expiresAt, revokedAt: token.revokedAt, lastUsedAt: token.lastUsedAt,
+            createdByTokenId: token.createdByTokenId?.text)
     }
 }
 

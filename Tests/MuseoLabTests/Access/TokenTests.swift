@@ -130,3 +130,70 @@ import Testing
         }
     }
 }
+
+/// A token cannot mint tokens that outlive it: a stolen one is over when it expires or is revoked.
+@Suite struct TokenLineageTests {
+    @Test func aTokenCreatedWithATokenExpiresNoLaterThanIt() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            let path = "/v1/users/\(t.people.member.user.id.text)/tokens"
+            // A short-lived token of the member's, made elsewhere (the CLI, a signed-in session).
+            let parent = try await t.lab.tokens.create(
+                for: t.people.member.user.id, label: "a day", expiresAt: Date().addingTimeInterval(24 * 3600), by: t.people.member.actor)
+            let parentExpiry = try #require(parent.token.expiresAt)
+
+            // By default a child lasts 90 days, but never beyond its creator.
+            let child = try await http.send("POST", path, token: parent.secret, json: ["label": "child"])
+            #expect(child.status == 201, "\(child.text)")
+            let childToken = try #require(child.json["token"] as? [String: Any])
+            let childExpiry = try #require((childToken["expiresAt"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+            #expect(abs(childExpiry.timeIntervalSince(parentExpiry)) < 1, "the child expires with its creator")
+            #expect(childToken["createdByTokenId"] as? String == parent.token.id.text)
+
+            // Asking for longer is refused, naming the field and the limit.
+            let longer = try await http.send(
+                "POST", path, token: parent.secret, json: ["label": "forever", "expiresAt": Days.iso(Date().addingTimeInterval(30 * 24 * 3600))])
+            #expect(longer.isProblem(422))
+            #expect(longer.json["field"] as? String == "expiresAt")
+            #expect((longer.json["detail"] as? String)?.contains("cannot outlive it") == true, "\(longer.text)")
+
+            // Outside a token (the CLI), five years are still possible.
+            let cli = try await t.lab.tokens.create(
+                for: t.people.member.user.id, label: "long", expiresAt: Date().addingTimeInterval(4 * 365 * 24 * 3600), by: .commandLine("tests"))
+            #expect(cli.token.createdByTokenId == nil)
+
+            // The database holds it too: a child row beyond its creator is refused.
+            let refused = await #expect(throws: Problem.self) {
+                try await t.rawSQL(
+                    """
+                    INSERT INTO api_tokens (user_id, label, prefix, token_hash, expires_at, created_by_token_id)
+                    VALUES ('\(t.people.member.user.id.text)', 'forged', 'mlab_forged0', sha256('forged'), now() + interval '30 days', '\(parent.token.id.text)')
+                    """)
+            }
+            #expect(refused?.field == "expiresAt")
+        }
+    }
+
+    @Test func revokingATokenRevokesTheTokensItCreated() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            let path = "/v1/users/\(t.people.member.user.id.text)/tokens"
+            let parent = try await t.lab.tokens.create(for: t.people.member.user.id, label: "parent", expiresAt: nil, by: t.people.member.actor)
+            let child = try #require(try await http.send("POST", path, token: parent.secret, json: ["label": "child"]).json["secret"] as? String)
+            let grandchild = try #require(try await http.send("POST", path, token: child, json: ["label": "grandchild"]).json["secret"] as? String)
+            let unrelated = try #require(try await http.send("POST", path, token: t.people.member.token, json: ["label": "other"]).json["secret"] as? String)
+            for secret in [child, grandchild, unrelated] { #expect(try await http.get("/v1/me", token: secret).status == 200) }
+
+            let revoked = try await http.send("POST", "/v1/tokens/\(parent.token.id.text)/revoke", token: t.people.member.token, json: ["reason": "stolen"])
+            #expect(revoked.status == 200)
+            for secret in [parent.secret, child, grandchild] {
+                let answer = try await http.get("/v1/me", token: secret)
+                #expect(answer.isProblem(401) && (answer.json["detail"] as? String)?.contains("revoked") == true, "\(answer.text)")
+            }
+            #expect(try await http.get("/v1/me", token: unrelated).status == 200, "tokens it did not create keep working")
+            let reasons = try await t.lab.tokens.list(for: t.people.member.user.id, by: t.people.member.actor)
+                .filter { $0.revokedAt != nil }.count
+            #expect(reasons == 3)
+        }
+    }
+}

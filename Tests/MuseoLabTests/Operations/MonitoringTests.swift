@@ -7,7 +7,9 @@ import Testing
 /// service is doing.
 @Suite struct MonitoringTests {
     static func settings(limit: Int = 3, window: Duration = .seconds(2), metricsToken: String? = nil) -> ServerSettings {
-        ServerSettings(host: "127.0.0.1", port: 0, authenticationFailureLimit: limit, authenticationFailureWindow: window, metricsToken: metricsToken)
+        ServerSettings(
+            host: "127.0.0.1", port: 0, trustedProxies: ["127.0.0.1", "::1"], authenticationFailureLimit: limit,
+            authenticationFailureWindow: window, metricsToken: metricsToken)
     }
 
     @Test func repeatedFailedAuthenticationFromOneAddressIsHeldBack() async throws {
@@ -39,19 +41,76 @@ import Testing
     }
 
     @Test func theThrottleForgetsFailuresOutsideItsWindow() {
-        let throttle = AuthenticationThrottle(limit: 2, window: .seconds(10), maximumAddresses: 2)
-        let start = ContinuousClock.now
-        throttle.recordFailure("198.51.100.1", now: start)
-        #expect(throttle.retryAfter("198.51.100.1", now: start + .seconds(1)) == nil)
-        throttle.recordFailure("198.51.100.1", now: start + .seconds(4))
-        #expect(throttle.retryAfter("198.51.100.1", now: start + .seconds(5)) == 5, "until the first failure is 10 s old")
-        #expect(throttle.retryAfter("198.51.100.1", now: start + .seconds(11)) == nil)
-        #expect(throttle.retryAfter("198.51.100.2", now: start + .seconds(5)) == nil, "per address")
-        // Bounded memory: a third address makes it forget the stalest.
-        throttle.recordFailure("198.51.100.2", now: start + .seconds(5))
-        throttle.recordFailure("198.51.100.3", now: start + .seconds(6))
-        throttle.recordFailure("198.51.100.3", now: start + .seconds(6))
-        #expect(throttle.retryAfter("198.51.100.3", now: start + .seconds(7)) == 9)
+        func wait(_ failures: [Int], at now: Int, limit: Int = 2) -> Int? {
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            return AuthenticationThrottle.retryAfter(
+                failures: failures.map { start.addingTimeInterval(Double($0)) }, now: start.addingTimeInterval(Double(now)), limit: limit,
+                window: .seconds(10))
+        }
+        #expect(wait([0], at: 1) == nil)
+        #expect(wait([0, 4], at: 5) == 5, "until the first failure is 10 s old")
+        #expect(wait([0, 4], at: 11) == nil)
+        #expect(wait([0, 4, 6], at: 7) == 7, "the last `limit` failures count")
+        #expect(wait([6, 6], at: 7) == 9)
+        #expect(wait([6, 0, 4], at: 7, limit: 3) == 3, "in any order")
+    }
+
+    @Test func theThrottleKeepsLittleAndForgetsStaleClients() async throws {
+        try await TestLab.with { t in
+            let throttle = AuthenticationThrottle(database: t.lab.database, limit: 3, window: .seconds(60))
+            for _ in 0..<5 { try await throttle.recordFailure("198.51.100.1") }
+            let kept = try await t.count("SELECT cardinality(failures) FROM authentication_failures WHERE client = '198.51.100.1'")
+            #expect(kept == 3, "only the last `limit` failures are kept")
+            #expect(try await throttle.retryAfter("198.51.100.1") != nil)
+            #expect(try await throttle.retryAfter("198.51.100.2") == nil, "per client")
+            // A client whose failures all left the window is forgotten when another fails.
+            try await t.rawSQL("UPDATE authentication_failures SET last_failed_at = now() - interval '2 minutes', failures = ARRAY[now() - interval '2 minutes']")
+            try await throttle.recordFailure("198.51.100.3")
+            #expect(try await t.count("SELECT count(*) FROM authentication_failures WHERE client = '198.51.100.1'") == 0)
+            #expect(try await t.count("SELECT count(*) FROM authentication_failures WHERE client = '198.51.100.3'") == 1)
+        }
+    }
+
+    /// Two server processes on one database hold back the same guesser, and a restart forgets nothing.
+    @Test func everyServerProcessSharesTheThrottle() async throws {
+        try await TestLab.with { t in
+            let environment = ["AUTH_FAILURE_LIMIT": "4", "AUTH_FAILURE_WINDOW_SECONDS": "120"]
+            var servers = [
+                try ServerProcess(databaseURL: t.databaseURL, environment: environment),
+                try ServerProcess(databaseURL: t.databaseURL, environment: environment),
+            ]
+            var clients = [HTTPClient(base: "http://127.0.0.1:\(try await servers[0].port())"), HTTPClient(base: "http://127.0.0.1:\(try await servers[1].port())")]
+            // Four guesses, two on each: the limit is reached across the two.
+            for guess in 0..<4 {
+                #expect(try await clients[guess % 2].get("/v1/me", token: "mlab_" + String(repeating: "x", count: 42) + "\(guess)").isProblem(401))
+            }
+            for client in clients {
+                #expect(try await client.get("/v1/me", token: t.people.member.token).isProblem(429, type: "too-many-requests"))
+            }
+            // A restarted server still holds it back.
+            #expect(try await servers[0].stop(SIGTERM) == 0)
+            servers[0] = try ServerProcess(databaseURL: t.databaseURL, environment: environment)
+            clients[0] = HTTPClient(base: "http://127.0.0.1:\(try await servers[0].port())")
+            let held = try await clients[0].get("/v1/me", token: t.people.member.token)
+            #expect(held.isProblem(429), "\(held.text)")
+            #expect((held.header("Retry-After").flatMap(Int.init) ?? 0) > 100)
+        }
+    }
+
+    /// A deployment trusts no proxy unless told: a local caller cannot name another address.
+    @Test func forwardedAddressesAreTrustedOnlyFromConfiguredProxies() async throws {
+        try await TestLab.with { t in
+            let server = try ServerProcess(databaseURL: t.databaseURL)
+            let http = HTTPClient(base: "http://127.0.0.1:\(try await server.port())")
+            var statuses: [Int] = []
+            for index in 0..<15 {
+                let answer = try await http.send(
+                    "GET", "/v1/me", token: "mlab_" + String(repeating: "y", count: 43), headers: ["X-Forwarded-For": "203.0.113.\(index + 1)"])
+                statuses.append(answer.status)
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == 401 }, "\(statuses)")
+            #expect(statuses.dropFirst(10).allSatisfy { $0 == 429 }, "held back after the default limit of 10: \(statuses)")
+        }
     }
 
     @Test func metricsCountRequestsPerRouteAndShowTheQuota() async throws {

@@ -27,14 +27,28 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             if let problem = Self.problem(for: error, query: request.uri.queryParameters, routes: routes) {
                 if problem.kind.status >= 500 {
-                    context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+                    context.logger.error("request failed", metadata: Self.describe(error))
                 }
                 return ProblemResponse.response(problem, path: request.uri.path, requestId: context.id)
             }
-            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("unexpected error", metadata: Self.describe(error))
             return ProblemResponse.response(
                 Problem(.internalError, "an unexpected error occurred; it has been logged"), path: request.uri.path, requestId: context.id)
         }
+    }
+
+    /// What a log line says of a failure: the operation and the error behind it, never the
+    /// request (the OpenAPI runtime's `ServerError` carries it whole, headers and all).
+    static func describe(_ error: any Error) -> Logger.Metadata {
+        var error = error
+        var operation: String?
+        while let server = error as? ServerError {
+            operation = operation ?? server.operationID
+            error = server.underlyingError
+        }
+        var metadata: Logger.Metadata = ["error": "\(String(reflecting: error))", "error_type": "\(type(of: error))"]
+        if let operation { metadata["operation"] = "\(operation)" }
+        return metadata
     }
 
     static func problem(for error: any Error, query: Parameters = .init(), routes: RouteTable? = nil) -> Problem? {

@@ -7,8 +7,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, LosslessStr
     public let month: Int
     public let day: Int
 
+    /// The years the service works with (agreements, bookings, invoices).
+    public static let supportedYears = 1900...2200
+
     public init?(year: Int, month: Int, day: Int) {
-        guard (1900...2200).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard Self.supportedYears.contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let components = DateComponents(year: year, month: month, day: day)
@@ -29,6 +32,21 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, LosslessStr
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { return nil }
         self.init(year: year, month: month, day: day)
+    }
+
+    /// Parses `YYYY-MM-DD` given in `field`, saying what is wrong: not a date, or a date outside
+    /// the years the service works with.
+    public static func parse(_ text: String, field: String) throws -> CalendarDate {
+        if let date = CalendarDate(text) { return date }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), !supportedYears.contains(year),
+            let month = Int(parts[1]), let day = Int(parts[2]), parts[1].count == 2, parts[2].count == 2,
+            (1...12).contains(month), (1...31).contains(day)
+        {
+            throw Problem.invalid(
+                field, "\(text) is outside the dates this service handles: from \(supportedYears.lowerBound)-01-01 to \(supportedYears.upperBound)-12-31")
+        }
+        throw Problem.invalid(field, "\"\(text)\" is not a date YYYY-MM-DD")
     }
 
     public var description: String {

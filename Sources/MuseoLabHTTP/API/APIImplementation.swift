@@ -30,8 +30,7 @@ enum Identifier {
 
     static func date(_ text: String?, _ field: String) throws -> CalendarDate? {
         guard let text else { return nil }
-        guard let date = CalendarDate(text) else { throw Problem.invalid(field, "\"\(text)\" is not a date YYYY-MM-DD") }
-        return date
+        return try CalendarDate.parse(text, field: field)
     }
 }
 

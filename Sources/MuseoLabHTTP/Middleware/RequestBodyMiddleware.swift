@@ -6,7 +6,10 @@ import OpenAPIRuntime
 /// Sits between the transport and the generated deserialisers:
 /// - an empty body is no body, so operations whose body is optional (revoke, disable)
 ///   accept a bare POST instead of failing to parse "";
-/// - a bad date-time names its field: the runtime's date decoder reports it without a path.
+/// - a bad date-time names its field, in the body or the query: the runtime's date decoder
+///   reports it without a path;
+/// - a number that is not an integer names its field: Foundation's decoder calls the whole
+///   body "not valid JSON".
 struct RequestBodyMiddleware: ServerMiddleware {
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -19,15 +22,28 @@ struct RequestBodyMiddleware: ServerMiddleware {
         do {
             return try await next(request, effectiveBody, metadata)
         } catch let error as ServerError {
-            if case .dataCorrupted(let context)? = error.underlyingError as? DecodingError,
-                let notADateTime = context.underlyingError as? RFC3339DateTranscoder.NotADateTime, let bytes
-            {
-                throw Problem(
-                    .invalidField, "expected an RFC 3339 date-time such as 2026-03-29T09:00:00Z",
-                    field: Self.field(in: Array(bytes), holding: notADateTime.text))
+            guard case .dataCorrupted(let context)? = error.underlyingError as? DecodingError, context.codingPath.isEmpty else { throw error }
+            if let notADateTime = context.underlyingError as? RFC3339DateTranscoder.NotADateTime {
+                let example = "expected an RFC 3339 date-time such as 2026-03-29T09:00:00Z"
+                if let bytes, let field = Self.field(in: Array(bytes), holding: notADateTime.text) {
+                    throw Problem(.invalidField, example, field: field)
+                }
+                if let parameter = Self.queryParameter(of: request, holding: notADateTime.text) {
+                    throw Problem(.invalidField, "\(example), not \"\(notADateTime.text)\"", field: parameter)
+                }
+                throw Problem(.invalidField, example)
+            }
+            if let bytes, let finding = JSONIntegerCheck.firstNonInteger(in: Array(bytes)) {
+                throw Problem(.invalidField, finding.detail, field: finding.field)
             }
             throw error
         }
+    }
+
+    /// The query parameter whose (decoded) value is `text`.
+    static func queryParameter(of request: HTTPRequest, holding text: String) -> String? {
+        guard let path = request.path, let components = URLComponents(string: path) else { return nil }
+        return components.queryItems?.first { $0.value == text }?.name
     }
 
     /// The path of the first field (in key order) whose value is the string `text`.

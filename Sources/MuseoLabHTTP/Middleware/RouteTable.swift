@@ -75,13 +75,11 @@ struct RouteTable: Sendable {
         self.requiredQuery = required.filter { !$0.value.isEmpty }
     }
 
-    /// The methods allowed on `path`, or `nil` when no route has that shape.
+    /// The methods allowed on `path`, or `nil` when no route has that shape. A path matching both
+    /// a literal route and a templated one is the literal route's (`/v1/invoices/drafts` is not
+    /// `/v1/invoices/{invoiceId}`), as the router and OpenAPI resolve it.
     func methods(for path: String) -> [String]? {
-        let segments = path.split(separator: "/").map(String.init)
-        let matching = routes.filter { route in
-            route.segments.count == segments.count
-                && zip(route.segments, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-        }
+        let matching = mostLiteral(path)
         guard !matching.isEmpty else { return nil }
         return Array(Set(matching.flatMap(\.methods))).sorted()
     }
@@ -89,10 +87,17 @@ struct RouteTable: Sendable {
     /// The template a path matches (`/v1/sessions/{sessionId}`), preferring literal segments;
     /// `nil` when none does. Metrics are labelled by template, never by raw path.
     func template(for path: String) -> String? {
+        mostLiteral(path).first.map { "/" + $0.segments.joined(separator: "/") }
+    }
+
+    /// The routes of `path`'s shape with the most literal segments.
+    private func mostLiteral(_ path: String) -> [(segments: [String], methods: [String])] {
         let segments = path.split(separator: "/").map(String.init)
-        let best = routes.filter { route in
+        let matching = routes.filter { route in
             route.segments.count == segments.count && zip(route.segments, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-        }.max { a, b in a.segments.filter { !$0.hasPrefix("{") }.count < b.segments.filter { !$0.hasPrefix("{") }.count }
-        return best.map { "/" + $0.segments.joined(separator: "/") }
+        }
+        func literals(_ route: (segments: [String], methods: [String])) -> Int { route.segments.filter { !$0.hasPrefix("{") }.count }
+        guard let most = matching.map(literals).max() else { return [] }
+        return matching.filter { literals($0) == most }
     }
 }

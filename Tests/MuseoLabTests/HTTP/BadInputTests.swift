@@ -76,6 +76,62 @@ import Testing
         }
     }
 
+    @Test func numbersThatAreNotIntegersNameTheirField() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            for number in ["1e400", "99999999999999999999999999", "1.5", "-1e3"] {
+                let body = #"{"purpose": "Atelier", "start": "2030-01-07T10:00:00Z", "end": "2030-01-07T11:00:00Z", "participants": \#(number)}"#
+                let answer = try await http.send(
+                    "POST", "/v1/sessions", token: t.people.member.token, body: Data(body.utf8), headers: ["Content-Type": "application/json"])
+                #expect(answer.isProblem(422, type: "invalid-field"), "\(number): \(answer.text)")
+                #expect(answer.json["field"] as? String == "participants", "\(number): \(answer.text)")
+            }
+            // Nested, in an array: the path says where.
+            let nested = try await http.send(
+                "PUT", "/v1/calendar/opening-hours", token: t.people.manager.token,
+                body: Data(#"{"intervals": [{"weekday": 2, "start": "09:00", "end": "12:00"}, {"weekday": 2.5, "start": "13:00", "end": "17:00"}]}"#.utf8),
+                headers: ["Content-Type": "application/json"])
+            #expect(nested.isProblem(422), "\(nested.text)")
+            #expect(nested.json["field"] as? String == "intervals[1].weekday", "\(nested.text)")
+            // Still not JSON: still 400.
+            let broken = try await http.send(
+                "POST", "/v1/sessions", token: t.people.member.token, body: Data(#"{"participants": 1.5"#.utf8),
+                headers: ["Content-Type": "application/json"])
+            #expect(broken.isProblem(400, type: "malformed-request"))
+        }
+    }
+
+    @Test func badDatesInTheQueryNameTheirParameter() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            let notADay = try await http.get("/v1/sessions?from=2027-02-30T00:00:00Z", token: t.people.manager.token)
+            #expect(notADay.isProblem(422, type: "invalid-field"), "\(notADay.text)")
+            #expect(notADay.json["field"] as? String == "from")
+            let notADate = try await http.get("/v1/sessions?from=2027-01-01T00:00:00Z&to=lundi", token: t.people.manager.token)
+            #expect(notADate.json["field"] as? String == "to", "\(notADate.text)")
+            // A real date outside the years the service handles says so.
+            let ancient = try await http.get("/v1/tariffs?at=1789-07-14", token: t.people.member.token)
+            #expect(ancient.isProblem(422))
+            #expect(ancient.json["field"] as? String == "at")
+            #expect((ancient.json["detail"] as? String)?.contains("outside the dates this service handles") == true, "\(ancient.text)")
+            let impossible = try await http.get("/v1/tariffs?at=2027-02-30", token: t.people.member.token)
+            #expect((impossible.json["detail"] as? String)?.contains("is not a date") == true, "\(impossible.text)")
+        }
+    }
+
+    @Test func aLiteralPathIsNotTakenForATemplatedOne() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            // /v1/invoices/drafts is POST only; /v1/invoices/{invoiceId} (GET) does not answer for it.
+            for method in ["OPTIONS", "GET", "DELETE"] {
+                let answer = try await http.send(method, "/v1/invoices/drafts", token: t.people.accountant.token)
+                #expect(answer.isProblem(405), "\(method): \(answer.status) \(answer.text)")
+                #expect(answer.header("Allow") == "POST", "\(method)")
+            }
+            #expect(try await http.send("OPTIONS", "/v1/invoices/F2026-000001", token: t.people.accountant.token).header("Allow") == "GET")
+        }
+    }
+
     @Test func bodiesOverOneMebibyteAre413() async throws {
         try await TestLab.withServer { t, server in
             let big = Data(#"{"nature": ""#.utf8) + Data(repeating: 0x61, count: 1 << 20) + Data(#""}"#.utf8)

@@ -88,12 +88,15 @@ enum MuseoLabServer {
     /// Migrations, reference data, the shipped annexes and the first administrator, as the
     /// schema's owner; then a look at the role the service itself runs as.
     static func prepare(_ lab: MuseoLab, location: DatabaseLocation, settings: ServerSettings, logger: Logger) async throws {
-        let issued = try await location.asOwner(logger: logger) { owner in
+        // A token is printed only where a person reads the output (a terminal, the embedded run):
+        // a service's output goes to a log, and secrets never do.
+        let printable = location.cluster != nil || isatty(STDOUT_FILENO) != 0
+        let administrator = try await location.asOwner(logger: logger) { owner in
             let migrated = try await owner.migrate(sqlFolder: location.sqlFolder)
             logger.info("migrations", metadata: ["applied": "\(migrated.applied.count)", "before": "\(migrated.alreadyApplied)"])
             let seeder = owner.seeder(sqlFolder: location.sqlFolder)
             try await seeder.seed()
-            return try await seeder.ensureAdministrator()
+            return try await seeder.ensureAdministrator(issuingToken: printable)
         }
         let role = try await lab.database.role()
         if role.holdsTooMuch {
@@ -104,7 +107,12 @@ enum MuseoLabServer {
                     "fix": "connect as a role that owns nothing, member of museolab_app (DATABASE_URL), and migrate as the owner (DATABASE_OWNER_URL): see the README, Deploying",
                 ])
         }
-        if let issued {
+        if let administrator, administrator.token == nil {
+            logger.notice(
+                "first administrator created; make their API token with the CLI (it is not printed where the output is a log)",
+                metadata: ["administrator": "\(administrator.email)", "command": "museolab tokens create --user \(administrator.email)"])
+        }
+        if let issued = administrator?.token {
             let url = "http://\(settings.host):\(settings.port)"
             FileHandle.standardOutput.write(Data(
                 """

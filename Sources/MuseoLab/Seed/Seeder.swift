@@ -64,8 +64,10 @@ public struct Seeder: Sendable {
     }
 
     /// Creates the first administrator when there is no active one.
-    /// - Returns: the administrator's token secret, to show once; `nil` when an administrator exists.
-    public func ensureAdministrator() async throws -> IssuedToken? {
+    /// - Parameter issuingToken: give them an API token too (to show once), or not (where the
+    ///   output is a log, the operator makes one with the CLI).
+    /// - Returns: the administrator's address and token, `nil` when an administrator exists.
+    public func ensureAdministrator(issuingToken: Bool = true) async throws -> (email: String, token: IssuedToken?)? {
         let hasAdmin = try await database.read { session in
             try await session.first("SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL") != nil
         }
@@ -93,7 +95,9 @@ public struct Seeder: Sendable {
                 NewUser(email: Self.administratorEmail, displayName: "Administrateur MuséoLab", organisationId: provider, role: .admin),
                 by: system)
         }
-        return try await AccessTokens(database: database).create(
+        guard issuingToken else { return (admin.email, nil) }
+        let token = try await AccessTokens(database: database).create(
             for: admin.id, label: "first administrator token", expiresAt: Date().addingTimeInterval(365 * 24 * 3600), by: system)
+        return (admin.email, token)
     }
 }

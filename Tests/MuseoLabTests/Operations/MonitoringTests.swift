@@ -148,6 +148,16 @@ import Testing
         }
     }
 
+    @Test func secretsAreComparedWholly() {
+        #expect(ConstantTime.equal("prometheus-secret", "prometheus-secret"))
+        #expect(!ConstantTime.equal("prometheus-secret", "prometheus-secreT"))
+        #expect(!ConstantTime.equal("prometheus-secret", "prometheus-secret-and-more"), "a prefix is not the secret")
+        #expect(!ConstantTime.equal("prometheus", "prometheus-secret"))
+        #expect(!ConstantTime.equal("", "x") && ConstantTime.equal("", ""))
+        // Lengths that differ by a multiple of 256 are still told apart.
+        #expect(!ConstantTime.equal(String(repeating: "a", count: 256), ""))
+    }
+
     @Test func aMetricsTokenWhenConfigured() async throws {
         try await TestLab.with { t in
             try await TestServer.with(t.lab, settings: Self.settings(metricsToken: "prometheus-secret")) { (server: TestServer) async throws in

@@ -92,4 +92,28 @@ import Testing
             #expect(owned.logged.contains("holds more than it needs"), "\(owned.logged)")
         }
     }
+
+    /// A deployment: the server migrates and seeds an empty database as its owner, then serves as
+    /// the service's role; it prints no token where its output is a log, and the CLI makes one.
+    @Test func aDeploymentMigratesAsTheOwnerAndServesAsTheService() async throws {
+        let owner = try await TestDatabases.shared.emptyDatabase()
+        let ownerURL = TestDatabases.shared.url(for: owner)
+        let serviceURL = TestDatabases.shared.url(for: TestDatabases.as(TestDatabases.serviceRole, owner))
+        let server = try ServerProcess(databaseURL: serviceURL, environment: ["DATABASE_OWNER_URL": ownerURL])
+        let http = HTTPClient(base: "http://127.0.0.1:\(try await server.port())")
+        #expect(try await http.get("/health").status == 200)
+        #expect(server.logged.contains("\"applied\":\"8\""), "migrated at start:\n\(server.logged)")
+        #expect(server.logged.contains("museolab tokens create --user admin@museolab.local"))
+        #expect(!(server.printed + server.logged).contains("mlab_"), "no token where the output is a log")
+        #expect(!server.logged.contains("holds more than it needs"))
+        let created = try CommandLineTool.run(["tokens", "create", "--user", "admin@museolab.local", "--json"], databaseURL: serviceURL)
+        let token = try #require(created.output.firstMatch(of: /mlab_[A-Za-z0-9_-]{43}/).map { String($0.output) }, "\(created.output)")
+        #expect(try await http.get("/v1/machines", token: token).items.count == 27)
+        // The objects belong to the owner; the service's role holds none.
+        try await PostgresClient.withRunning(owner, logger: TestLog.logger) { client in
+            let owners = try await client.query("SELECT DISTINCT tableowner::text FROM pg_tables WHERE schemaname = 'public'").collect()
+            #expect(try owners.map { try $0.decode(String.self) } == [TestDatabases.ownerRole])
+        }
+        #expect(try await server.stop(SIGTERM) == 0)
+    }
 }

@@ -50,6 +50,19 @@ enum QuotaLedger {
         return entryId
     }
 
+    /// The ledger follows the sessions charged to an agreement.
+    struct SessionSubscriber: DomainEventSubscriber {
+        func handle(_ event: DomainEvent, by actor: Actor, _ session: SQLSession) async throws {
+            guard case .sessionMoved(let moved) = event else { return }
+            if case .maintenance = moved.move.cause {
+                try await sessionMoved(moved.before, to: moved.move.to, lateCancellation: false, actual: nil, byMaintenance: true, actor: actor, session)
+            } else {
+                try await sessionMoved(
+                    moved.before, to: moved.move.to, lateCancellation: moved.move.lateCancellation, actual: moved.move.actual, actor: actor, session)
+            }
+        }
+    }
+
     /// The ledger entries a session's move calls for, following the agreement's policy.
     static func sessionMoved(
         _ current: SupportSession, to status: SessionStatus, lateCancellation: Bool, actual: Period?, byMaintenance: Bool = false,

@@ -17,9 +17,12 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
 /// Maintenance windows: refused over active bookings, unless the manager asks to cancel them.
 public struct MaintenanceWindows: Sendable {
     let database: Database
+    /// Sessions in the way are cancelled through their own life cycle.
+    let events: DomainEvents
 
-    public init(database: Database) {
+    init(database: Database, events: DomainEvents = .standard) {
         self.database = database
+        self.events = events
     }
 
     public func list(machineId: UUID, includingWithdrawn: Bool = false, by actor: Actor) async throws -> [MaintenanceWindow] {
@@ -49,11 +52,13 @@ public struct MaintenanceWindows: Sendable {
                 throw Problem.notFound("machine")
             }
             let nature = try machine.decode(String.self)
+            // Not locked here: the sessions are locked by their life cycle, before their occupations,
+            // as every move of a session does (an occupation locked first would deadlock a confirmation).
             let overlapping = try await session.rows(
                 """
                 SELECT o.session_id, o.maintenance_id FROM machine_occupations o
                 WHERE o.machine_id = \(machineId) AND o.active AND o.period && tstzrange(\(period.start), \(period.end), '[)')
-                ORDER BY lower(o.period) FOR UPDATE
+                ORDER BY lower(o.period)
                 """
             ).map { try $0.decode((UUID?, UUID?).self) }
             if overlapping.contains(where: { $0.1 != nil }) {
@@ -68,8 +73,10 @@ public struct MaintenanceWindows: Sendable {
                     "the \(nature) is booked then (\(numbers.joined(separator: ", "))): ask to cancel those sessions to schedule the maintenance",
                     field: "cancelConflicting")
             }
-            for id in sessions {
-                try await Self.cancelForMaintenance(id, nature: nature, reason: reason, actor: actor, session)
+            // Each is cancelled as it is once locked (one cancelled meanwhile stays as it is); what
+            // follows (the quota released, the requester told) follows from its move.
+            let cancelled = try await SessionLifecycle(events: events).move(sessions, by: actor, session) {
+                SessionTransitions.cancelForMaintenance($0, machine: nature, reason: reason)
             }
             let row = try await session.first(
                 """
@@ -77,7 +84,7 @@ public struct MaintenanceWindows: Sendable {
                 VALUES (\(machineId), tstzrange(\(period.start), \(period.end), '[)'), \(reason), \(actor.label))
                 RETURNING id, machine_id, lower(period), upper(period), reason, created_by, created_at, withdrawn_at
                 """)
-            let window = try Self.window(row!, cancelled: sessions)
+            let window = try Self.window(row!, cancelled: cancelled.map(\.id))
             try await session.execute(
                 """
                 INSERT INTO machine_occupations (machine_id, period, maintenance_id)
@@ -105,28 +112,6 @@ public struct MaintenanceWindows: Sendable {
             }
             return try Self.window(row, cancelled: [])
         }
-    }
-
-    /// Cancels a session that is in the way, saying why, and tells its requester.
-    static func cancelForMaintenance(_ id: UUID, nature: String, reason: String, actor: Actor, _ session: SQLSession) async throws {
-        // A confirmed session's commitment is released: LLV's maintenance never counts against the quota.
-        if let current = try await Sessions.load(session, ids: [id]).first {
-            try await QuotaLedger.sessionMoved(current, to: .cancelled, lateCancellation: false, actual: nil, byMaintenance: true, actor: actor, session)
-        }
-        let row = try await session.first(
-            """
-            UPDATE support_sessions s SET status = 'cancelled', revision = revision + 1
-            FROM (SELECT id, status FROM support_sessions WHERE id = \(id) FOR UPDATE) before
-            WHERE s.id = before.id
-            RETURNING before.status, s.requester_user_id, s.number, lower(s.period), upper(s.period)
-            """)!
-        let (previous, requester, number, start, end) = try row.decode((String, UUID, Int64, Date, Date).self)
-        let why = "maintenance of the \(nature): \(reason)"
-        try await Sessions.record(id, from: SessionStatus(rawValue: previous), to: .cancelled, reason: why, actor: actor, session)
-        let reference = String(format: "S-%06d", number)
-        try await Notifications.notify(
-            requester, kind: "session.cancelled", subject: "Séance \(reference) annulée (maintenance)",
-            body: "Votre séance du \(Sessions.describe(Period(start: start, end: end))) est annulée : \(why).", sessionId: id, session)
     }
 
     static func window(_ row: PostgresRow, cancelled: [UUID]) throws -> MaintenanceWindow {

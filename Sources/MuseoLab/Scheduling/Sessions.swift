@@ -11,11 +11,16 @@ public struct Sessions: Sendable {
     let database: Database
     /// The clock, so tests can ask "what if it were now".
     let now: @Sendable () -> Date
+    /// What follows each request and move: the quota ledger, billing, notifications.
+    let events: DomainEvents
 
-    public init(database: Database, now: @escaping @Sendable () -> Date = Date.init) {
+    init(database: Database, now: @escaping @Sendable () -> Date = Date.init, events: DomainEvents = .standard) {
         self.database = database
         self.now = now
+        self.events = events
     }
+
+    var lifecycle: SessionLifecycle { SessionLifecycle(events: events) }
 
     public static let maximumMachines = 10
 
@@ -81,12 +86,7 @@ public struct Sessions: Sendable {
                 \(unescaped: Self.selectJustBooked)
                 """)
             let booked = try Self.decodeSession(row!)
-            if let staffId, staffId != actor.userId {
-                try await Notifications.notify(
-                    staffId, kind: "session.requested", subject: "Nouvelle demande \(booked.reference)",
-                    body: "\(booked.requester.displayName) demande une séance le \(Self.describe(period)) : \(purpose)",
-                    sessionId: booked.id, session)
-            }
+            try await events.publish(.sessionRequested(booked), by: actor, session)
             return booked
         }
         return created
@@ -150,17 +150,13 @@ public struct Sessions: Sendable {
         actor.role.allows(.viewAllSessions) || session.requester.id == actor.userId || session.staff?.id == actor.userId
     }
 
-    // MARK: - Lifecycle
+    // MARK: - Lifecycle (the rules in `SessionTransitions`, the one path in `SessionLifecycle`)
 
     /// requested → confirmed, by staff.
     public func confirm(_ id: UUID, reason: String? = nil, by actor: Actor) async throws -> SupportSession {
         try actor.require(.superviseSessions, "confirm sessions")
-        return try await transition(id, to: .confirmed, reason: reason, by: actor, action: "session.confirm") { current, _ in
-            guard current.status == .requested else { throw Self.cannot("confirm", current) }
-            return .init()
-        } notify: { session in
-            (session.requester.id, "session.confirmed", "Séance \(session.reference) confirmée",
-             "Votre séance du \(Self.describe(session.period)) est confirmée.")
+        return try await move(id, by: actor, action: "session.confirm") { current, _ in
+            { try SessionTransitions.confirm($0, reason: reason) }
         }
     }
 
@@ -169,22 +165,9 @@ public struct Sessions: Sendable {
     public func cancel(_ id: UUID, reason: String, by actor: Actor) async throws -> SupportSession {
         let reason = try Validate.text(reason, field: "reason", maxLength: 1000)
         let now = now()
-        return try await transition(id, to: .cancelled, reason: reason, by: actor, action: "session.cancel") { current, session in
-            // Whoever may see the session but neither requested nor supervises it (the accountant).
-            guard current.requester.id == actor.userId || actor.role.allows(.superviseSessions) else {
-                throw Problem.forbidden("only the session's requester or fablab staff may cancel it")
-            }
-            guard current.status.isActive else { throw Self.cannot("cancel", current) }
-            guard now < current.period.end else {
-                throw Problem(.invalidTransition, "the session is over: record it as completed or as a no-show instead")
-            }
-            let rules = try await FablabCalendar.rules(session)
-            let deadline = current.period.start.addingTimeInterval(-Double(rules.cancellationNoticeMinutes) * 60)
-            return .init(lateCancellation: now > deadline)
-        } notify: { session in
-            actor.userId == session.requester.id
-                ? session.staff.map { ($0.id, "session.cancelled", "Séance \(session.reference) annulée", "\(session.requester.displayName) a annulé la séance du \(Self.describe(session.period)) : \(reason)") }
-                : (session.requester.id, "session.cancelled", "Séance \(session.reference) annulée", "Votre séance du \(Self.describe(session.period)) est annulée : \(reason)")
+        return try await move(id, by: actor, action: "session.cancel") { _, session in
+            let notice = try await FablabCalendar.rules(session).cancellationNoticeMinutes
+            return { try SessionTransitions.cancel($0, reason: reason, by: actor, now: now, noticeMinutes: notice) }
         }
     }
 
@@ -198,10 +181,9 @@ public struct Sessions: Sendable {
             throw Problem.invalid("actualEnd", "a session is completed once it is over: the actual end is in the future")
         }
         let note = try Validate.optionalText(note, field: "note", maxLength: 1000)
-        return try await transition(id, to: .completed, reason: note, by: actor, action: "session.complete") { current, session in
-            guard current.status == .confirmed else { throw Self.cannot("complete", current) }
-            return .init(actual: actual)
-        } notify: { _ in nil }
+        return try await move(id, by: actor, action: "session.complete") { _, _ in
+            { try SessionTransitions.complete($0, actual: actual, note: note) }
+        }
     }
 
     /// confirmed → no_show, by staff, once the session has started.
@@ -209,73 +191,21 @@ public struct Sessions: Sendable {
         try actor.require(.superviseSessions, "record no-shows")
         let reason = try Validate.optionalText(reason, field: "reason", maxLength: 1000)
         let now = now()
-        return try await transition(id, to: .noShow, reason: reason, by: actor, action: "session.no-show") { current, _ in
-            guard current.status == .confirmed else { throw Self.cannot("record a no-show for", current) }
-            guard now >= current.period.start else {
-                throw Problem(.invalidTransition, "the session has not started yet: a no-show is recorded from its start")
-            }
-            return .init()
-        } notify: { session in
-            (session.requester.id, "session.no_show", "Absence à la séance \(session.reference)",
-             "Vous étiez attendu(e) le \(Self.describe(session.period)).")
+        return try await move(id, by: actor, action: "session.no-show") { _, _ in
+            { try SessionTransitions.noShow($0, reason: reason, now: now) }
         }
     }
 
-    /// What a move sets besides the status (in the same UPDATE, as the row's checks require).
-    struct MoveDetails: Sendable {
-        var lateCancellation = false
-        var actual: Period?
-    }
-
-    /// Locks the session, checks the move, applies it with an event and a new revision, notifies.
-    private func transition(
-        _ id: UUID, to status: SessionStatus, reason: String?, by actor: Actor, action: String,
-        check: @Sendable (SupportSession, SQLSession) async throws -> MoveDetails,
-        notify: @Sendable (SupportSession) -> (UUID, String, String, String)?
+    /// One session's move in its own transaction; `rule` reads what the decision needs besides
+    /// the session (the cancellation notice) and gives the decision.
+    private func move(
+        _ id: UUID, by actor: Actor, action: String,
+        rule: @Sendable (UUID, SQLSession) async throws -> @Sendable (SupportSession) throws -> SessionMove
     ) async throws -> SupportSession {
         try await database.write(as: actor, action: action) { session in
-            guard try await session.first("SELECT 1 FROM support_sessions WHERE id = \(id) FOR UPDATE") != nil,
-                let current = try await Self.load(session, ids: [id]).first, Self.maySee(current, actor)
-            else { throw Problem.notFound("session") }
-            let details = try await check(current, session)
-            try await QuotaLedger.sessionMoved(
-                current, to: status, lateCancellation: details.lateCancellation, actual: details.actual, actor: actor, session)
-            try await session.execute(
-                """
-                UPDATE support_sessions SET status = \(status.rawValue), revision = revision + 1,
-                    late_cancellation = \(details.lateCancellation),
-                    actual_period = CASE WHEN \(details.actual != nil) THEN tstzrange(\(details.actual?.start), \(details.actual?.end), '[)') END
-                WHERE id = \(id)
-                """)
-            try await Self.record(id, from: current.status, to: status, reason: reason, actor: actor, session)
-            let updated = try await Self.load(session, ids: [id])[0]
-            if status == .completed, !updated.supervised, updated.agreementId == nil, let actual = updated.actualPeriod {
-                // Machines used without supervision by customers outside an agreement pay the machine hour.
-                for machine in updated.machines {
-                    try await BillableItems.create(.init(
-                        kind: .machineUse, customer: updated.organisationId, agreementId: nil, sessionId: id,
-                        serviceDate: ParisClock.date(of: actual.start),
-                        description: "\(machine.nature)\(machine.inventoryNumber.map { " (\($0))" } ?? ""), \(Self.describe(actual)) (\(updated.reference))",
-                        minutes: actual.minutes, machineId: machine.id), session)
-                }
-            }
-            if let (userId, kind, subject, body) = notify(updated), userId != actor.userId {
-                try await Notifications.notify(userId, kind: kind, subject: subject, body: body, sessionId: id, session)
-            }
-            return updated
+            let decide = try await rule(id, session)
+            return try await lifecycle.move([id], by: actor, session, decide: decide)[0]
         }
-    }
-
-    static func cannot(_ verb: String, _ session: SupportSession) -> Problem {
-        Problem(.invalidTransition, "cannot \(verb) a session that is \(session.status.rawValue.replacingOccurrences(of: "_", with: "-"))")
-    }
-
-    static func record(_ id: UUID, from: SessionStatus?, to: SessionStatus, reason: String?, actor: Actor, _ session: SQLSession) async throws {
-        try await session.execute(
-            """
-            INSERT INTO session_events (session_id, from_status, to_status, actor, actor_user_id, reason)
-            VALUES (\(id), \(from?.rawValue), \(to.rawValue), \(actor.label), \(actor.userId), \(reason))
-            """)
     }
 
     // MARK: - Rules

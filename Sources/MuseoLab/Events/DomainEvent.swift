@@ -1,0 +1,38 @@
+import Foundation
+
+/// What happened to an aggregate, told in the transaction that made it happen, so that what
+/// follows from it (the quota ledger, billable items, notifications, the outbox) commits or
+/// rolls back with it.
+public enum DomainEvent: Sendable {
+    /// A session was requested (its first event).
+    case sessionRequested(SupportSession)
+    /// A session changed status.
+    case sessionMoved(SessionMoved)
+}
+
+/// A session's move: as it was, as it is now, and what moved it.
+public struct SessionMoved: Sendable {
+    public var before: SupportSession
+    public var after: SupportSession
+    public var move: SessionMove
+}
+
+/// Something that acts on events, in their transaction.
+protocol DomainEventSubscriber: Sendable {
+    func handle(_ event: DomainEvent, by actor: Actor, _ session: SQLSession) async throws
+}
+
+/// The subscribers of the domain, in the order they act.
+struct DomainEvents: Sendable {
+    let subscribers: [any DomainEventSubscriber]
+
+    /// What the service does after each event: the quota ledger (and with it overage and alerts),
+    /// billable machine use, then the people concerned are told.
+    static let standard = DomainEvents(subscribers: [QuotaLedger.SessionSubscriber(), MachineUseBilling(), SessionNotifications()])
+
+    func publish(_ event: DomainEvent, by actor: Actor, _ session: SQLSession) async throws {
+        for subscriber in subscribers {
+            try await subscriber.handle(event, by: actor, session)
+        }
+    }
+}

@@ -18,7 +18,7 @@ public struct MuseoLab: Sendable {
         self.now = now
     }
 
-    public var inventory: Inventory { Inventory(database: database) }
+    public var inventory: Inventory { Inventory(database: database, now: now) }
     public var annexImporter: AnnexImporter { AnnexImporter(database: database) }
     public var organisations: Organisations { Organisations(database: database) }
     public var users: Users { Users(database: database) }
@@ -26,13 +26,15 @@ public struct MuseoLab: Sendable {
     public var audit: AuditTrail { AuditTrail(database: database) }
     public var calendar: FablabCalendar { FablabCalendar(database: database) }
     public var staffAvailability: StaffAvailability { StaffAvailability(database: database) }
-    public var sessions: Sessions { Sessions(database: database, now: now) }
-    public var maintenance: MaintenanceWindows { MaintenanceWindows(database: database) }
+    /// What follows each event of the domain (the quota ledger, billing, notifications).
+    var events: DomainEvents { .standard(now: now) }
+    public var sessions: Sessions { Sessions(database: database, now: now, events: events) }
+    public var maintenance: MaintenanceWindows { MaintenanceWindows(database: database, events: events) }
     public var machineAvailability: MachineAvailability { MachineAvailability(database: database) }
-    public var authorisations: MachineAuthorisations { MachineAuthorisations(database: database) }
+    public var authorisations: MachineAuthorisations { MachineAuthorisations(database: database, now: now) }
     public var notifications: Notifications { Notifications(database: database) }
-    public var calendarFeeds: CalendarFeeds { CalendarFeeds(database: database) }
-    public var agreements: Agreements { Agreements(database: database) }
+    public var calendarFeeds: CalendarFeeds { CalendarFeeds(database: database, now: now) }
+    public var agreements: Agreements { Agreements(database: database, now: now) }
     public var quota: Quota { Quota(database: database, now: now) }
     public var alerts: QuotaAlerts { QuotaAlerts(database: database) }
     public var overage: Overage { Overage(database: database) }
@@ -53,6 +55,6 @@ public struct MuseoLab: Sendable {
 
     /// Loads the reference data and the shipped annexes (`sql/seed`).
     public func seeder(sqlFolder: URL) -> Seeder {
-        Seeder(database: database, folder: sqlFolder.appendingPathComponent("seed"))
+        Seeder(database: database, folder: sqlFolder.appendingPathComponent("seed"), now: now)
     }
 }

@@ -128,7 +128,7 @@ extension BillingSettings {
                    payment_bic, journal_code, journal_label, revenue_account, vat_collected_account, customer_account, updated_at
             FROM billing_settings
             """)
-        guard let row else { throw Problem.conflict("the billing settings are missing: run `museolab seed`") }
+        guard let row else { throw Problem.conflict("the billing settings are missing: the reference data was not loaded") }
         let (seller, vatId, terms, penalty, indemnity, iban, bic, journal, journalLabel, revenue, vat, customers, updated) =
             try row.decode((UUID, String?, Int32, Int32, Int32, String?, String?, String, String, String, String, String, Date).self)
         return BillingSettings(

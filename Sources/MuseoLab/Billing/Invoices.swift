@@ -38,6 +38,28 @@ public struct Invoices: Sendable {
         throw Problem.invalid(field, "\"\(text)\" is not a period: a month 2026-11, a year 2026, or 2026-11-01..2026-11-15")
     }
 
+    /// The period of a draft, given either as a `period` or as `from` and `to`.
+    public static func period(_ period: String?, from: CalendarDate?, to: CalendarDate?) throws -> (from: CalendarDate, to: CalendarDate) {
+        switch (period, from, to) {
+        case (let period?, nil, nil): return try Self.period(period)
+        case (nil, let first?, let last?): return (first, last)
+        case (nil, nil, nil): throw Problem.invalid("period", "give the period (2026-11, 2026) or from and to")
+        case (nil, _, _): throw Problem.invalid(from == nil ? "from" : "to", "give both from and to")
+        default: throw Problem.invalid("period", "give either the period or from and to, not both")
+        }
+    }
+
+    /// The amounts a credit note takes from the lines of the invoice it corrects, by line: each
+    /// line once (`lines[i].lineId` names the one given twice).
+    public static func creditedAmounts(_ lines: [(lineId: UUID, amountCents: Int)]) throws -> [UUID: Int] {
+        var amounts: [UUID: Int] = [:]
+        for (index, line) in lines.enumerated() {
+            guard amounts[line.lineId] == nil else { throw Problem.invalid("lines[\(index)].lineId", "a line is credited once per credit note") }
+            amounts[line.lineId] = line.amountCents
+        }
+        return amounts
+    }
+
     /// A draft from the customer's open billable items of the period (service dates included).
     public func draft(
         customerId: UUID, from: CalendarDate, to: CalendarDate, serviceCode: String?, commitmentNumber: String?, by actor: Actor
@@ -70,7 +92,7 @@ public struct Invoices: Sendable {
                 var priced = item.lines
                 if priced == nil { priced = try await Pricing.price(item, session) }
                 guard let priced else {
-                    throw Problem(.conflict, "no tariff grid is in force on \(item.serviceDate): load one (museolab tariffs load)", field: "tariffs")
+                    throw Problem(.conflict, "no tariff grid is in force on \(item.serviceDate): load a grid version effective on or before that day", field: "tariffs")
                 }
                 lines += priced.map { (item.id, $0) }
             }
@@ -184,7 +206,7 @@ public struct Invoices: Sendable {
             if invoice.buyer.isPublicBody {
                 guard invoice.buyer.siret != nil else {
                     throw Problem(
-                        .conflict, "\(invoice.buyer.name) is a public body: Chorus Pro needs its SIRET (PATCH /v1/organisations/{id})", field: "siret")
+                        .conflict, "\(invoice.buyer.name) is a public body: Chorus Pro needs its SIRET; set it on the organisation", field: "siret")
                 }
             }
             let series = (invoice.kind == .invoice ? "F" : "A") + String(issueDate.year)

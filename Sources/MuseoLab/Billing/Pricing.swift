@@ -135,7 +135,7 @@ extension Pricing {
             let lines: [PricedLine]?
             do {
                 lines = try await price(item, session)
-            } catch let problem as Problem where problem.kind.status == 409 {
+            } catch let problem as Problem where problem.kind.isConflict {
                 lines = nil
             }
             try await session.execute(

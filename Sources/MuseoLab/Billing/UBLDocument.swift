@@ -5,7 +5,11 @@ import Foundation
 /// the buyer's service code as BuyerReference, the legal commitment number (engagement
 /// juridique) as OrderReference, one VAT breakdown per rate or exemption.
 public enum UBLDocument {
-    public static func render(_ invoice: Invoice) -> String {
+    /// - Throws: a conflict for a draft or a discarded document: an e-invoice is for an issued one.
+    public static func render(_ invoice: Invoice) throws -> String {
+        guard invoice.status == .issued, let number = invoice.number, let issueDate = invoice.issueDate else {
+            throw Problem(.conflict, "an e-invoice is generated for an issued document: issue the draft first")
+        }
         let creditNote = invoice.kind == .creditNote
         let root = creditNote ? "CreditNote" : "Invoice"
         var x = XMLWriter()
@@ -17,8 +21,8 @@ public enum UBLDocument {
         ])
         x.element("cbc:CustomizationID", "urn:cen.eu:en16931:2017")
         x.element("cbc:ProfileID", "A1")
-        x.element("cbc:ID", invoice.number ?? "DRAFT")
-        x.element("cbc:IssueDate", (invoice.issueDate ?? ParisClock.date(of: Date())).description)
+        x.element("cbc:ID", number)
+        x.element("cbc:IssueDate", issueDate.description)
         if !creditNote, let due = invoice.dueDate { x.element("cbc:DueDate", due.description) }
         x.element(creditNote ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode", creditNote ? "381" : "380")
         for note in notes(invoice) { x.element("cbc:Note", note) }

@@ -67,8 +67,13 @@ public struct StaffAvailability: Sendable {
         }
     }
 
+    /// The most a window asked for at once may span.
+    public static let longestWindow: TimeInterval = 400 * 86_400
+
     public func exceptions(_ staffId: UUID, within window: Period) async throws -> [AvailabilityException] {
-        try await database.read { session in
+        guard window.end > window.start else { throw Problem(.endNotAfterStart, "the end of the window must be after its start", field: "to") }
+        guard window.duration <= Self.longestWindow else { throw Problem.invalid("to", "ask for at most 400 days at once") }
+        return try await database.read { session in
             try await Self.requireStaff(staffId, session)
             return try await Self.exceptions(staffId, within: window, session, includingWithdrawn: true)
         }

@@ -17,22 +17,33 @@ public struct SessionMoved: Sendable {
     public var move: SessionMove
 }
 
+/// Where an event is handled: who made it happen, the transaction, and the moment (the domain's clock).
+struct EventContext: Sendable {
+    var actor: Actor
+    var session: SQLSession
+    var now: Date
+}
+
 /// Something that acts on events, in their transaction.
 protocol DomainEventSubscriber: Sendable {
-    func handle(_ event: DomainEvent, by actor: Actor, _ session: SQLSession) async throws
+    func handle(_ event: DomainEvent, _ context: EventContext) async throws
 }
 
 /// The subscribers of the domain, in the order they act.
 struct DomainEvents: Sendable {
     let subscribers: [any DomainEventSubscriber]
+    let now: @Sendable () -> Date
 
     /// What the service does after each event: the quota ledger (and with it overage and alerts),
     /// billable machine use, then the people concerned are told.
-    static let standard = DomainEvents(subscribers: [QuotaLedger.SessionSubscriber(), MachineUseBilling(), SessionNotifications()])
+    static func standard(now: @escaping @Sendable () -> Date) -> DomainEvents {
+        DomainEvents(subscribers: [QuotaLedger.SessionSubscriber(), MachineUseBilling(), SessionNotifications()], now: now)
+    }
 
     func publish(_ event: DomainEvent, by actor: Actor, _ session: SQLSession) async throws {
+        let context = EventContext(actor: actor, session: session, now: now())
         for subscriber in subscribers {
-            try await subscriber.handle(event, by: actor, session)
+            try await subscriber.handle(event, context)
         }
     }
 }

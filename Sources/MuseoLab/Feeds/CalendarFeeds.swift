@@ -7,9 +7,11 @@ import PostgresNIO
 /// sessions stay in the feed with STATUS:CANCELLED so calendar clients remove them.
 public struct CalendarFeeds: Sendable {
     let database: Database
+    let now: @Sendable () -> Date
 
-    public init(database: Database) {
+    public init(database: Database, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
+        self.now = now
     }
 
     /// A new private feed for the user, replacing (revoking) the previous one.
@@ -60,7 +62,7 @@ public struct CalendarFeeds: Sendable {
                 """
             ).map { try $0.decode(UUID.self) }
             let sessions = try await Sessions.load(session, ids: ids)
-            return ICalendar(name: "MuséoLab – \(name)", events: sessions.map(Self.event)).render()
+            return ICalendar(name: "MuséoLab – \(name)", events: sessions.map(Self.event)).render(stamp: now())
         }
     }
 
@@ -79,7 +81,7 @@ public struct CalendarFeeds: Sendable {
                     summary: occupation.maintenance ? "Maintenance" : "Réservé", description: nil,
                     lastModified: occupation.period.start)
             }
-            return ICalendar(name: "MuséoLab – \(nature)\(inventory.map { " (\($0))" } ?? "")", events: events).render()
+            return ICalendar(name: "MuséoLab – \(nature)\(inventory.map { " (\($0))" } ?? "")", events: events).render(stamp: now())
         }
     }
 

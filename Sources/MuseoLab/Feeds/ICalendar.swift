@@ -35,7 +35,7 @@ public struct ICalendar: Sendable {
         self.events = events
     }
 
-    public func render(stamp: Date = Date()) -> String {
+    public func render(stamp: Date) -> String {
         var lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Louvre-Lens Vallée//MuséoLab//FR", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH", "X-WR-CALNAME:\(Self.escape(name))", "X-WR-TIMEZONE:Europe/Paris",

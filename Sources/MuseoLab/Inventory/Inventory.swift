@@ -5,9 +5,11 @@ import PostgresNIO
 /// signed in sees it; managers change it.
 public struct Inventory: Sendable {
     let database: Database
+    let now: @Sendable () -> Date
 
-    public init(database: Database) {
+    public init(database: Database, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
+        self.now = now
     }
 
     public func list(_ filter: MachineFilter = .init(), by actor: Actor) async throws -> [Machine] {
@@ -54,7 +56,7 @@ public struct Inventory: Sendable {
         let inventoryNumber = try new.inventoryNumber.map(Self.inventoryNumber)
         let category = try new.category.map { try Validate.slug($0, field: "category") }
         let notes = try Validate.optionalText(new.notes, field: "notes", maxLength: 2000)
-        let annexYear = new.annexYear ?? new.acquiredOn?.year ?? Calendar.paris.component(.year, from: Date())
+        let annexYear = new.annexYear ?? new.acquiredOn?.year ?? ParisClock.date(of: now()).year
         guard (2000...2100).contains(annexYear) else { throw Problem.invalid("annexYear", "must be between 2000 and 2100") }
 
         return try await database.write(as: actor, action: "machine.add") { session in

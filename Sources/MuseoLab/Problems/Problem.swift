@@ -1,7 +1,8 @@
 /// A request the service refuses, said so that a person can fix it.
 ///
-/// The HTTP front end renders it as RFC 9457 `application/problem+json`; the CLI
-/// prints it as an error line. `kind` gives the stable `type` and the status.
+/// A kind, the field concerned and the facts (the detail, when to retry): each front end says it
+/// its own way. The HTTP one renders it as RFC 9457 `application/problem+json`, with the status
+/// and title it gives each kind; the CLI prints it as an error line.
 public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: Kind
     /// What is wrong, in a sentence.
@@ -10,7 +11,7 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
     public var field: String?
     /// Further offending fields, when several are wrong at once.
     public var errors: [FieldError]
-    /// Seconds to wait before retrying, for `tooManyRequests`.
+    /// Seconds to wait before retrying, for `tooManyRequests` and `unavailable`.
     public var retryAfter: Int?
 
     public struct FieldError: Sendable, Equatable, Codable {
@@ -34,7 +35,7 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         field.map { "\(detail) (\($0))" } ?? detail
     }
 
-    /// The kinds of refusal; each has a stable slug (the `type` URI ends with it) and an HTTP status.
+    /// The kinds of refusal; each has a stable slug (the `type` URI ends with it).
     public enum Kind: String, Sendable, CaseIterable {
         case malformedRequest = "malformed-request"
         case invalidField = "invalid-field"
@@ -63,60 +64,11 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         case bookingConflict = "booking-conflict"
         case invalidTransition = "invalid-transition"
 
-        public var status: Int {
-            switch self {
-            case .malformedRequest: 400
-            case .invalidField, .unknownField: 422
-            case .authenticationRequired: 401
-            case .forbidden: 403
-            case .notFound: 404
-            case .methodNotAllowed: 405
-            case .conflict, .duplicate: 409
-            case .payloadTooLarge: 413
-            case .unsupportedMediaType: 415
-            case .tooManyRequests: 429
-            case .unavailable: 503
-            case .internalError: 500
-            case .endNotAfterStart, .startInPast, .tooLong, .beyondHorizon, .outsideOpeningHours, .closureDay,
-                .staffUnavailable, .machineUnavailable:
-                422
-            case .authorisationRequired: 403
-            case .bookingConflict, .invalidTransition: 409
-            }
+        /// A refusal of this kind tells of a conflict with the state of things (another booking,
+        /// the document's status, something that already exists), rather than of bad input.
+        public var isConflict: Bool {
+            [.conflict, .duplicate, .bookingConflict, .invalidTransition].contains(self)
         }
-
-        public var title: String {
-            switch self {
-            case .malformedRequest: "The request is malformed"
-            case .invalidField: "A field is invalid"
-            case .unknownField: "A field is not part of this request"
-            case .authenticationRequired: "Authentication is required"
-            case .forbidden: "Your role does not allow this"
-            case .notFound: "Not found"
-            case .methodNotAllowed: "Method not allowed"
-            case .conflict: "This conflicts with the current state"
-            case .duplicate: "This already exists"
-            case .payloadTooLarge: "The request body is too large"
-            case .unsupportedMediaType: "Unsupported media type"
-            case .tooManyRequests: "Too many requests"
-            case .unavailable: "The service is unavailable"
-            case .internalError: "Internal error"
-            case .endNotAfterStart: "The end is not after the start"
-            case .startInPast: "The start is in the past"
-            case .tooLong: "Longer than the longest session allowed"
-            case .beyondHorizon: "Too far ahead to book"
-            case .outsideOpeningHours: "Outside the opening hours"
-            case .closureDay: "The MuséoLab is closed that day"
-            case .staffUnavailable: "The staff member is not available"
-            case .machineUnavailable: "The machine cannot be booked"
-            case .authorisationRequired: "An authorisation is required for this machine"
-            case .bookingConflict: "Already booked at that time"
-            case .invalidTransition: "Not possible in the session's current state"
-            }
-        }
-
-        /// The problem type URI (RFC 9457 §3.1.1), relative to the service; the server documents it there.
-        public var typeURI: String { "/problems/\(rawValue)" }
     }
 }
 

@@ -30,9 +30,25 @@ public struct Agreement: Sendable, Equatable, Codable {
 
 public struct Agreements: Sendable {
     let database: Database
+    let now: @Sendable () -> Date
 
-    public init(database: Database) {
+    public init(database: Database, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
+        self.now = now
+    }
+
+    /// The agreement named by its id or reference; without a name, the one in force today (or,
+    /// between two, the first of those the actor may see).
+    public func find(_ reference: String?, by actor: Actor) async throws -> Agreement {
+        let all = try await list(by: actor)
+        if let reference {
+            guard let match = all.first(where: { $0.id.uuidString.lowercased() == reference.lowercased() || $0.reference.lowercased() == reference.lowercased() })
+            else { throw Problem.notFound("agreement \(reference)") }
+            return match
+        }
+        let today = ParisClock.date(of: now())
+        guard let current = all.first(where: { $0.startsOn <= today && today <= $0.endsOn }) ?? all.first else { throw Problem.notFound("agreement") }
+        return current
     }
 
     public func list(by actor: Actor) async throws -> [Agreement] {

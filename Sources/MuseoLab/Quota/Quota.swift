@@ -70,7 +70,7 @@ public struct Quota: Sendable {
         let now = now()
         return try await database.read { session in
             try await Self.requireView(agreementId, actor, session)
-            let balance = try await QuotaLedger.balance(agreementId, year: year, session)
+            let balance = try await QuotaLedger.balance(agreementId, year: year, today: ParisClock.date(of: now), session)
             let alerts = try await session.rows(
                 """
                 SELECT a.id, a.agreement_id, a.year, a.kind, a.threshold, a.fired_at, a.quota_minutes, a.consumed_minutes,
@@ -93,6 +93,7 @@ public struct Quota: Sendable {
     public func overview(year: Int, by actor: Actor) async throws -> [(reference: String, balance: QuotaBalance)] {
         try Self.checkYear(year)
         try actor.require(.viewQuota, "see every agreement's quota")
+        let today = ParisClock.date(of: now())
         return try await database.read { session in
             var balances: [(reference: String, balance: QuotaBalance)] = []
             for row in try await session.rows(
@@ -102,7 +103,7 @@ public struct Quota: Sendable {
                 """)
             {
                 let (id, reference) = try row.decode((UUID, String).self)
-                balances.append((reference, try await QuotaLedger.balance(id, year: year, session)))
+                balances.append((reference, try await QuotaLedger.balance(id, year: year, today: today, session)))
             }
             return balances
         }
@@ -145,8 +146,8 @@ public struct Quota: Sendable {
             try await QuotaLedger.post(
                 .init(agreementId: agreementId, year: year, kind: .adjustment, sessionId: nil, committed: 0, consumed: minutes, reason: reason,
                       serviceDate: serviceDate),
-                actor: actor, session)
-            let balance = try await QuotaLedger.balance(agreementId, year: year, session)
+                today: today, actor: actor, session)
+            let balance = try await QuotaLedger.balance(agreementId, year: year, today: today, session)
             guard balance.consumedMinutes >= 0 else {
                 throw Problem.invalid("minutes", "this would make the consumed time negative (\(balance.consumedMinutes) min)")
             }
@@ -201,8 +202,9 @@ public struct Quota: Sendable {
             return QuotaPreview(sessionId: sessionId, chargedToAgreement: false, minutes: target.period.minutes, remainingBeforeMinutes: 0,
                                 remainingAfterMinutes: 0, overQuotaMinutes: 0, estimatedCostCents: nil)
         }
+        let today = ParisClock.date(of: now())
         return try await database.read { session in
-            let balance = try await QuotaLedger.balance(agreementId, year: ParisClock.date(of: target.period.start).year, session)
+            let balance = try await QuotaLedger.balance(agreementId, year: ParisClock.date(of: target.period.start).year, today: today, session)
             // A confirmed session is already committed: it does not count twice.
             let uses = target.status == .requested ? target.period.minutes : 0
             let before = balance.projectedRemainingMinutes

@@ -22,9 +22,11 @@ public struct MachineAuthorisation: Sendable, Equatable, Codable {
 /// Granting and revoking authorisations; managers decide, members see their own.
 public struct MachineAuthorisations: Sendable {
     let database: Database
+    let now: @Sendable () -> Date
 
-    public init(database: Database) {
+    public init(database: Database, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
+        self.now = now
     }
 
     public func list(userId: UUID?, by actor: Actor) async throws -> [MachineAuthorisation] {
@@ -50,7 +52,7 @@ public struct MachineAuthorisations: Sendable {
             throw Problem.invalid("machineId", "give either a machine or a category, not both nor neither")
         }
         let category = try category.map { try Validate.slug($0, field: "category") }
-        let grantedOn = grantedOn ?? ParisClock.date(of: Date())
+        let grantedOn = grantedOn ?? ParisClock.date(of: now())
         if let expiresOn, expiresOn < grantedOn {
             throw Problem(.endNotAfterStart, "an authorisation expires on or after the day it is granted", field: "expiresOn")
         }

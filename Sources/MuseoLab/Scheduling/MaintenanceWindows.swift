@@ -20,7 +20,7 @@ public struct MaintenanceWindows: Sendable {
     /// Sessions in the way are cancelled through their own life cycle.
     let events: DomainEvents
 
-    init(database: Database, events: DomainEvents = .standard) {
+    init(database: Database, events: DomainEvents) {
         self.database = database
         self.events = events
     }

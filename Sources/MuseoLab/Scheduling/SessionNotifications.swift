@@ -8,7 +8,7 @@ struct SessionNotifications: DomainEventSubscriber {
     /// Who is told what: user, kind, subject, body.
     typealias Message = (userId: UUID, kind: String, subject: String, body: String)
 
-    func handle(_ event: DomainEvent, by actor: Actor, _ session: SQLSession) async throws {
+    func handle(_ event: DomainEvent, _ context: EventContext) async throws {
         let sessionId: UUID
         let message: Message?
         switch event {
@@ -17,11 +17,11 @@ struct SessionNotifications: DomainEventSubscriber {
             message = Self.message(requested: requested)
         case .sessionMoved(let moved):
             sessionId = moved.after.id
-            message = Self.message(moved, by: actor)
+            message = Self.message(moved, by: context.actor)
         }
-        guard let message, message.userId != actor.userId else { return }
+        guard let message, message.userId != context.actor.userId else { return }
         try await Notifications.notify(
-            message.userId, kind: message.kind, subject: message.subject, body: message.body, sessionId: sessionId, session)
+            message.userId, kind: message.kind, subject: message.subject, body: message.body, sessionId: sessionId, context.session)
     }
 
     static func message(requested: SupportSession) -> Message? {

@@ -14,10 +14,10 @@ public struct Sessions: Sendable {
     /// What follows each request and move: the quota ledger, billing, notifications.
     let events: DomainEvents
 
-    init(database: Database, now: @escaping @Sendable () -> Date = Date.init, events: DomainEvents = .standard) {
+    init(database: Database, now: @escaping @Sendable () -> Date = Date.init, events: DomainEvents? = nil) {
         self.database = database
         self.now = now
-        self.events = events
+        self.events = events ?? .standard(now: now)
     }
 
     var lifecycle: SessionLifecycle { SessionLifecycle(events: events) }

@@ -8,6 +8,7 @@ import PostgresNIO
 public struct Seeder: Sendable {
     let database: Database
     let folder: URL
+    let now: @Sendable () -> Date
 
     /// The annexes shipped with the service, imported once each.
     static let annexes: [(year: Int, file: String, defaults: String?)] = [
@@ -17,9 +18,10 @@ public struct Seeder: Sendable {
     public static let administratorEmail = "admin@museolab.local"
 
     /// - Parameter folder: the `sql/seed` folder.
-    public init(database: Database, folder: URL) {
+    public init(database: Database, folder: URL, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.folder = folder
+        self.now = now
     }
 
     /// Reference data first, then each shipped annex not yet imported.
@@ -85,7 +87,7 @@ public struct Seeder: Sendable {
             admin = existing
         } else if let existing {
             // A disabled or demoted first administrator: a new account keeps the history apart.
-            let suffix = Int(Date().timeIntervalSince1970)
+            let suffix = Int(now().timeIntervalSince1970)
             admin = try await users.add(
                 NewUser(email: "admin+\(suffix)@museolab.local", displayName: "Administrateur MuséoLab", organisationId: provider, role: .admin),
                 by: system)
@@ -96,8 +98,8 @@ public struct Seeder: Sendable {
                 by: system)
         }
         guard issuingToken else { return (admin.email, nil) }
-        let token = try await AccessTokens(database: database).create(
-            for: admin.id, label: "first administrator token", expiresAt: Date().addingTimeInterval(365 * 24 * 3600), by: system)
+        let token = try await AccessTokens(database: database, now: now).create(
+            for: admin.id, label: "first administrator token", expiresAt: now().addingTimeInterval(365 * 24 * 3600), by: system)
         return (admin.email, token)
     }
 }

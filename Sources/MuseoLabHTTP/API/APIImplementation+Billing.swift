@@ -71,15 +71,7 @@ extension APIImplementation {
 
     func draftInvoice(_ input: Operations.DraftInvoice.Input) async throws -> Operations.DraftInvoice.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let from: CalendarDate
-        let to: CalendarDate
-        switch (body.period, try Identifier.date(body.from, "from"), try Identifier.date(body.to, "to")) {
-        case (let period?, nil, nil): (from, to) = try Invoices.period(period)
-        case (nil, let first?, let last?): (from, to) = (first, last)
-        case (nil, nil, nil): throw Problem.invalid("period", "give the period (2026-11, 2026) or from and to")
-        case (nil, _, _): throw Problem.invalid(body.from == nil ? "from" : "to", "give both from and to")
-        default: throw Problem.invalid("period", "give either the period or from and to, not both")
-        }
+        let (from, to) = try Invoices.period(body.period, from: try Identifier.date(body.from, "from"), to: try Identifier.date(body.to, "to"))
         let invoice = try await lab.invoices.draft(
             customerId: try Identifier.field(body.customerId, "customerId")!, from: from, to: to, serviceCode: body.buyerServiceCode,
             commitmentNumber: body.commitmentNumber, by: try actor)
@@ -106,14 +98,11 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let actor = try actor
         let invoice = try await lab.invoices.find(input.path.invoiceId, by: actor)
-        var amounts: [UUID: Int]?
-        if let lines = body.lines {
-            amounts = [:]
-            for (index, line) in lines.enumerated() {
+        let amounts = try body.lines.map { lines in
+            try Invoices.creditedAmounts(try lines.enumerated().map { index, line in
                 guard let id = UUID(uuidString: line.lineId) else { throw Problem.invalid("lines[\(index)].lineId", "\"\(line.lineId)\" is not a UUID") }
-                guard amounts?[id] == nil else { throw Problem.invalid("lines[\(index)].lineId", "a line is credited once per credit note") }
-                amounts?[id] = line.amountCents
-            }
+                return (id, line.amountCents)
+            })
         }
         let note = try await lab.invoices.creditNote(
             correcting: invoice.id, reason: body.reason, amounts: amounts, reopenItems: body.reopenItems ?? false, by: actor)
@@ -127,10 +116,8 @@ extension APIImplementation {
 
     func getInvoiceUBL(_ input: Operations.GetInvoiceUBL.Input) async throws -> Operations.GetInvoiceUBL.Output {
         let invoice = try await lab.invoices.find(input.path.invoiceId, by: try actor)
-        guard let number = invoice.number, invoice.status == .issued else {
-            throw Problem(.conflict, "an e-invoice is generated for an issued document: issue the draft first")
-        }
-        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"\(number).xml\""), body: .xml(HTTPBody(UBLDocument.render(invoice)))))
+        let xml = try UBLDocument.render(invoice)
+        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"\(invoice.number ?? "e-invoice").xml\""), body: .xml(HTTPBody(xml))))
     }
 
     func verifyInvoiceChain(_ input: Operations.VerifyInvoiceChain.Input) async throws -> Operations.VerifyInvoiceChain.Output {

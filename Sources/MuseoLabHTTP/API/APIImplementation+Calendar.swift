@@ -64,10 +64,8 @@ extension APIImplementation {
         _ = try actor
         let staffId = try Identifier.path(input.path.userId, "staff member")
         let window = Period(start: input.query.from, end: input.query.to)
-        guard window.end > window.start else { throw Problem(.endNotAfterStart, "`to` must be after `from`", field: "to") }
-        guard window.duration <= 400 * 86_400 else { throw Problem.invalid("to", "ask for at most 400 days at once") }
-        let weekly = try await lab.staffAvailability.weekly(staffId)
         let exceptions = try await lab.staffAvailability.exceptions(staffId, within: window)
+        let weekly = try await lab.staffAvailability.weekly(staffId)
         return .ok(.init(body: .json(.init(
             weekly: weekly.map(Components.Schemas.WeeklyInterval.init), exceptions: exceptions.map(Components.Schemas.AvailabilityException.init)))))
     }

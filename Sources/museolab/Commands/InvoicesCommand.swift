@@ -108,16 +108,12 @@ extension InvoicesCommand {
             try await CommandRunner.run { lab, _ in
                 let actor = CommandRunner.actor
                 let original = try await lab.invoices.find(invoice, by: actor)
-                var amounts: [UUID: Int]?
-                if !parsed.isEmpty {
-                    amounts = [:]
-                    for entry in parsed {
-                        guard let line = original.lines.first(where: { $0.position == entry.position }) else {
-                            throw Problem.invalid("--line", "\(original.number ?? "the invoice") has no line \(entry.position)")
-                        }
-                        amounts?[line.id] = entry.cents
+                let amounts = parsed.isEmpty ? nil : try Invoices.creditedAmounts(try parsed.map { entry in
+                    guard let line = original.lines.first(where: { $0.position == entry.position }) else {
+                        throw Problem.invalid("--line", "\(original.number ?? "the invoice") has no line \(entry.position)")
                     }
-                }
+                    return (line.id, entry.cents)
+                })
                 var note = try await lab.invoices.creditNote(correcting: original.id, reason: reason, amounts: amounts, reopenItems: reopenItems, by: actor)
                 if issue { note = try await lab.invoices.issue(note.id, by: actor) }
                 if output.json { try Printer.json(note) } else { InvoicePrinter.print(note) }
@@ -139,10 +135,7 @@ extension InvoicesCommand {
         @Argument var invoice: String
         @Option(help: "Write to this file instead of standard output.") var output: String?
         func run() async throws {
-            try await InvoicesCommand.write(invoice, to: output) { found in
-                guard found.status == .issued else { throw Problem(.conflict, "an e-invoice is generated for an issued document: issue the draft first") }
-                return UBLDocument.render(found)
-            }
+            try await InvoicesCommand.write(invoice, to: output, UBLDocument.render)
         }
     }
 

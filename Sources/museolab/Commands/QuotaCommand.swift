@@ -9,15 +9,7 @@ struct AgreementOption: ParsableArguments {
     var agreement: String?
 
     func resolve(_ lab: MuseoLab) async throws -> Agreement {
-        let all = try await lab.agreements.list(by: CommandRunner.actor)
-        if let agreement {
-            guard let match = all.first(where: { $0.id.uuidString.lowercased() == agreement.lowercased() || $0.reference.lowercased() == agreement.lowercased() })
-            else { throw Problem.notFound("agreement \(agreement)") }
-            return match
-        }
-        let today = ParisClock.date(of: Date())
-        guard let current = all.first(where: { $0.startsOn <= today && today <= $0.endsOn }) ?? all.first else { throw Problem.notFound("agreement") }
-        return current
+        try await lab.agreements.find(agreement, by: CommandRunner.actor)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MuseoLabHTTP
 import Testing
 @testable import MuseoLab
 

@@ -35,8 +35,8 @@ import Testing
             #expect(verdict.passed, "\(verdict.report)")
 
             // What Chorus Pro reads (compared without the indentation).
-            let invoiceXML = UBLDocument.render(invoice).replacingOccurrences(of: ">\\s+<", with: "><", options: .regularExpression)
-            let creditXML = UBLDocument.render(creditNote).replacingOccurrences(of: ">\\s+<", with: "><", options: .regularExpression)
+            let invoiceXML = try UBLDocument.render(invoice).replacingOccurrences(of: ">\\s+<", with: "><", options: .regularExpression)
+            let creditXML = try UBLDocument.render(creditNote).replacingOccurrences(of: ">\\s+<", with: "><", options: .regularExpression)
             #expect(invoiceXML.xmlValue(of: "cbc:CustomizationID") == "urn:cen.eu:en16931:2017")
             #expect(invoiceXML.xmlValue(of: "cbc:ID") == "F2026-000001")
             #expect(invoiceXML.xmlValue(of: "cbc:InvoiceTypeCode") == "380")
@@ -64,7 +64,7 @@ import Testing
         // A control for the check above: a document whose totals do not add up must fail.
         try await TestLab.with { t in
             let (invoice, _) = try await Self.documents(t)
-            let xml = UBLDocument.render(invoice)
+            let xml = try UBLDocument.render(invoice)
             let inclusive = try #require(xml.xmlValue(of: "cbc:TaxInclusiveAmount"))
             let broken = xml.replacingOccurrences(
                 of: "<cbc:TaxInclusiveAmount currencyID=\"EUR\">\(inclusive)</cbc:TaxInclusiveAmount>",

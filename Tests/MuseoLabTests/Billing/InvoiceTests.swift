@@ -1,4 +1,5 @@
 import Foundation
+import MuseoLabHTTP
 import Testing
 @testable import MuseoLab
 
@@ -307,7 +308,7 @@ import Testing
             #expect(perLine == 600, "2,002 rounds to 2,00 three times")
             #expect(invoice.totals.vatCents == 601, "30,03 × 20 % = 6,006 → 6,01")
             #expect(invoice.totals.grossCents == 3604)
-            let ubl = UBLDocument.render(invoice)
+            let ubl = try UBLDocument.render(invoice)
             #expect(ubl.xmlValue(of: "cbc:TaxAmount") == "6.01")
             #expect(ubl.xmlValue(of: "cbc:PayableAmount") == "36.04")
         }

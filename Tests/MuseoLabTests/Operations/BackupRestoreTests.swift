@@ -1,5 +1,6 @@
 import EmbeddedPostgres
 import Foundation
+import MuseoLabHTTP
 import PostgresNIO
 import Testing
 @testable import MuseoLab

@@ -59,7 +59,8 @@ import Testing
     @Test(.timeLimit(.minutes(5))) func aDatabaseCrashGivesQuick503sAndTheServiceComesBackByItself() async throws {
         // A cluster of its own, to crash without touching the other tests; its commits are durable,
         // as in production, so what was acknowledged before the crash is there after.
-        let databases = TestDatabases(root: URL(fileURLWithPath: "/tmp/museolab-outage-\(getpid())-\(UUID().uuidString.prefix(6))"), durable: true)
+        // Named like the suite's own (`/tmp/museolab-test-…-<pid>`), so the test command removes it if a run is cut short.
+        let databases = TestDatabases(root: URL(fileURLWithPath: "/tmp/museolab-test-outage\(UUID().uuidString.prefix(6))-\(getpid())"), durable: true)
         try await TestLab.with(databases: databases) { t in
             try await t.managerAvailableOnWeekdays()
             let cluster = try #require(await databases.cluster)

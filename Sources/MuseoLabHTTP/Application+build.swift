@@ -44,11 +44,12 @@ public struct ServerSettings: Sendable {
 /// from openapi.yaml.
 public func buildRouter(lab: MuseoLab, settings: ServerSettings = ServerSettings()) throws -> Router<MuseoLabRequestContext> {
     let router = Router(context: MuseoLabRequestContext.self)
-    let routes = RouteTable(openAPI: String(decoding: try OpenAPIDocument.yaml(), as: UTF8.self))
+    let routes = RouteTable()
+    let requiredQuery = try RequiredQueryParameters(openAPI: String(decoding: try OpenAPIDocument.yaml(), as: UTF8.self))
     let metrics = MetricsRegistry()
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: MetricsMiddleware(metrics: metrics, routes: routes))
-    router.add(middleware: ProblemMiddleware(routes: routes))
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware(routes: routes, requiredQuery: requiredQuery))
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: AuthenticationMiddleware(
         tokens: lab.tokens,
@@ -58,6 +59,7 @@ public func buildRouter(lab: MuseoLab, settings: ServerSettings = ServerSettings
     try APIImplementation(lab: lab, metrics: metrics, databasePoolSize: settings.databasePoolSize).registerHandlers(
         on: router, configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()),
         middlewares: [LocationHeaderMiddleware(), RequestBodyMiddleware()])
+    routes.load(router.routes)
     return router
 }
 

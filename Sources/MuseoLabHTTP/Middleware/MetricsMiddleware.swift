@@ -3,13 +3,13 @@ import Hummingbird
 
 /// Counts every answer and its latency by route template, method and status, as the
 /// client sees it (outside the problem middleware, so refusals count with their status).
+/// The template is the router's own (`/v1/sessions/{sessionId}`), never the raw path.
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: MetricsRegistry
-    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
-        let route = routes.template(for: request.uri.path) ?? "unmatched"
+        let route = context.endpointPath ?? "unmatched"
         do {
             let response = try await next(request, context)
             record(request, route, Int(response.status.code), since: started)

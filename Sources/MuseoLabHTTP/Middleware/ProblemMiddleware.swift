@@ -10,6 +10,7 @@ import OpenAPIRuntime
 /// route, body too large). Anything else is a bug: logged, answered 500 without details.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
+    let requiredQuery: RequiredQueryParameters
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -25,7 +26,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return ProblemResponse.response(Self.problem(for: error)!, path: request.uri.path, requestId: context.id)
         } catch {
-            if let problem = Self.problem(for: error, query: request.uri.queryParameters, routes: routes) {
+            if let problem = Self.problem(for: error, query: request.uri.queryParameters, requiredQuery: requiredQuery) {
                 if problem.kind.status >= 500 {
                     context.logger.error("request failed", metadata: Self.describe(error))
                 }
@@ -51,7 +52,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         return metadata
     }
 
-    static func problem(for error: any Error, query: Parameters = .init(), routes: RouteTable? = nil) -> Problem? {
+    static func problem(for error: any Error, query: Parameters = .init(), requiredQuery: RequiredQueryParameters? = nil) -> Problem? {
         switch error {
         case let problem as Problem:
             return problem
@@ -59,13 +60,19 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             if let problem = error.underlyingError as? Problem { return problem }
             if let decoding = error.underlyingError as? DecodingError {
                 if case .valueNotFound(_, let context) = decoding, context.codingPath.isEmpty,
-                    let missing = routes?.requiredQuery[error.operationID]?.first(where: { query[$0[...]] == nil })
+                    let missing = requiredQuery?[error.operationID]?.first(where: { query[$0[...]] == nil })
                 {
                     return Problem(.invalidField, "the query parameter \(missing) is required", field: missing)
                 }
                 return parameterProblem(decoding, query: query) ?? decodingProblem(decoding)
             }
-            if let nested = error.underlyingError as? ServerError { return problem(for: nested, query: query, routes: routes) }
+            if let nested = error.underlyingError as? ServerError { return problem(for: nested, query: query, requiredQuery: requiredQuery) }
+            // Without any query, the runtime names the first required parameter it misses.
+            let said = String(describing: error.underlyingError), missing = "Missing required query parameter named: "
+            if said.hasPrefix(missing) {
+                let name = String(said.dropFirst(missing.count))
+                return Problem(.invalidField, "the query parameter \(name) is required", field: name)
+            }
             // The runtime's own request errors (content type, missing parameter) carry a 4xx status.
             let status = Int(error.httpStatus.code)
             guard (400..<500).contains(status) else { return nil }

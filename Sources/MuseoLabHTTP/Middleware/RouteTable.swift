@@ -1,103 +1,63 @@
-import Foundation
+@_spi(Internal) import Hummingbird
+import Synchronization
+import Yams
 
-/// The routes the OpenAPI document declares, to tell "no such resource" (404) from
-/// "not with this method" (405, with `Allow`), which the router does not distinguish;
-/// and each operation's required query parameters, which the generated code reports
-/// missing without their name.
-struct RouteTable: Sendable {
-    /// Path templates split in segments (`{id}` matches any segment), with their methods.
-    let routes: [(segments: [String], methods: [String])]
-    /// Required query parameters by operationId.
-    let requiredQuery: [String: [String]]
+/// The routes the router serves, to tell "no such resource" (404) from "not with this method"
+/// (405, with `Allow`): the router answers both alike. Built from the router's own list of
+/// routes into a trie of Hummingbird's, so a path resolves exactly as the router resolves it
+/// (a literal segment before a parameter: `/v1/invoices/drafts` is not `/v1/invoices/{invoiceId}`).
+final class RouteTable: Sendable {
+    private let trie = Mutex<RouterTrie<[String]>?>(nil)
 
-    /// Reads `paths:` from the document: path keys at two spaces, methods at four,
-    /// parameters as `- name:` / `- $ref:` items followed by their `in:` and `required:`.
-    init(openAPI yaml: String) {
-        var routes: [(segments: [String], methods: [String])] = []
-        var inPaths = false
-        var operation: String?
-        var parameter: (name: String, query: Bool, required: Bool)?
-        var operationParameters: [String: [(name: String, query: Bool, required: Bool)]] = [:]
-        var references: [String: [String]] = [:]
-        // components/parameters: `    Name:` then `      name:`, `      in:`, `      required:`.
-        var shared: [String: (name: String, query: Bool, required: Bool)] = [:]
-        var inSharedParameters = false
-        var sharedKey: String?
-        func flush() {
-            if let parameter, let operation { operationParameters[operation, default: []].append(parameter) }
-            parameter = nil
+    init() {}
+
+    /// Takes the router's routes, once they are all registered (middleware comes first in Hummingbird).
+    func load<Context: RequestContext>(_ routes: [Router<Context>.RouteDescription]) {
+        let builder = RouterPathTrieBuilder<[String]>()
+        for (path, methods) in Dictionary(grouping: routes, by: { $0.path.description }) {
+            builder.addEntry(RouterPath(path), value: Array(Set(methods.map(\.method.rawValue))).sorted())
         }
-        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("  parameters:") { inSharedParameters = true; continue }
-            if inSharedParameters {
-                if line.hasPrefix("  "), !line.hasPrefix("   ") { inSharedParameters = false }
-                else if line.hasPrefix("    "), !line.hasPrefix("     "), text.hasSuffix(":") { sharedKey = String(text.dropLast()); shared[sharedKey!] = ("", false, false) }
-                else if let key = sharedKey {
-                    if text.hasPrefix("name: ") { shared[key]?.name = String(text.dropFirst(6)) }
-                    if text == "in: query" { shared[key]?.query = true }
-                    if text == "required: true" { shared[key]?.required = true }
-                }
-            }
-            if line.hasPrefix("paths:") { inPaths = true; continue }
-            if inPaths, let first = line.first, !first.isWhitespace { flush(); inPaths = false }
-            guard inPaths else { continue }
-            if text.hasPrefix("operationId: ") { flush(); operation = String(text.dropFirst(13)) }
-            if text.hasPrefix("- name: ") { flush(); parameter = (String(text.dropFirst(8)), false, false) }
-            else if text.hasPrefix("- $ref: \"#/components/parameters/"), let operation {
-                flush()
-                references[operation, default: []].append(String(text.dropFirst(33).dropLast()))
-            } else if parameter != nil {
-                if text == "in: query" { parameter?.query = true }
-                if text == "required: true" { parameter?.required = true }
-            }
-            if line.hasPrefix("  /"), !line.hasPrefix("   "), line.hasSuffix(":") {
-                flush()
-                operation = nil
-                let path = line.dropFirst(2).dropLast()
-                routes.append((path.split(separator: "/").map(String.init), []))
-            } else if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":"), !routes.isEmpty {
-                let method = line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()
-                if ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) {
-                    routes[routes.count - 1].methods.append(method)
-                }
-            }
-        }
-        flush()
-        self.routes = routes
-        var required: [String: [String]] = [:]
-        for (operation, parameters) in operationParameters {
-            required[operation] = parameters.filter { $0.query && $0.required }.map(\.name)
-        }
-        for (operation, keys) in references {
-            required[operation, default: []] += keys.compactMap { shared[$0] }.filter { $0.query && $0.required }.map(\.name)
-        }
-        self.requiredQuery = required.filter { !$0.value.isEmpty }
+        let built = builder.build()
+        trie.withLock { $0 = built }
     }
 
-    /// The methods allowed on `path`, or `nil` when no route has that shape. A path matching both
-    /// a literal route and a templated one is the literal route's (`/v1/invoices/drafts` is not
-    /// `/v1/invoices/{invoiceId}`), as the router and OpenAPI resolve it.
+    /// The methods allowed on `path`, or `nil` when no route has that shape.
     func methods(for path: String) -> [String]? {
-        let matching = mostLiteral(path)
-        guard !matching.isEmpty else { return nil }
-        return Array(Set(matching.flatMap(\.methods))).sorted()
+        trie.withLock { $0?.resolve(path)?.value }
     }
+}
 
-    /// The template a path matches (`/v1/sessions/{sessionId}`), preferring literal segments;
-    /// `nil` when none does. Metrics are labelled by template, never by raw path.
-    func template(for path: String) -> String? {
-        mostLiteral(path).first.map { "/" + $0.segments.joined(separator: "/") }
-    }
+/// Each operation's required query parameters, in the order the generated code reads them: it
+/// reports one missing in a non-empty query without its name, so the name is found here. Read
+/// once from the OpenAPI document with a YAML parser.
+struct RequiredQueryParameters: Sendable {
+    let byOperation: [String: [String]]
 
-    /// The routes of `path`'s shape with the most literal segments.
-    private func mostLiteral(_ path: String) -> [(segments: [String], methods: [String])] {
-        let segments = path.split(separator: "/").map(String.init)
-        let matching = routes.filter { route in
-            route.segments.count == segments.count && zip(route.segments, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    init(openAPI yaml: String) throws {
+        guard let document = try Yams.load(yaml: yaml) as? [String: Any] else {
+            byOperation = [:]
+            return
         }
-        func literals(_ route: (segments: [String], methods: [String])) -> Int { route.segments.filter { !$0.hasPrefix("{") }.count }
-        guard let most = matching.map(literals).max() else { return [] }
-        return matching.filter { literals($0) == most }
+        let shared = ((document["components"] as? [String: Any])?["parameters"] as? [String: Any]) ?? [:]
+        func resolve(_ parameter: Any) -> [String: Any]? {
+            guard let parameter = parameter as? [String: Any] else { return nil }
+            if let reference = parameter["$ref"] as? String {
+                return shared[String(reference.split(separator: "/").last ?? "")] as? [String: Any]
+            }
+            return parameter
+        }
+        var byOperation: [String: [String]] = [:]
+        for case let item as [String: Any] in ((document["paths"] as? [String: Any]) ?? [:]).values {
+            let common = (item["parameters"] as? [Any]) ?? []
+            for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
+                guard let operation = item[method] as? [String: Any], let id = operation["operationId"] as? String else { continue }
+                let parameters = (common + ((operation["parameters"] as? [Any]) ?? [])).compactMap(resolve)
+                let required = parameters.filter { $0["in"] as? String == "query" && $0["required"] as? Bool == true }.compactMap { $0["name"] as? String }
+                if !required.isEmpty { byOperation[id] = required }
+            }
+        }
+        self.byOperation = byOperation
     }
+
+    subscript(operation: String) -> [String]? { byOperation[operation] }
 }

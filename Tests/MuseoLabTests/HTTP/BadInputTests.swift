@@ -119,6 +119,19 @@ import Testing
         }
     }
 
+    @Test func aMissingRequiredQueryParameterIsNamed() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            for query in ["?from=2026-01-01", "?from=2026-01-01&to=", "?to=2026-12-31&from="] {
+                let answer = try await http.get("/v1/exports/fec\(query)", token: t.people.accountant.token)
+                #expect(answer.isProblem(422), "\(query): \(answer.text)")
+                #expect(answer.json["field"] as? String == (query.hasPrefix("?to") ? "from" : "to"), "\(query): \(answer.text)")
+            }
+            let none = try await http.get("/v1/exports/fec", token: t.people.accountant.token)
+            #expect(none.isProblem(422) && none.json["field"] as? String == "from", "\(none.text)")
+        }
+    }
+
     @Test func aLiteralPathIsNotTakenForATemplatedOne() async throws {
         try await TestLab.withServer { t, server in
             let http = HTTPClient(server)

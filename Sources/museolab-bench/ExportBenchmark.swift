@@ -79,8 +79,8 @@ struct ExportBenchmark: AsyncParsableCommand {
             try await session.execute(
                 """
                 UPDATE invoices i SET status = 'issued', series = 'F2027', sequence_number = o.n, number = 'F2027-' || lpad(o.n::text, 6, '0'),
-                    issue_date = i.period_end, due_date = i.period_end + 30, seller = '{"name": "Louvre-Lens Vallée"}',
-                    buyer = jsonb_build_object('name', c.name), total_net_cents = 0, total_vat_cents = 0, total_gross_cents = 0,
+                    issue_date = i.period_end, due_date = i.period_end + 30, seller = '{"name": "Louvre-Lens Vallée", "isPublicBody": false, "isProfessional": true}',
+                    buyer = jsonb_build_object('name', c.name, 'isPublicBody', false, 'isProfessional', true), total_net_cents = 0, total_vat_cents = 0, total_gross_cents = 0,
                     chain_position = o.n, previous_footprint = repeat('0', 64), footprint = encode(sha256(i.id::text::bytea), 'hex'),
                     issued_at = now(), issued_by = 'system:bench'
                 FROM (SELECT id, row_number() OVER (ORDER BY period_end, id) AS n FROM invoices) o, organisations c

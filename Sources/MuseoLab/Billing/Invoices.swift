@@ -294,20 +294,11 @@ public struct Invoices: Sendable {
         return try await get(id, by: actor)
     }
 
+    /// At most 1,000 documents, in two statements (`InvoiceStore`).
     public func list(customerId: UUID?, status: Invoice.Status?, kind: Invoice.Kind?, by actor: Actor) async throws -> [Invoice] {
         try actor.require(.viewBilling, "see invoices")
         return try await database.read { session in
-            let ids = try await session.rows(
-                """
-                SELECT id FROM invoices
-                WHERE (\(customerId)::uuid IS NULL OR customer_organisation_id = \(customerId))
-                  AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue)) AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
-                ORDER BY chain_position NULLS LAST, created_at LIMIT 1000
-                """
-            ).map { try $0.decode(UUID.self) }
-            var invoices: [Invoice] = []
-            for id in ids { invoices.append(try await Self.load(id, session)) }
-            return invoices
+            try await InvoiceStore.list(customerId: customerId, status: status, kind: kind, session)
         }
     }
 
@@ -316,15 +307,15 @@ public struct Invoices: Sendable {
         try actor.require(.viewBilling, "verify the invoice chain")
         return try await database.read { session in
             let rows = try await session.rows("SELECT id, chain_position, number FROM invoices WHERE status = 'issued' ORDER BY chain_position")
+            let chain = try rows.map { try $0.decode((UUID, Int64, String).self) }
+            let documents = try await InvoiceStore.load(chain.map(\.0), session)
             var previous = Footprint.genesis
             var count = 0
-            for row in rows {
-                let (id, position, number) = try row.decode((UUID, Int64, String).self)
+            for ((_, position, number), invoice) in zip(chain, documents) {
                 count += 1
                 guard position == Int64(count) else {
                     return ChainVerification(documents: count, valid: false, brokenAt: number, problem: "chain position \(position) where \(count) was expected: a document is missing")
                 }
-                let invoice = try await Self.load(id, session)
                 guard invoice.previousFootprint == previous else {
                     return ChainVerification(documents: count, valid: false, brokenAt: number, problem: "it does not follow the previous document's footprint")
                 }
@@ -356,78 +347,10 @@ public struct Invoices: Sendable {
             """)
     }
 
-    static func party(_ organisationId: UUID, vatId: String?, _ session: SQLSession) async throws -> InvoiceParty {
-        let row = try await session.first(
-            "SELECT name, legal_form, address, siren, siret, contact_email, is_public_body, tariff_category FROM organisations WHERE id = \(organisationId)")!
-        let (name, legalForm, address, siren, siret, email, isPublic, category) =
-            try row.decode((String, String?, String?, String?, String?, String?, Bool, String).self)
-        return InvoiceParty(
-            name: name, legalForm: legalForm, address: address, siren: siren, siret: siret, vatId: vatId, email: email, isPublicBody: isPublic,
-            isProfessional: !["individual", "student"].contains(category))
-    }
-
+    /// One document (two statements, `InvoiceStore`).
     static func load(_ id: UUID, _ session: SQLSession) async throws -> Invoice {
-        let row = try await session.first(
-            """
-            SELECT i.kind, i.status, i.number, i.customer_organisation_id, i.seller::text, i.buyer::text, i.period_start::text, i.period_end::text,
-                   i.issue_date::text, i.due_date::text, i.buyer_service_code, i.commitment_number, i.corrects_invoice_id, c.number, i.credit_reason,
-                   i.chain_position, i.previous_footprint, i.footprint, i.issued_at, i.issued_by,
-                   i.payment_terms_days, i.late_penalty_rate_bp, i.recovery_indemnity_cents, i.payment_iban, i.payment_bic, i.reopens_items
-            FROM invoices i LEFT JOIN invoices c ON c.id = i.corrects_invoice_id WHERE i.id = \(id)
-            """)!
-        let r = row.makeRandomAccess()
-        let settings = try await BillingSettings.load(session)
-        var (terms, penalty, indemnity, iban, bic) = (
-            settings.paymentTermsDays, settings.latePenaltyRateBp, settings.recoveryIndemnityCents, settings.paymentIBAN, settings.paymentBIC)
-        if let frozenTerms = try r[20].decode(Int32?.self) {
-            // An issued document keeps what it stated.
-            terms = Int(frozenTerms)
-            penalty = Int(try r[21].decode(Int32.self))
-            indemnity = Int(try r[22].decode(Int32.self))
-            iban = try r[23].decode(String?.self)
-            bic = try r[24].decode(String?.self)
-        }
-        let decoder = JSONDecoder()
-        let customerId = try r[3].decode(UUID.self)
-        let seller: InvoiceParty
-        if let frozen = try r[4].decode(String?.self) {
-            seller = try decoder.decode(InvoiceParty.self, from: Data(frozen.utf8))
-        } else {
-            seller = try await party(settings.sellerOrganisationId, vatId: settings.sellerVatId, session)
-        }
-        let buyer: InvoiceParty
-        if let frozen = try r[5].decode(String?.self) {
-            buyer = try decoder.decode(InvoiceParty.self, from: Data(frozen.utf8))
-        } else {
-            buyer = try await party(customerId, vatId: nil, session)
-        }
-        let lines = try await session.rows(
-            """
-            SELECT id, position, description, service_date::text, quantity_milli, unit, unit_price_cents, net_cents, vat_rate_bp, vat_exemption,
-                   tariff_version_id, tariff_item_code, billable_item_id, corrects_line_id
-            FROM invoice_lines WHERE invoice_id = \(id) ORDER BY position
-            """
-        ).map { row -> Invoice.Line in
-            let (lineId, position, description, date, quantity, unit, price, net, rate, exemption, version, code, item, corrects) =
-                try row.decode((UUID, Int32, String, String, Int64, String, Int64, Int64, Int32?, String?, UUID?, String?, UUID?, UUID?).self)
-            return Invoice.Line(
-                id: lineId, position: Int(position), description: description, serviceDate: CalendarDate(date)!, quantityMilli: Int(quantity),
-                unit: TariffItem.Unit(rawValue: unit)!, unitPriceCents: Int(price), netCents: Int(net),
-                vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: exemption ?? ""), tariffVersionId: version, tariffItemCode: code,
-                billableItemId: item, correctsLineId: corrects)
-        }
-        return Invoice(
-            id: id, kind: Invoice.Kind(rawValue: try r[0].decode(String.self))!, status: Invoice.Status(rawValue: try r[1].decode(String.self))!,
-            number: try r[2].decode(String?.self), customerOrganisationId: customerId, seller: seller, buyer: buyer,
-            periodStart: CalendarDate(try r[6].decode(String.self))!, periodEnd: CalendarDate(try r[7].decode(String.self))!,
-            issueDate: try r[8].decode(String?.self).flatMap(CalendarDate.init), dueDate: try r[9].decode(String?.self).flatMap(CalendarDate.init),
-            buyerServiceCode: try r[10].decode(String?.self), commitmentNumber: try r[11].decode(String?.self),
-            correctsInvoiceId: try r[12].decode(UUID?.self), correctsNumber: try r[13].decode(String?.self), creditReason: try r[14].decode(String?.self),
-            reopensItems: try r[25].decode(Bool.self),
-            lines: lines, totals: DocumentTotals(lines: lines.map { ($0.netCents, $0.vat) }), paymentTermsDays: terms,
-            latePenaltyRateBp: penalty, recoveryIndemnityCents: indemnity, paymentIBAN: iban, paymentBIC: bic,
-            chainPosition: try r[15].decode(Int64?.self).map(Int.init), previousFootprint: try r[16].decode(String?.self),
-            footprint: try r[17].decode(String?.self), issuedAt: try r[18].decode(Date?.self), issuedBy: try r[19].decode(String?.self))
+        guard let invoice = try await InvoiceStore.load([id], session).first else { throw Problem.notFound("invoice") }
+        return invoice
     }
 }
 

@@ -143,11 +143,10 @@ public struct Quota: Sendable {
         return try await database.write(as: actor, action: "quota.adjust") { session in
             guard try await session.first("SELECT 1 FROM agreements WHERE id = \(agreementId)") != nil else { throw Problem.notFound("agreement") }
             let serviceDate = today.year == year ? today : CalendarDate(year: year, month: 12, day: 31)!
-            try await QuotaLedger.post(
+            let balance = try await QuotaLedger.post(
                 .init(agreementId: agreementId, year: year, kind: .adjustment, sessionId: nil, committed: 0, consumed: minutes, reason: reason,
                       serviceDate: serviceDate),
                 today: today, actor: actor, session)
-            let balance = try await QuotaLedger.balance(agreementId, year: year, today: today, session)
             guard balance.consumedMinutes >= 0 else {
                 throw Problem.invalid("minutes", "this would make the consumed time negative (\(balance.consumedMinutes) min)")
             }

@@ -134,14 +134,19 @@ public struct QuotaAlerts: Sendable {
 
     // MARK: - Raising
 
-    /// Fires every alert the balance calls for that has not fired yet this year, and
-    /// queues its deliveries. The unique constraint makes each fire once.
-    static func raise(_ balance: QuotaBalance, ledgerEntry: Int64, _ session: SQLSession) async throws {
-        let thresholds = try await session.first("SELECT alert_thresholds FROM agreements WHERE id = \(balance.agreementId)")!.decode([Int16].self)
-        var due: [(QuotaAlert.Kind, Int)] = thresholds.map(Int.init).sorted()
+    /// The alerts a balance calls for that have not fired yet this year (`kind:threshold` in
+    /// `fired`): each threshold reached by what is consumed, and the forecast beyond the quota.
+    static func due(_ balance: QuotaBalance, thresholds: [Int], fired: Set<String>) -> [(kind: QuotaAlert.Kind, threshold: Int)] {
+        var due: [(kind: QuotaAlert.Kind, threshold: Int)] = thresholds.sorted()
             .filter { balance.consumedMinutes * 100 >= $0 * balance.quotaMinutes && (balance.consumedMinutes > 0 || balance.quotaMinutes == 0) }
             .map { (.threshold, $0) }
         if balance.consumedMinutes + balance.committedMinutes > balance.quotaMinutes { due.append((.projected, 100)) }
+        return due.filter { !fired.contains("\($0.kind.rawValue):\($0.threshold)") }
+    }
+
+    /// Fires the alerts due and queues their deliveries. The unique constraint makes each fire
+    /// once, even if two transactions ever raced past the quota's lock.
+    static func raise(_ due: [(kind: QuotaAlert.Kind, threshold: Int)], balance: QuotaBalance, ledgerEntry: Int64, _ session: SQLSession) async throws {
         for (kind, threshold) in due {
             guard let row = try await session.first(
                 """

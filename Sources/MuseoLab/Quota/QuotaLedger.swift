@@ -20,34 +20,86 @@ enum QuotaLedger {
         var serviceDate: CalendarDate
     }
 
-    /// Records an entry and what follows from it; `today` says which terms of the agreement are in force.
-    @discardableResult
-    static func post(_ entry: Entry, today: CalendarDate, actor: Actor, _ session: SQLSession) async throws -> Int64? {
-        guard entry.committed != 0 || entry.consumed != 0 else { return nil }
-        try await session.execute("SELECT pg_advisory_xact_lock(hashtext('quota'), hashtext(\(entry.agreementId.uuidString + String(entry.year))))")
-        let before = try await balance(entry.agreementId, year: entry.year, today: today, session)
-        let row = try await session.first(
+    /// What recording an entry needs to know of the agreement's year: read in one statement,
+    /// once the year's lock is held.
+    struct YearState: Sendable {
+        var balance: QuotaBalance
+        var lateCancellationsCount: Bool
+        var noShowsCount: Bool
+        var thresholds: [Int]
+        /// The alerts fired already this year, as `kind:threshold`.
+        var fired: Set<String>
+    }
+
+    /// Serialises the entries of one agreement's year until the transaction ends: two
+    /// transactions crossing a threshold together see each other and fire one alert.
+    static func lock(_ agreementId: UUID, year: Int, _ session: SQLSession) async throws {
+        try await session.execute("SELECT pg_advisory_xact_lock(hashtext('quota'), hashtext(\(agreementId.uuidString + String(year))))")
+    }
+
+    /// The year's balance, the quota of the terms in force on `today`'s reference day, the
+    /// agreement's policy and alerts: one statement.
+    static func state(_ agreementId: UUID, year: Int, today: CalendarDate, _ session: SQLSession) async throws -> YearState {
+        let reference = referenceDay(of: year, today: today)
+        guard let row = try await session.first(
             """
-            INSERT INTO quota_ledger (agreement_id, year, kind, session_id, committed_minutes, consumed_minutes, reason, actor, actor_user_id)
-            VALUES (\(entry.agreementId), \(entry.year), \(entry.kind.rawValue), \(entry.sessionId), \(entry.committed), \(entry.consumed),
-                    \(entry.reason), \(actor.label), \(actor.userId))
-            RETURNING id
-            """)
-        let entryId = try row!.decode(Int64.self)
+            SELECT l.consumed, l.committed, a.late_cancellations_count, a.no_shows_count, a.alert_thresholds,
+                   (SELECT support_quota_hours FROM agreement_terms
+                    WHERE agreement_id = a.id AND effective_from <= \(reference.description)::date
+                    ORDER BY effective_from DESC LIMIT 1) AS quota_hours,
+                   (SELECT coalesce(array_agg(f.kind || ':' || f.threshold), '{}') FROM quota_alerts f
+                    WHERE f.agreement_id = a.id AND f.year = \(year)) AS fired
+            FROM agreements a,
+                 LATERAL (SELECT coalesce(sum(consumed_minutes), 0)::bigint AS consumed, coalesce(sum(committed_minutes), 0)::bigint AS committed
+                          FROM quota_ledger WHERE agreement_id = a.id AND year = \(year)) l
+            WHERE a.id = \(agreementId)
+            """)?.makeRandomAccess()
+        else { throw Problem.notFound("agreement") }
+        return YearState(
+            balance: QuotaBalance(
+                agreementId: agreementId, year: year, quotaMinutes: Int(try row.value("quota_hours", as: Int32?.self) ?? 0) * 60,
+                consumedMinutes: Int(try row.value("consumed", as: Int64.self)), committedMinutes: Int(try row.value("committed", as: Int64.self))),
+            lateCancellationsCount: try row.value("late_cancellations_count"), noShowsCount: try row.value("no_shows_count"),
+            thresholds: try row.value("alert_thresholds", as: [Int16].self).map(Int.init), fired: Set(try row.value("fired", as: [String].self)))
+    }
+
+    /// Records an entry and what follows from it (overage beyond the quota, alerts not fired yet);
+    /// `today` says which terms of the agreement are in force.
+    /// - Returns: the balance after the entry.
+    @discardableResult
+    static func post(_ entry: Entry, today: CalendarDate, actor: Actor, _ session: SQLSession) async throws -> QuotaBalance {
+        try await lock(entry.agreementId, year: entry.year, session)
+        let state = try await state(entry.agreementId, year: entry.year, today: today, session)
+        return try await record(entry, on: state, actor: actor, session)
+    }
+
+    /// Records an entry of a year locked and read by the caller: the entry and its overage in one
+    /// statement, then each alert now due.
+    static func record(_ entry: Entry, on state: YearState, actor: Actor, _ session: SQLSession) async throws -> QuotaBalance {
+        let before = state.balance
+        guard entry.committed != 0 || entry.consumed != 0 else { return before }
         var after = before
         after.committedMinutes += entry.committed
         after.consumedMinutes += entry.consumed
-
-        let overage = after.overQuotaMinutes - before.overQuotaMinutes
-        if overage > 0 {
-            try await session.execute(
-                """
+        let overage = max(0, after.overQuotaMinutes - before.overQuotaMinutes)
+        let row = try await session.first(
+            """
+            WITH entry AS (
+                INSERT INTO quota_ledger (agreement_id, year, kind, session_id, committed_minutes, consumed_minutes, reason, actor, actor_user_id)
+                VALUES (\(entry.agreementId), \(entry.year), \(entry.kind.rawValue), \(entry.sessionId), \(entry.committed), \(entry.consumed),
+                        \(entry.reason), \(actor.label), \(actor.userId))
+                RETURNING id
+            ), overage AS (
                 INSERT INTO overage_items (agreement_id, year, session_id, ledger_entry_id, minutes, service_date)
-                VALUES (\(entry.agreementId), \(entry.year), \(entry.sessionId), \(entryId), \(overage), \(entry.serviceDate.description)::date)
-                """)
-        }
-        try await QuotaAlerts.raise(after, ledgerEntry: entryId, session)
-        return entryId
+                SELECT \(entry.agreementId), \(entry.year), \(entry.sessionId), id, \(overage), \(entry.serviceDate.description)::date
+                FROM entry WHERE \(overage)::int > 0
+            )
+            SELECT id FROM entry
+            """)
+        let entryId = try row!.decode(Int64.self)
+        let due = QuotaAlerts.due(after, thresholds: state.thresholds, fired: state.fired)
+        if !due.isEmpty { try await QuotaAlerts.raise(due, balance: after, ledgerEntry: entryId, session) }
+        return after
     }
 
     /// The ledger follows the sessions charged to an agreement.
@@ -72,64 +124,59 @@ enum QuotaLedger {
         _ current: SupportSession, to status: SessionStatus, lateCancellation: Bool, actual: Period?, byMaintenance: Bool = false,
         today: CalendarDate, actor: Actor, _ session: SQLSession
     ) async throws {
-        guard let agreementId = current.agreementId, current.supervised else { return }
+        // Whether the move calls for an entry at all does not depend on the policy: ask first, lock after.
+        guard let agreementId = current.agreementId,
+            entry(for: current, to: status, lateCancellation: lateCancellation, actual: actual, byMaintenance: byMaintenance,
+                  lateCancellationsCount: false, noShowsCount: false) != nil
+        else { return }
+        let year = ParisClock.date(of: current.period.start).year
+        try await lock(agreementId, year: year, session)
+        let state = try await state(agreementId, year: year, today: today, session)
+        guard let entry = entry(
+            for: current, to: status, lateCancellation: lateCancellation, actual: actual, byMaintenance: byMaintenance,
+            lateCancellationsCount: state.lateCancellationsCount, noShowsCount: state.noShowsCount)
+        else { return }
+        try await record(entry, on: state, actor: actor, session)
+    }
+
+    /// The entry a session's move calls for, if any: the rule, over the session and the policy.
+    static func entry(
+        for current: SupportSession, to status: SessionStatus, lateCancellation: Bool, actual: Period?, byMaintenance: Bool,
+        lateCancellationsCount: Bool, noShowsCount: Bool
+    ) -> Entry? {
+        guard let agreementId = current.agreementId, current.supervised else { return nil }
         let planned = current.period.minutes
         let date = ParisClock.date(of: current.period.start)
         func entry(_ kind: QuotaLedgerEntry.Kind, committed: Int, consumed: Int, reason: String? = nil) -> Entry {
             Entry(agreementId: agreementId, year: date.year, kind: kind, sessionId: current.id, committed: committed, consumed: consumed,
                   reason: reason, serviceDate: date)
         }
-        let policy = try await session.first(
-            "SELECT late_cancellations_count, no_shows_count FROM agreements WHERE id = \(agreementId)")!
-        let (lateCounts, noShowsCount) = try policy.decode((Bool, Bool).self)
-
         switch (current.status, status) {
         case (.requested, .confirmed):
-            try await post(entry(.commitment, committed: planned, consumed: 0), today: today, actor: actor, session)
+            return entry(.commitment, committed: planned, consumed: 0)
         case (.confirmed, .completed):
-            try await post(entry(.consumption, committed: -planned, consumed: actual?.minutes ?? planned), today: today, actor: actor, session)
+            return entry(.consumption, committed: -planned, consumed: actual?.minutes ?? planned)
         case (.confirmed, .cancelled):
-            if lateCancellation && lateCounts && !byMaintenance {
-                try await post(entry(.lateCancellation, committed: -planned, consumed: planned, reason: "late cancellation counted (agreement policy)"),
-                               today: today, actor: actor, session)
-            } else {
-                try await post(entry(.release, committed: -planned, consumed: 0), today: today, actor: actor, session)
+            if lateCancellation && lateCancellationsCount && !byMaintenance {
+                return entry(.lateCancellation, committed: -planned, consumed: planned, reason: "late cancellation counted (agreement policy)")
             }
+            return entry(.release, committed: -planned, consumed: 0)
         case (.confirmed, .noShow):
-            if noShowsCount {
-                try await post(entry(.noShow, committed: -planned, consumed: planned, reason: "no-show counted (agreement policy)"), today: today, actor: actor, session)
-            } else {
-                try await post(entry(.release, committed: -planned, consumed: 0, reason: "no-show not counted (agreement policy)"), today: today, actor: actor, session)
-            }
+            if noShowsCount { return entry(.noShow, committed: -planned, consumed: planned, reason: "no-show counted (agreement policy)") }
+            return entry(.release, committed: -planned, consumed: 0, reason: "no-show not counted (agreement policy)")
         default:
-            break  // A request that was never confirmed committed nothing.
+            return nil  // A request that was never confirmed committed nothing.
         }
     }
 
     /// The sum of the ledger for an agreement's year, with the quota in force on `today`'s reference day.
     static func balance(_ agreementId: UUID, year: Int, today: CalendarDate, _ session: SQLSession) async throws -> QuotaBalance {
-        let row = try await session.first(
-            """
-            SELECT coalesce(sum(consumed_minutes), 0)::bigint, coalesce(sum(committed_minutes), 0)::bigint
-            FROM quota_ledger WHERE agreement_id = \(agreementId) AND year = \(year)
-            """)!
-        let (consumed, committed) = try row.decode((Int64, Int64).self)
-        return QuotaBalance(
-            agreementId: agreementId, year: year, quotaMinutes: try await quotaMinutes(agreementId, year: year, today: today, session),
-            consumedMinutes: Int(consumed), committedMinutes: Int(committed))
+        try await state(agreementId, year: year, today: today, session).balance
     }
 
-    /// The yearly quota in minutes: the terms in force on the reference day of the year
-    /// (today during the year, its last day for a past year, its first for a future one).
-    /// An amendment thus sets the quota from its effective date on.
-    static func quotaMinutes(_ agreementId: UUID, year: Int, today: CalendarDate, _ session: SQLSession) async throws -> Int {
-        let reference = today.year == year ? today : (today.year > year ? CalendarDate(year: year, month: 12, day: 31)! : CalendarDate(year: year, month: 1, day: 1)!)
-        let row = try await session.first(
-            """
-            SELECT support_quota_hours FROM agreement_terms
-            WHERE agreement_id = \(agreementId) AND effective_from <= \(reference.description)::date
-            ORDER BY effective_from DESC LIMIT 1
-            """)
-        return Int(try row?.decode(Int32.self) ?? 0) * 60
+    /// The day whose terms set a year's quota: today during the year, its last day for a past
+    /// year, its first for a future one. An amendment thus sets the quota from its effective date on.
+    static func referenceDay(of year: Int, today: CalendarDate) -> CalendarDate {
+        today.year == year ? today : (today.year > year ? CalendarDate(year: year, month: 12, day: 31)! : CalendarDate(year: year, month: 1, day: 1)!)
     }
 }

@@ -349,13 +349,16 @@ public struct Sessions: Sendable {
 
     /// Sessions with their machines and history, in one query: machines and events come as
     /// JSON arrays (event times as microseconds since 2000, PostgreSQL's own resolution).
-    static func load(_ session: SQLSession, ids: [UUID]) async throws -> [SupportSession] {
+    /// - Parameter locking: lock the sessions' rows until the transaction ends (in the order of
+    ///   their ids, so that two transactions locking several never wait on each other).
+    static func load(_ session: SQLSession, ids: [UUID], locking: Bool = false) async throws -> [SupportSession] {
         guard !ids.isEmpty else { return [] }
         // One id (every booking and transition) by equality: PostgreSQL then keeps one generic
         // plan for the prepared statement, where an array keeps it planning each call.
+        let lock = locking ? " ORDER BY s.id FOR UPDATE OF s" : ""
         let rows = ids.count == 1
-            ? try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = \(ids[0])")
-            : try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = ANY(\(ids))")
+            ? try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = \(ids[0])\(unescaped: lock)")
+            : try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = ANY(\(ids))\(unescaped: lock)")
         let byId = try Dictionary(uniqueKeysWithValues: rows.map { row in
             let session = try decodeSession(row)
             return (session.id, session)

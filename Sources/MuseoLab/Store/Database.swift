@@ -73,7 +73,7 @@ public struct Database: Sendable {
             return try await BoundedLease.withConnection(client, wait: wait) { connection in
                 usage.take()
                 defer { usage.give() }
-                return try await body(SQLSession(connection: connection, logger: logger))
+                return try await body(SQLSession(connection: connection, logger: logger, usage: usage))
             }
         } catch let error as PSQLError {
             if let problem = ConstraintCatalogue.problem(for: error) { throw problem }
@@ -185,9 +185,10 @@ enum DatabaseOutage {
     }
 }
 
-/// Connections in use, and the most ever in use at once.
+/// Connections in use, the most ever in use at once, and the statements sent (each a round trip).
 public final class ConnectionUsage: Sendable {
     private let counts = Mutex((inUse: 0, peak: 0))
+    private let statements = Atomic<Int>(0)
 
     public init() {}
 
@@ -196,6 +197,10 @@ public final class ConnectionUsage: Sendable {
 
     public var inUse: Int { counts.withLock { $0.inUse } }
     public var peak: Int { counts.withLock { $0.peak } }
+
+    func sent() { statements.add(1, ordering: .relaxed) }
+    /// Statements sent since the start: the benchmark counts an operation's round trips with it.
+    public var statementsSent: Int { statements.load(ordering: .relaxed) }
 }
 
 /// One connection, inside or outside a transaction, with helpers that collect rows.
@@ -206,12 +211,15 @@ public final class ConnectionUsage: Sendable {
 public struct SQLSession: Sendable {
     public let connection: PostgresConnection
     public let logger: Logger
+    /// Where the statements are counted (the domain's sessions; not the migrator's).
+    var usage: ConnectionUsage? = nil
 
     @discardableResult
     public func rows(_ statement: SQL) async throws -> [PostgresRow] {
         let name = statement.statementName
         let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: statement.query.sql)
         let (connection, logger, bindings) = (connection, logger, statement.query.binds)
+        usage?.sent()
         do {
             return try await ConnectionLoss.guarding(connection) {
                 try await PreparedSQL.$text.withValue(text) {
@@ -241,6 +249,7 @@ public struct SQLSession: Sendable {
     @discardableResult
     public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         let (connection, logger) = (connection, logger)
+        usage?.sent()
         return try await ConnectionLoss.guarding(connection) {
             var result: [PostgresRow] = []
             for try await row in try await connection.query(query, logger: logger) {
@@ -253,6 +262,7 @@ public struct SQLSession: Sendable {
     /// A statement whose rows are read as they arrive (exports).
     public func stream(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         let (connection, logger) = (connection, logger)
+        usage?.sent()
         return try await ConnectionLoss.guarding(connection) { try await connection.query(query, logger: logger) }
     }
 

@@ -26,10 +26,12 @@ public struct SQL: ExpressibleByStringInterpolation, Sendable {
 
     /// The prepared statement's name: a 64-bit FNV-1a hash of the text and the types
     /// (PostgreSQL names are at most 63 bytes; a collision needs billions of statements).
-    var statementName: String {
+    var statementName: String { Self.statementName(query.sql, parameterTypes: parameterTypes) }
+
+    static func statementName(_ sql: String, parameterTypes: [UInt32]) -> String {
         var hash: UInt64 = 14_695_981_039_346_656_037
         func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        for byte in query.sql.utf8 { mix(byte) }
+        for byte in sql.utf8 { mix(byte) }
         for type in parameterTypes {
             mix(0)
             for shift in stride(from: 0, to: 32, by: 8) { mix(UInt8(truncatingIfNeeded: type >> UInt32(shift))) }

@@ -1,0 +1,226 @@
+import Foundation
+import PostgresNIO
+
+/// How invoices and credit notes are read: a batch of documents in two statements whatever
+/// their number (their rows, with the billing settings and the live parties a draft shows;
+/// then all their lines), decoded by column name, assembled by `InvoiceRecord.invoice`.
+enum InvoiceStore {
+    /// One document's row, as read: what it froze when issued, and what a draft shows live.
+    struct InvoiceRecord: Sendable {
+        var id: UUID
+        var kind: Invoice.Kind
+        var status: Invoice.Status
+        var number: String?
+        var customerOrganisationId: UUID
+        var frozenSeller: String?
+        var frozenBuyer: String?
+        var periodStart: CalendarDate
+        var periodEnd: CalendarDate
+        var issueDate: CalendarDate?
+        var dueDate: CalendarDate?
+        var buyerServiceCode: String?
+        var commitmentNumber: String?
+        var correctsInvoiceId: UUID?
+        var correctsNumber: String?
+        var creditReason: String?
+        var reopensItems: Bool
+        var chainPosition: Int?
+        var previousFootprint: String?
+        var footprint: String?
+        var issuedAt: Date?
+        var issuedBy: String?
+        /// The payment terms it froze, or `nil` for a draft.
+        var frozenTerms: (days: Int, penaltyBp: Int, indemnityCents: Int, iban: String?, bic: String?)?
+        /// Today's billing settings, for a draft (`nil` when they were never loaded).
+        var settings: (days: Int, penaltyBp: Int, indemnityCents: Int, iban: String?, bic: String?, sellerVatId: String?)?
+        var liveSeller: LiveParty?
+        var liveBuyer: LiveParty?
+
+        /// An organisation as it is now.
+        struct LiveParty: Sendable {
+            var name: String, legalForm: String?, address: String?, siren: String?, siret: String?, email: String?
+            var isPublicBody: Bool, tariffCategory: String
+
+            func party(vatId: String?) -> InvoiceParty {
+                InvoiceParty(
+                    name: name, legalForm: legalForm, address: address, siren: siren, siret: siret, vatId: vatId, email: email,
+                    isPublicBody: isPublicBody, isProfessional: !["individual", "student"].contains(tariffCategory))
+            }
+        }
+
+        /// The document: an issued one states what it froze; a draft, today's settings and parties.
+        func invoice(lines: [Invoice.Line]) throws -> Invoice {
+            guard let settings else { throw Problem.conflict("the billing settings are missing: the reference data was not loaded") }
+            let terms = frozenTerms ?? (settings.days, settings.penaltyBp, settings.indemnityCents, settings.iban, settings.bic)
+            let decoder = JSONDecoder()
+            func party(_ frozen: String?, _ live: LiveParty?, vatId: String?) throws -> InvoiceParty {
+                if let frozen { return try decoder.decode(InvoiceParty.self, from: Data(frozen.utf8)) }
+                guard let live else { throw Problem.conflict("an organisation of this document is missing") }
+                return live.party(vatId: vatId)
+            }
+            return Invoice(
+                id: id, kind: kind, status: status, number: number, customerOrganisationId: customerOrganisationId,
+                seller: try party(frozenSeller, liveSeller, vatId: settings.sellerVatId), buyer: try party(frozenBuyer, liveBuyer, vatId: nil),
+                periodStart: periodStart, periodEnd: periodEnd, issueDate: issueDate, dueDate: dueDate, buyerServiceCode: buyerServiceCode,
+                commitmentNumber: commitmentNumber, correctsInvoiceId: correctsInvoiceId, correctsNumber: correctsNumber,
+                creditReason: creditReason, reopensItems: reopensItems, lines: lines, totals: DocumentTotals(lines: lines.map { ($0.netCents, $0.vat) }),
+                paymentTermsDays: terms.days, latePenaltyRateBp: terms.penaltyBp, recoveryIndemnityCents: terms.indemnityCents,
+                paymentIBAN: terms.iban, paymentBIC: terms.bic, chainPosition: chainPosition, previousFootprint: previousFootprint,
+                footprint: footprint, issuedAt: issuedAt, issuedBy: issuedBy)
+        }
+
+        init(_ r: PostgresRandomAccessRow) throws {
+            func day(_ column: String) throws -> CalendarDate? { try r.value(column, as: String?.self).flatMap(CalendarDate.init) }
+            id = try r.value("id")
+            kind = Invoice.Kind(rawValue: try r.value("kind"))!
+            status = Invoice.Status(rawValue: try r.value("status"))!
+            number = try r.value("number")
+            customerOrganisationId = try r.value("customer_organisation_id")
+            frozenSeller = try r.value("frozen_seller")
+            frozenBuyer = try r.value("frozen_buyer")
+            periodStart = try day("period_start")!
+            periodEnd = try day("period_end")!
+            issueDate = try day("issue_date")
+            dueDate = try day("due_date")
+            buyerServiceCode = try r.value("buyer_service_code")
+            commitmentNumber = try r.value("commitment_number")
+            correctsInvoiceId = try r.value("corrects_invoice_id")
+            correctsNumber = try r.value("corrects_number")
+            creditReason = try r.value("credit_reason")
+            reopensItems = try r.value("reopens_items")
+            chainPosition = try r.value("chain_position", as: Int64?.self).map(Int.init)
+            previousFootprint = try r.value("previous_footprint")
+            footprint = try r.value("footprint")
+            issuedAt = try r.value("issued_at")
+            issuedBy = try r.value("issued_by")
+            if let days = try r.value("frozen_terms_days", as: Int32?.self) {
+                frozenTerms = (
+                    Int(days), Int(try r.value("frozen_penalty_bp", as: Int32.self)), Int(try r.value("frozen_indemnity_cents", as: Int32.self)),
+                    try r.value("frozen_iban"), try r.value("frozen_bic"))
+            }
+            if let days = try r.value("settings_terms_days", as: Int32?.self) {
+                settings = (
+                    Int(days), Int(try r.value("settings_penalty_bp", as: Int32.self)), Int(try r.value("settings_indemnity_cents", as: Int32.self)),
+                    try r.value("settings_iban"), try r.value("settings_bic"), try r.value("settings_seller_vat_id"))
+            }
+            func live(_ prefix: String) throws -> LiveParty? {
+                guard let name = try r.value("\(prefix)_name", as: String?.self) else { return nil }
+                return LiveParty(
+                    name: name, legalForm: try r.value("\(prefix)_legal_form"), address: try r.value("\(prefix)_address"),
+                    siren: try r.value("\(prefix)_siren"), siret: try r.value("\(prefix)_siret"), email: try r.value("\(prefix)_email"),
+                    isPublicBody: try r.value("\(prefix)_public_body"), tariffCategory: try r.value("\(prefix)_tariff_category"))
+            }
+            liveSeller = try live("seller")
+            liveBuyer = try live("buyer")
+        }
+    }
+
+    /// The columns and joins every document read shares; `where` chooses the documents.
+    static func select(where condition: String, orderBy order: String) -> String {
+        """
+        SELECT i.id, i.kind, i.status, i.number, i.customer_organisation_id, i.seller::text AS frozen_seller, i.buyer::text AS frozen_buyer,
+               i.period_start::text AS period_start, i.period_end::text AS period_end, i.issue_date::text AS issue_date,
+               i.due_date::text AS due_date, i.buyer_service_code, i.commitment_number, i.corrects_invoice_id, c.number AS corrects_number,
+               i.credit_reason, i.reopens_items, i.chain_position, i.previous_footprint, i.footprint, i.issued_at, i.issued_by,
+               i.payment_terms_days AS frozen_terms_days, i.late_penalty_rate_bp AS frozen_penalty_bp,
+               i.recovery_indemnity_cents AS frozen_indemnity_cents, i.payment_iban AS frozen_iban, i.payment_bic AS frozen_bic,
+               s.payment_terms_days AS settings_terms_days, s.late_penalty_rate_bp AS settings_penalty_bp,
+               s.recovery_indemnity_cents AS settings_indemnity_cents, s.payment_iban AS settings_iban, s.payment_bic AS settings_bic,
+               s.seller_vat_id AS settings_seller_vat_id,
+               so.name AS seller_name, so.legal_form AS seller_legal_form, so.address AS seller_address, so.siren AS seller_siren,
+               so.siret AS seller_siret, so.contact_email AS seller_email, so.is_public_body AS seller_public_body,
+               so.tariff_category AS seller_tariff_category,
+               b.name AS buyer_name, b.legal_form AS buyer_legal_form, b.address AS buyer_address, b.siren AS buyer_siren,
+               b.siret AS buyer_siret, b.contact_email AS buyer_email, b.is_public_body AS buyer_public_body,
+               b.tariff_category AS buyer_tariff_category
+        FROM invoices i
+        LEFT JOIN invoices c ON c.id = i.corrects_invoice_id
+        LEFT JOIN billing_settings s ON true
+        LEFT JOIN organisations so ON so.id = s.seller_organisation_id
+        LEFT JOIN organisations b ON b.id = i.customer_organisation_id
+        WHERE \(condition)
+        ORDER BY \(order)
+        """
+    }
+
+    /// Documents by id.
+    struct Documents: Statement {
+        static let sql = select(where: "i.id = ANY($1::uuid[])", orderBy: "i.id")
+        var ids: [UUID]
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(ids)
+            return bindings
+        }
+        func decodeRow(_ row: PostgresRandomAccessRow) throws -> InvoiceRecord { try InvoiceRecord(row) }
+    }
+
+    /// Documents by customer, status and kind (each optional), in chain order then drafts, 1,000 at most.
+    struct Listed: Statement {
+        static let sql = select(
+            where: """
+                ($1::uuid IS NULL OR i.customer_organisation_id = $1::uuid) AND ($2::text IS NULL OR i.status = $2::text)
+                  AND ($3::text IS NULL OR i.kind = $3::text)
+                """,
+            orderBy: "i.chain_position NULLS LAST, i.created_at LIMIT 1000")
+        var customerId: UUID?
+        var status: Invoice.Status?
+        var kind: Invoice.Kind?
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(customerId)
+            bindings.append(status?.rawValue)
+            bindings.append(kind?.rawValue)
+            return bindings
+        }
+        func decodeRow(_ row: PostgresRandomAccessRow) throws -> InvoiceRecord { try InvoiceRecord(row) }
+    }
+
+    /// The lines of some documents, by document and position.
+    struct Lines: Statement {
+        static let sql = """
+            SELECT invoice_id, id, position, description, service_date::text AS service_date, quantity_milli, unit, unit_price_cents,
+                   net_cents, vat_rate_bp, vat_exemption, tariff_version_id, tariff_item_code, billable_item_id, corrects_line_id
+            FROM invoice_lines WHERE invoice_id = ANY($1::uuid[]) ORDER BY invoice_id, position
+            """
+        var invoiceIds: [UUID]
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(invoiceIds)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (invoiceId: UUID, line: Invoice.Line) {
+            let rate = try r.value("vat_rate_bp", as: Int32?.self)
+            let exemption = try r.value("vat_exemption", as: String?.self) ?? ""
+            return (try r.value("invoice_id"), Invoice.Line(
+                id: try r.value("id"), position: Int(try r.value("position", as: Int32.self)), description: try r.value("description"),
+                serviceDate: CalendarDate(try r.value("service_date"))!, quantityMilli: Int(try r.value("quantity_milli", as: Int64.self)),
+                unit: TariffItem.Unit(rawValue: try r.value("unit"))!, unitPriceCents: Int(try r.value("unit_price_cents", as: Int64.self)),
+                netCents: Int(try r.value("net_cents", as: Int64.self)),
+                vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: exemption),
+                tariffVersionId: try r.value("tariff_version_id"), tariffItemCode: try r.value("tariff_item_code"),
+                billableItemId: try r.value("billable_item_id"), correctsLineId: try r.value("corrects_line_id")))
+        }
+    }
+
+    /// Documents by id, in the order asked: two statements, however many.
+    static func load(_ ids: [UUID], _ session: SQLSession) async throws -> [Invoice] {
+        guard !ids.isEmpty else { return [] }
+        let records = try await session.run(Documents(ids: ids))
+        let byId = try await assemble(records, session)
+        return ids.compactMap { byId[$0] }
+    }
+
+    /// The documents a filter selects, in their order: two statements.
+    static func list(customerId: UUID?, status: Invoice.Status?, kind: Invoice.Kind?, _ session: SQLSession) async throws -> [Invoice] {
+        let records = try await session.run(Listed(customerId: customerId, status: status, kind: kind))
+        let byId = try await assemble(records, session)
+        return records.compactMap { byId[$0.id] }
+    }
+
+    private static func assemble(_ records: [InvoiceRecord], _ session: SQLSession) async throws -> [UUID: Invoice] {
+        guard !records.isEmpty else { return [:] }
+        let lines = Dictionary(grouping: try await session.run(Lines(invoiceIds: records.map(\.id))), by: \.invoiceId)
+        return try Dictionary(uniqueKeysWithValues: records.map { ($0.id, try $0.invoice(lines: lines[$0.id]?.map(\.line) ?? [])) })
+    }
+}

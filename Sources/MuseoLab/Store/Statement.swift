@@ -1,0 +1,37 @@
+import PostgresNIO
+
+/// A statement of a context's store, as one type: its text, its bound values, and the row it
+/// reads (PostgresNIO's `PostgresPreparedStatement` model). The rules never see a `PostgresRow`:
+/// they get the rows decoded, by column name.
+///
+/// Every parameter carries a cast in the text (`$1::uuid`), so that a `NULL` sent first cannot
+/// decide its type: the text alone names the prepared statement.
+protocol Statement: Sendable {
+    associatedtype Row: Sendable
+    static var sql: String { get }
+    func makeBindings() throws -> PostgresBindings
+    func decodeRow(_ row: PostgresRandomAccessRow) throws -> Row
+}
+
+extension SQLSession {
+    /// Runs a store's statement, prepared once per connection, and decodes its rows.
+    func run<S: Statement>(_ statement: S) async throws -> [S.Row] {
+        let name = SQL.statementName(S.sql, parameterTypes: [])
+        let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: S.sql)
+        let (connection, logger, bindings) = (connection, logger, try statement.makeBindings())
+        usage?.sent()
+        do {
+            let rows = try await ConnectionLoss.guarding(connection) {
+                try await PreparedSQL.$text.withValue(text) {
+                    var rows: [PostgresRow] = []
+                    for try await row in try await connection.execute(PreparedSQL(bindings: bindings), logger: logger) { rows.append(row) }
+                    return rows
+                }
+            }
+            return try rows.map { try statement.decodeRow($0.makeRandomAccess()) }
+        } catch let error as PSQLError {
+            PreparedSQL.noteFailure(error, of: name)
+            throw error
+        }
+    }
+}

@@ -336,8 +336,10 @@ public struct RoomBookings: Sendable {
         }
         let rows = try await session.rows(
             """
-            SELECT b.id, b.number, b.room_id, r.code, r.name, l.code, b.requester_user_id, u.display_name, u.email, b.organisation_id, o.name,
-                   b.agreement_id, b.purpose, b.attendees, lower(b.period), upper(b.period), b.status, b.charge, b.charge_reason, b.accepted_at,
+            SELECT b.id, b.number, b.room_id, r.code AS room_code, r.name AS room_name, l.code AS layout_code,
+                   b.requester_user_id AS requester_id, u.display_name AS requester_name, u.email AS requester_email,
+                   b.organisation_id, o.name AS organisation_name, b.agreement_id, b.purpose, b.attendees,
+                   lower(b.period) AS start, upper(b.period) AS "end", b.status, b.charge, b.charge_reason, b.accepted_at,
                    b.free_use_returned, b.created_at
             FROM room_bookings b JOIN rooms r ON r.id = b.room_id JOIN room_layouts l ON l.id = b.layout_id
             JOIN users u ON u.id = b.requester_user_id JOIN organisations o ON o.id = b.organisation_id
@@ -345,18 +347,18 @@ public struct RoomBookings: Sendable {
             """)
         let byId = try Dictionary(uniqueKeysWithValues: rows.map { row -> (UUID, RoomBooking) in
             let r = row.makeRandomAccess()
-            let id = try r[0].decode(UUID.self)
+            let id: UUID = try r.value("id")
             return (id, RoomBooking(
-                id: id, number: Int(try r[1].decode(Int64.self)), roomId: try r[2].decode(UUID.self), roomCode: try r[3].decode(String.self),
-                roomName: try r[4].decode(String.self), layoutCode: try r[5].decode(String.self),
-                requester: .init(id: try r[6].decode(UUID.self), displayName: try r[7].decode(String.self), email: try r[8].decode(String.self)),
-                organisationId: try r[9].decode(UUID.self), organisationName: try r[10].decode(String.self), agreementId: try r[11].decode(UUID?.self),
-                purpose: try r[12].decode(String.self), attendees: Int(try r[13].decode(Int32.self)),
-                period: Period(start: try r[14].decode(Date.self), end: try r[15].decode(Date.self)),
-                status: RoomBooking.Status(rawValue: try r[16].decode(String.self))!,
-                charge: try r[17].decode(String?.self).flatMap(RoomBooking.Charge.init), chargeReason: try r[18].decode(String?.self),
-                acceptedAt: try r[19].decode(Date?.self), freeUseReturned: try r[20].decode(Bool.self), events: events[id] ?? [],
-                createdAt: try r[21].decode(Date.self)))
+                id: id, number: Int(try r.value("number", as: Int64.self)), roomId: try r.value("room_id"), roomCode: try r.value("room_code"),
+                roomName: try r.value("room_name"), layoutCode: try r.value("layout_code"),
+                requester: .init(id: try r.value("requester_id"), displayName: try r.value("requester_name"), email: try r.value("requester_email")),
+                organisationId: try r.value("organisation_id"), organisationName: try r.value("organisation_name"), agreementId: try r.value("agreement_id"),
+                purpose: try r.value("purpose"), attendees: Int(try r.value("attendees", as: Int32.self)),
+                period: Period(start: try r.value("start"), end: try r.value("end")),
+                status: RoomBooking.Status(rawValue: try r.value("status"))!,
+                charge: try r.value("charge", as: String?.self).flatMap(RoomBooking.Charge.init), chargeReason: try r.value("charge_reason"),
+                acceptedAt: try r.value("accepted_at"), freeUseReturned: try r.value("free_use_returned"), events: events[id] ?? [],
+                createdAt: try r.value("created_at")))
         })
         return ids.compactMap { byId[$0] }
     }

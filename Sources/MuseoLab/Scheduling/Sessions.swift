@@ -366,19 +366,17 @@ public struct Sessions: Sendable {
         return ids.compactMap { byId[$0] }
     }
 
-    /// One row of `sessionsQuery`, from the tables or from a booking statement.
+    /// One row of `sessionsQuery`, from the tables or from a booking statement, by column name.
     private static func decodeSession(_ row: PostgresRow) throws -> SupportSession {
         let r = row.makeRandomAccess()
-        let id: UUID = try r[0].decode(UUID.self)
-        let staffId: UUID? = try r[9].decode(UUID?.self)
-        let actualStart: Date? = try r[17].decode(Date?.self)
-        let actualEnd: Date? = try r[18].decode(Date?.self)
-        let machines = try JSONArrays(try r[23].decode(String.self)).map { machine in
+        let staffId: UUID? = try r.value("staff_id")
+        let (actualStart, actualEnd): (Date?, Date?) = (try r.value("actual_start"), try r.value("actual_end"))
+        let machines = try JSONArrays(try r.value("machines")).map { machine in
             SupportSession.BookedMachine(
                 id: try machine.uuid(0), nature: try machine.string(1), model: machine.optionalString(2),
                 inventoryNumber: machine.optionalString(3))
         }
-        let events = try JSONArrays(try r[24].decode(String.self)).map { event in
+        let events = try JSONArrays(try r.value("events")).map { event in
             SessionEvent(
                 occurredAt: Date(timeInterval: Double(try event.int(0)) / 1_000_000, since: Self.postgresEpoch),
                 from: event.optionalString(1).flatMap(SessionStatus.init), to: SessionStatus(rawValue: try event.string(2))!,
@@ -386,34 +384,35 @@ public struct Sessions: Sendable {
                 reason: event.optionalString(5))
         }
         return SupportSession(
-            id: id, number: Int(try r[1].decode(Int64.self)), supervised: try r[2].decode(Bool.self),
-            requester: .init(id: try r[3].decode(UUID.self), displayName: try r[4].decode(String.self), email: try r[5].decode(String.self)),
-            organisationId: try r[6].decode(UUID.self), organisationName: try r[7].decode(String.self),
-            agreementId: try r[8].decode(UUID?.self),
-            staff: try staffId.map { .init(id: $0, displayName: try r[10].decode(String.self), email: try r[11].decode(String.self)) },
-            purpose: try r[12].decode(String.self), participants: Int(try r[13].decode(Int32.self)),
-            period: Period(start: try r[14].decode(Date.self), end: try r[15].decode(Date.self)),
-            status: SessionStatus(rawValue: try r[16].decode(String.self))!,
+            id: try r.value("id"), number: Int(try r.value("number", as: Int64.self)), supervised: try r.value("supervised"),
+            requester: .init(id: try r.value("requester_id"), displayName: try r.value("requester_name"), email: try r.value("requester_email")),
+            organisationId: try r.value("organisation_id"), organisationName: try r.value("organisation_name"),
+            agreementId: try r.value("agreement_id"),
+            staff: try staffId.map { .init(id: $0, displayName: try r.value("staff_name"), email: try r.value("staff_email")) },
+            purpose: try r.value("purpose"), participants: Int(try r.value("participants", as: Int32.self)),
+            period: Period(start: try r.value("start"), end: try r.value("end")),
+            status: SessionStatus(rawValue: try r.value("status"))!,
             actualPeriod: actualStart.flatMap { start in actualEnd.map { Period(start: start, end: $0) } },
-            lateCancellation: try r[19].decode(Bool.self), revision: Int(try r[20].decode(Int32.self)),
+            lateCancellation: try r.value("late_cancellation"), revision: Int(try r.value("revision", as: Int32.self)),
             machines: machines, events: events,
-            createdAt: try r[21].decode(Date.self), updatedAt: try r[22].decode(Date.self))
+            createdAt: try r.value("created_at"), updatedAt: try r.value("updated_at"))
     }
 
     /// The sessions' columns, machines and history, read from the tables; or, in the statement that
     /// books a session, from the rows it inserts (a statement does not see its own inserts in the tables).
     private static func sessionsQuery(sessions: String, occupations: String, events: String) -> String {
         """
-        SELECT s.id, s.number, s.supervised, s.requester_user_id, r.display_name, r.email, s.organisation_id, o.name,
-               s.agreement_id, s.staff_user_id, st.display_name, st.email, s.purpose, s.participants,
-               lower(s.period), upper(s.period), s.status, lower(s.actual_period), upper(s.actual_period),
+        SELECT s.id, s.number, s.supervised, s.requester_user_id AS requester_id, r.display_name AS requester_name, r.email AS requester_email,
+               s.organisation_id, o.name AS organisation_name, s.agreement_id, s.staff_user_id AS staff_id, st.display_name AS staff_name,
+               st.email AS staff_email, s.purpose, s.participants, lower(s.period) AS start, upper(s.period) AS "end", s.status,
+               lower(s.actual_period) AS actual_start, upper(s.actual_period) AS actual_end,
                s.late_cancellation, s.revision, s.created_at, s.updated_at,
                (SELECT coalesce(json_agg(json_build_array(m.id, m.nature, m.model, m.inventory_number) ORDER BY m.position), '[]')
-                FROM \(occupations) mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text,
+                FROM \(occupations) mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text AS machines,
                (SELECT coalesce(json_agg(json_build_array(
                            (extract(epoch FROM e.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint,
                            e.from_status, e.to_status, e.actor, e.actor_user_id, e.reason) ORDER BY e.id), '[]')
-                FROM \(events) e WHERE e.session_id = s.id)::text
+                FROM \(events) e WHERE e.session_id = s.id)::text AS events
         FROM \(sessions) s
         JOIN users r ON r.id = s.requester_user_id
         JOIN organisations o ON o.id = s.organisation_id

@@ -39,7 +39,7 @@ public struct AuditTrail: Sendable {
             try await session.rows(
                 """
                 SELECT id, occurred_at, actor, actor_user_id, action, request_id, entity, entity_id, operation,
-                       before::text, after::text
+                       before::text AS before, after::text AS after
                 FROM audit_log
                 WHERE (\(filter.entity)::text IS NULL OR entity = \(filter.entity))
                   AND (\(filter.entityId)::text IS NULL OR entity_id = \(filter.entityId))
@@ -50,11 +50,11 @@ public struct AuditTrail: Sendable {
                 LIMIT \(filter.limit)
                 """
             ).map { row in
-                let (id, occurredAt, actor, actorUserId, action, requestId, entity, entityId, operation, before, after) =
-                    try row.decode((Int64, Date, String, UUID?, String?, String?, String, String, String, String?, String?).self)
+                let r = row.makeRandomAccess()
                 return AuditEntry(
-                    id: id, occurredAt: occurredAt, actor: actor, actorUserId: actorUserId, action: action,
-                    requestId: requestId, entity: entity, entityId: entityId, operation: operation, before: before, after: after)
+                    id: try r.value("id"), occurredAt: try r.value("occurred_at"), actor: try r.value("actor"), actorUserId: try r.value("actor_user_id"),
+                    action: try r.value("action"), requestId: try r.value("request_id"), entity: try r.value("entity"),
+                    entityId: try r.value("entity_id"), operation: try r.value("operation"), before: try r.value("before"), after: try r.value("after"))
             }
         }
     }

@@ -128,13 +128,14 @@ extension BillingSettings {
                    payment_bic, journal_code, journal_label, revenue_account, vat_collected_account, customer_account, updated_at
             FROM billing_settings
             """)
-        guard let row else { throw Problem.conflict("the billing settings are missing: the reference data was not loaded") }
-        let (seller, vatId, terms, penalty, indemnity, iban, bic, journal, journalLabel, revenue, vat, customers, updated) =
-            try row.decode((UUID, String?, Int32, Int32, Int32, String?, String?, String, String, String, String, String, Date).self)
+        guard let r = row?.makeRandomAccess() else { throw Problem.conflict("the billing settings are missing: the reference data was not loaded") }
         return BillingSettings(
-            sellerOrganisationId: seller, sellerVatId: vatId, paymentTermsDays: Int(terms), latePenaltyRateBp: Int(penalty),
-            recoveryIndemnityCents: Int(indemnity), paymentIBAN: iban, paymentBIC: bic, journalCode: journal, journalLabel: journalLabel,
-            revenueAccount: revenue, vatCollectedAccount: vat, customerAccount: customers, updatedAt: updated)
+            sellerOrganisationId: try r.value("seller_organisation_id"), sellerVatId: try r.value("seller_vat_id"),
+            paymentTermsDays: Int(try r.value("payment_terms_days", as: Int32.self)), latePenaltyRateBp: Int(try r.value("late_penalty_rate_bp", as: Int32.self)),
+            recoveryIndemnityCents: Int(try r.value("recovery_indemnity_cents", as: Int32.self)), paymentIBAN: try r.value("payment_iban"),
+            paymentBIC: try r.value("payment_bic"), journalCode: try r.value("journal_code"), journalLabel: try r.value("journal_label"),
+            revenueAccount: try r.value("revenue_account"), vatCollectedAccount: try r.value("vat_collected_account"),
+            customerAccount: try r.value("customer_account"), updatedAt: try r.value("updated_at"))
     }
 }
 

@@ -224,11 +224,12 @@ public struct TariffGrid: Sendable {
             FROM tariff_items WHERE version_id = \(id) ORDER BY code
             """
         ).map { row -> TariffItem in
-            let (itemId, code, label, unit, scope, room, category, rate, exemption) =
-                try row.decode((UUID, String, String, String, String, String?, String?, Int32?, String?).self)
+            let r = row.makeRandomAccess()
+            let (itemId, rate, exemption): (UUID, Int32?, String?) = (try r.value("id"), try r.value("vat_rate_bp"), try r.value("vat_exemption"))
             return TariffItem(
-                code: code, label: label, unit: TariffItem.Unit(rawValue: unit)!, appliesTo: TariffItem.Scope(rawValue: scope)!,
-                roomCode: room, machineCategory: category,
+                code: try r.value("code"), label: try r.value("label"), unit: TariffItem.Unit(rawValue: try r.value("unit"))!,
+                appliesTo: TariffItem.Scope(rawValue: try r.value("applies_to"))!, roomCode: try r.value("room_code"),
+                machineCategory: try r.value("machine_category"),
                 vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: exemption ?? ""), prices: prices[itemId] ?? [:])
         }
         return TariffVersion(id: id, effectiveFrom: CalendarDate(from)!, label: label, lockedAt: locked, items: items)

@@ -62,7 +62,7 @@ public struct Outbox: Sendable {
             let outcome: Bool? = try await database.write(as: .system("outbox"), action: "outbox.deliver") { session in
                 guard let row = try await session.first(
                     """
-                    SELECT id, channel, recipient, subject, body, payload::text, topic, attempts, next_attempt_at, delivered_at, last_error
+                    SELECT id, channel, recipient, subject, body, payload::text AS payload, topic, attempts, next_attempt_at, delivered_at, last_error
                     FROM outbox_messages WHERE delivered_at IS NULL AND next_attempt_at <= now() AND id <> ALL(\(tried))
                     ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
                     """)
@@ -101,7 +101,7 @@ public struct Outbox: Sendable {
         return try await database.read { session in
             try await session.rows(
                 """
-                SELECT id, channel, recipient, subject, body, payload::text, topic, attempts, next_attempt_at, delivered_at, last_error
+                SELECT id, channel, recipient, subject, body, payload::text AS payload, topic, attempts, next_attempt_at, delivered_at, last_error
                 FROM outbox_messages WHERE \(topic)::text IS NULL OR topic = \(topic) ORDER BY id DESC LIMIT 500
                 """
             ).map(Self.message)
@@ -113,10 +113,11 @@ public struct Outbox: Sendable {
     }
 
     static func message(_ row: PostgresRow) throws -> OutboxMessage {
-        let (id, channel, recipient, subject, body, payload, topic, attempts, nextAttemptAt, deliveredAt, lastError) =
-            try row.decode((Int64, String, String, String, String, String, String, Int32, Date, Date?, String?).self)
+        let r = row.makeRandomAccess()
         return OutboxMessage(
-            id: id, channel: AlertRecipient.Channel(rawValue: channel)!, recipient: recipient, subject: subject, body: body,
-            payload: payload, topic: topic, attempts: Int(attempts), nextAttemptAt: nextAttemptAt, deliveredAt: deliveredAt, lastError: lastError)
+            id: try r.value("id"), channel: AlertRecipient.Channel(rawValue: try r.value("channel"))!, recipient: try r.value("recipient"),
+            subject: try r.value("subject"), body: try r.value("body"), payload: try r.value("payload"), topic: try r.value("topic"),
+            attempts: Int(try r.value("attempts", as: Int32.self)), nextAttemptAt: try r.value("next_attempt_at"),
+            deliveredAt: try r.value("delivered_at"), lastError: try r.value("last_error"))
     }
 }

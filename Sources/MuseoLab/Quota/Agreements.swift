@@ -146,12 +146,15 @@ public struct Agreements: Sendable {
     static func load(_ id: UUID, _ session: SQLSession) async throws -> Agreement {
         let row = try await session.first(
             """
-            SELECT reference, title, customer_organisation_id, provider_organisation_id, starts_on::text, ends_on::text, contact_email,
-                   late_cancellations_count, no_shows_count, alert_thresholds
+            SELECT reference, title, customer_organisation_id, provider_organisation_id, starts_on::text AS starts_on, ends_on::text AS ends_on,
+                   contact_email, late_cancellations_count, no_shows_count, alert_thresholds
             FROM agreements WHERE id = \(id)
-            """)!
-        let (reference, title, customer, provider, starts, ends, contact, late, noShows, thresholds) =
-            try row.decode((String, String, UUID, UUID, String, String, String?, Bool, Bool, [Int16]).self)
+            """)!.makeRandomAccess()
+        let (reference, title, customer, provider): (String, String, UUID, UUID) = (
+            try row.value("reference"), try row.value("title"), try row.value("customer_organisation_id"), try row.value("provider_organisation_id"))
+        let (starts, ends, contact): (String, String, String?) = (try row.value("starts_on"), try row.value("ends_on"), try row.value("contact_email"))
+        let (late, noShows, thresholds): (Bool, Bool, [Int16]) = (
+            try row.value("late_cancellations_count"), try row.value("no_shows_count"), try row.value("alert_thresholds"))
         var allowances: [UUID: [String: Int]] = [:]
         for row in try await session.rows(
             """

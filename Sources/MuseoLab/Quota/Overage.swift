@@ -33,8 +33,8 @@ public struct Overage: Sendable {
         return try await database.read { session in
             try await session.rows(
                 """
-                SELECT o.id, o.agreement_id, o.year, o.session_id, s.number, o.minutes, o.service_date::text, o.status, o.decided_at,
-                       o.decided_by, o.decision_reason
+                SELECT o.id, o.agreement_id, o.year, o.session_id, s.number AS session_number, o.minutes, o.service_date::text AS service_date,
+                       o.status, o.decided_at, o.decided_by, o.decision_reason
                 FROM overage_items o LEFT JOIN support_sessions s ON s.id = o.session_id
                 WHERE (\(agreementId)::uuid IS NULL OR o.agreement_id = \(agreementId)) AND (\(year)::int IS NULL OR o.year = \(year))
                   AND (\(status?.rawValue)::text IS NULL OR o.status = \(status?.rawValue))
@@ -76,8 +76,8 @@ public struct Overage: Sendable {
             }
             return try await session.rows(
                 """
-                SELECT o.id, o.agreement_id, o.year, o.session_id, s.number, o.minutes, o.service_date::text, o.status, o.decided_at,
-                       o.decided_by, o.decision_reason
+                SELECT o.id, o.agreement_id, o.year, o.session_id, s.number AS session_number, o.minutes, o.service_date::text AS service_date,
+                       o.status, o.decided_at, o.decided_by, o.decision_reason
                 FROM overage_items o LEFT JOIN support_sessions s ON s.id = o.session_id WHERE o.id = \(id)
                 """
             ).map(Self.item)[0]
@@ -85,11 +85,12 @@ public struct Overage: Sendable {
     }
 
     static func item(_ row: PostgresRow) throws -> OverageItem {
-        let (id, agreementId, year, sessionId, number, minutes, date, status, decidedAt, decidedBy, reason) =
-            try row.decode((UUID, UUID, Int32, UUID?, Int64?, Int32, String, String, Date?, String?, String?).self)
+        let r = row.makeRandomAccess()
         return OverageItem(
-            id: id, agreementId: agreementId, year: Int(year), sessionId: sessionId, sessionReference: number.map { String(format: "S-%06d", $0) },
-            minutes: Int(minutes), serviceDate: CalendarDate(date)!, status: OverageItem.Status(rawValue: status)!, decidedAt: decidedAt,
-            decidedBy: decidedBy, decisionReason: reason)
+            id: try r.value("id"), agreementId: try r.value("agreement_id"), year: Int(try r.value("year", as: Int32.self)),
+            sessionId: try r.value("session_id"), sessionReference: try r.value("session_number", as: Int64?.self).map { String(format: "S-%06d", $0) },
+            minutes: Int(try r.value("minutes", as: Int32.self)), serviceDate: CalendarDate(try r.value("service_date"))!,
+            status: OverageItem.Status(rawValue: try r.value("status"))!, decidedAt: try r.value("decided_at"),
+            decidedBy: try r.value("decided_by"), decisionReason: try r.value("decision_reason"))
     }
 }

@@ -73,10 +73,7 @@ public struct Quota: Sendable {
             let balance = try await QuotaLedger.balance(agreementId, year: year, today: ParisClock.date(of: now), session)
             let alerts = try await session.rows(
                 """
-                SELECT a.id, a.agreement_id, a.year, a.kind, a.threshold, a.fired_at, a.quota_minutes, a.consumed_minutes,
-                       a.committed_minutes, a.acknowledged_at, a.acknowledged_by,
-                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id),
-                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id AND m.delivered_at IS NOT NULL)
+                SELECT \(unescaped: QuotaAlerts.columns)
                 FROM quota_alerts a WHERE a.agreement_id = \(agreementId) AND a.year = \(year) ORDER BY a.fired_at, a.threshold
                 """
             ).map(QuotaAlerts.alert)
@@ -117,18 +114,21 @@ public struct Quota: Sendable {
             try await Self.requireView(agreementId, actor, session)
             return try await session.rows(
                 """
-                SELECT l.id, l.year, l.kind, l.session_id, s.number, l.committed_minutes, l.consumed_minutes, l.reason, l.actor, l.recorded_at
+                SELECT l.id, l.year, l.kind, l.session_id, s.number AS session_number, l.committed_minutes, l.consumed_minutes, l.reason, l.actor,
+                       l.recorded_at
                 FROM quota_ledger l LEFT JOIN support_sessions s ON s.id = l.session_id
                 WHERE l.agreement_id = \(agreementId) AND l.year = \(year) AND l.id > \(after ?? 0)
                 ORDER BY l.id LIMIT \(limit)
                 """
             ).map { row in
-                let (id, year, kind, sessionId, number, committed, consumed, reason, actor, at) =
-                    try row.decode((Int64, Int32, String, UUID?, Int64?, Int32, Int32, String?, String, Date).self)
+                let r = row.makeRandomAccess()
                 return QuotaLedgerEntry(
-                    id: id, agreementId: agreementId, year: Int(year), kind: QuotaLedgerEntry.Kind(rawValue: kind)!, sessionId: sessionId,
-                    sessionReference: number.map { String(format: "S-%06d", $0) }, committedMinutes: Int(committed),
-                    consumedMinutes: Int(consumed), reason: reason, actor: actor, recordedAt: at)
+                    id: try r.value("id"), agreementId: agreementId, year: Int(try r.value("year", as: Int32.self)),
+                    kind: QuotaLedgerEntry.Kind(rawValue: try r.value("kind"))!, sessionId: try r.value("session_id"),
+                    sessionReference: try r.value("session_number", as: Int64?.self).map { String(format: "S-%06d", $0) },
+                    committedMinutes: Int(try r.value("committed_minutes", as: Int32.self)),
+                    consumedMinutes: Int(try r.value("consumed_minutes", as: Int32.self)), reason: try r.value("reason"),
+                    actor: try r.value("actor"), recordedAt: try r.value("recorded_at"))
             }
         }
     }

@@ -50,10 +50,7 @@ public struct QuotaAlerts: Sendable {
         return try await database.read { session in
             try await session.rows(
                 """
-                SELECT a.id, a.agreement_id, a.year, a.kind, a.threshold, a.fired_at, a.quota_minutes, a.consumed_minutes,
-                       a.committed_minutes, a.acknowledged_at, a.acknowledged_by,
-                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id),
-                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id AND m.delivered_at IS NOT NULL)
+                SELECT \(unescaped: QuotaAlerts.columns)
                 FROM quota_alerts a
                 WHERE (\(agreementId)::uuid IS NULL OR a.agreement_id = \(agreementId)) AND (\(year)::int IS NULL OR a.year = \(year))
                   AND (NOT \(unacknowledgedOnly) OR a.acknowledged_at IS NULL)
@@ -75,10 +72,7 @@ public struct QuotaAlerts: Sendable {
             }
             return try await session.rows(
                 """
-                SELECT a.id, a.agreement_id, a.year, a.kind, a.threshold, a.fired_at, a.quota_minutes, a.consumed_minutes,
-                       a.committed_minutes, a.acknowledged_at, a.acknowledged_by,
-                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id),
-                       (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id AND m.delivered_at IS NOT NULL)
+                SELECT \(unescaped: QuotaAlerts.columns)
                 FROM quota_alerts a WHERE a.id = \(id)
                 """
             ).map(Self.alert)[0]
@@ -203,12 +197,22 @@ public struct QuotaAlerts: Sendable {
         }
     }
 
+    /// What an alert is read with (from `quota_alerts a`), with its deliveries.
+    static let columns = """
+        a.id, a.agreement_id, a.year, a.kind, a.threshold, a.fired_at, a.quota_minutes, a.consumed_minutes,
+        a.committed_minutes, a.acknowledged_at, a.acknowledged_by,
+        (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id) AS queued,
+        (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id AND m.delivered_at IS NOT NULL) AS delivered
+        """
+
     static func alert(_ row: PostgresRow) throws -> QuotaAlert {
-        let (id, agreementId, year, kind, threshold, firedAt, quota, consumed, committed, acknowledgedAt, acknowledgedBy, queued, done) =
-            try row.decode((UUID, UUID, Int32, String, Int16, Date, Int32, Int32, Int32, Date?, String?, Int64, Int64).self)
+        let r = row.makeRandomAccess()
         return QuotaAlert(
-            id: id, agreementId: agreementId, year: Int(year), kind: QuotaAlert.Kind(rawValue: kind)!, threshold: Int(threshold),
-            firedAt: firedAt, quotaMinutes: Int(quota), consumedMinutes: Int(consumed), committedMinutes: Int(committed),
-            acknowledgedAt: acknowledgedAt, acknowledgedBy: acknowledgedBy, deliveriesQueued: Int(queued), deliveriesDone: Int(done))
+            id: try r.value("id"), agreementId: try r.value("agreement_id"), year: Int(try r.value("year", as: Int32.self)),
+            kind: QuotaAlert.Kind(rawValue: try r.value("kind"))!, threshold: Int(try r.value("threshold", as: Int16.self)),
+            firedAt: try r.value("fired_at"), quotaMinutes: Int(try r.value("quota_minutes", as: Int32.self)),
+            consumedMinutes: Int(try r.value("consumed_minutes", as: Int32.self)), committedMinutes: Int(try r.value("committed_minutes", as: Int32.self)),
+            acknowledgedAt: try r.value("acknowledged_at"), acknowledgedBy: try r.value("acknowledged_by"),
+            deliveriesQueued: Int(try r.value("queued", as: Int64.self)), deliveriesDone: Int(try r.value("delivered", as: Int64.self)))
     }
 }

@@ -34,7 +34,7 @@ public struct MachineAuthorisations: Sendable {
         return try await database.read { session in
             try await session.rows(
                 """
-                SELECT id, user_id, machine_id, category, granted_on::text, expires_on::text, granted_by, note, revoked_at, revocation_reason
+                SELECT id, user_id, machine_id, category, granted_on::text AS granted_on, expires_on::text AS expires_on, granted_by, note, revoked_at, revocation_reason
                 FROM machine_authorisations WHERE \(userId)::uuid IS NULL OR user_id = \(userId)
                 ORDER BY created_at, id
                 """
@@ -69,7 +69,7 @@ public struct MachineAuthorisations: Sendable {
                 INSERT INTO machine_authorisations (user_id, machine_id, category, granted_on, expires_on, granted_by, note)
                 VALUES (\(userId), \(machineId), \(category), \(grantedOn.description)::date, \(expiresOn?.description)::date,
                         \(actor.label), \(note))
-                RETURNING id, user_id, machine_id, category, granted_on::text, expires_on::text, granted_by, note, revoked_at, revocation_reason
+                RETURNING id, user_id, machine_id, category, granted_on::text AS granted_on, expires_on::text AS expires_on, granted_by, note, revoked_at, revocation_reason
                 """)
             return try Self.authorisation(row!)
         }
@@ -83,7 +83,7 @@ public struct MachineAuthorisations: Sendable {
                 """
                 UPDATE machine_authorisations SET revoked_at = now(), revoked_by = \(actor.label), revocation_reason = \(reason)
                 WHERE id = \(id) AND revoked_at IS NULL
-                RETURNING id, user_id, machine_id, category, granted_on::text, expires_on::text, granted_by, note, revoked_at, revocation_reason
+                RETURNING id, user_id, machine_id, category, granted_on::text AS granted_on, expires_on::text AS expires_on, granted_by, note, revoked_at, revocation_reason
                 """)
             guard let row else {
                 guard try await session.first("SELECT 1 FROM machine_authorisations WHERE id = \(id)") != nil else {
@@ -96,11 +96,11 @@ public struct MachineAuthorisations: Sendable {
     }
 
     static func authorisation(_ row: PostgresRow) throws -> MachineAuthorisation {
-        let (id, userId, machineId, category, grantedOn, expiresOn, grantedBy, note, revokedAt, reason) =
-            try row.decode((UUID, UUID, UUID?, String?, String, String?, String, String?, Date?, String?).self)
+        let r = row.makeRandomAccess()
         return MachineAuthorisation(
-            id: id, userId: userId, machineId: machineId, category: category, grantedOn: CalendarDate(grantedOn)!,
-            expiresOn: expiresOn.flatMap(CalendarDate.init), grantedBy: grantedBy, note: note, revokedAt: revokedAt,
-            revocationReason: reason)
+            id: try r.value("id"), userId: try r.value("user_id"), machineId: try r.value("machine_id"), category: try r.value("category"),
+            grantedOn: CalendarDate(try r.value("granted_on"))!, expiresOn: try r.value("expires_on", as: String?.self).flatMap(CalendarDate.init),
+            grantedBy: try r.value("granted_by"), note: try r.value("note"), revokedAt: try r.value("revoked_at"),
+            revocationReason: try r.value("revocation_reason"))
     }
 }

@@ -31,7 +31,7 @@ public struct MaintenanceWindows: Sendable {
             guard try await session.first("SELECT 1 FROM machines WHERE id = \(machineId)") != nil else { throw Problem.notFound("machine") }
             return try await session.rows(
                 """
-                SELECT id, machine_id, lower(period), upper(period), reason, created_by, created_at, withdrawn_at
+                SELECT id, machine_id, lower(period) AS start, upper(period) AS "end", reason, created_by, created_at, withdrawn_at
                 FROM maintenance_windows WHERE machine_id = \(machineId) AND (\(includingWithdrawn) OR withdrawn_at IS NULL)
                 ORDER BY lower(period)
                 """
@@ -82,7 +82,7 @@ public struct MaintenanceWindows: Sendable {
                 """
                 INSERT INTO maintenance_windows (machine_id, period, reason, created_by)
                 VALUES (\(machineId), tstzrange(\(period.start), \(period.end), '[)'), \(reason), \(actor.label))
-                RETURNING id, machine_id, lower(period), upper(period), reason, created_by, created_at, withdrawn_at
+                RETURNING id, machine_id, lower(period) AS start, upper(period) AS "end", reason, created_by, created_at, withdrawn_at
                 """)
             let window = try Self.window(row!, cancelled: cancelled.map(\.id))
             try await session.execute(
@@ -102,7 +102,7 @@ public struct MaintenanceWindows: Sendable {
                 """
                 UPDATE maintenance_windows SET withdrawn_at = now(), withdrawn_by = \(actor.label)
                 WHERE id = \(id) AND withdrawn_at IS NULL
-                RETURNING id, machine_id, lower(period), upper(period), reason, created_by, created_at, withdrawn_at
+                RETURNING id, machine_id, lower(period) AS start, upper(period) AS "end", reason, created_by, created_at, withdrawn_at
                 """)
             guard let row else {
                 guard try await session.first("SELECT 1 FROM maintenance_windows WHERE id = \(id)") != nil else {
@@ -115,10 +115,10 @@ public struct MaintenanceWindows: Sendable {
     }
 
     static func window(_ row: PostgresRow, cancelled: [UUID]) throws -> MaintenanceWindow {
-        let (id, machineId, start, end, reason, createdBy, createdAt, withdrawnAt) =
-            try row.decode((UUID, UUID, Date, Date, String, String, Date, Date?).self)
+        let r = row.makeRandomAccess()
         return MaintenanceWindow(
-            id: id, machineId: machineId, period: Period(start: start, end: end), reason: reason, createdBy: createdBy,
-            createdAt: createdAt, withdrawnAt: withdrawnAt, cancelledSessionIds: cancelled)
+            id: try r.value("id"), machineId: try r.value("machine_id"), period: Period(start: try r.value("start"), end: try r.value("end")),
+            reason: try r.value("reason"), createdBy: try r.value("created_by"), createdAt: try r.value("created_at"),
+            withdrawnAt: try r.value("withdrawn_at"), cancelledSessionIds: cancelled)
     }
 }

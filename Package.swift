@@ -80,7 +80,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "museolab-server",
-            dependencies: ["MuseoLabHTTP", "MuseoLab", "MuseoLabRuntime"]
+            dependencies: [
+                "MuseoLabHTTP", "MuseoLab", "MuseoLabRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "museolab",

@@ -18,7 +18,12 @@ public struct PostgresInstallation: Sendable {
     /// Finds the newest installed server: `MUSEOLAB_PG_BINDIR`, then Debian's
     /// `/usr/lib/postgresql/<version>/bin`, then `pg_config --bindir`, then the `PATH`.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresInstallation {
-        if let configured = environment["MUSEOLAB_PG_BINDIR"], !configured.isEmpty {
+        try locate(configured: environment["MUSEOLAB_PG_BINDIR"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// - Parameter configured: the folder the configuration names, if it does.
+    public static func locate(configured: String?) throws -> PostgresInstallation {
+        if let configured {
             let installation = PostgresInstallation(binDirectory: configured)
             guard installation.isComplete else { throw NotFound() }
             return installation

@@ -33,18 +33,24 @@ public struct DatabaseLocation: Sendable {
     public static func open(
         environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
     ) async throws -> DatabaseLocation {
-        let settings = try DatabaseSettings(environment: environment)
-        let sqlFolder = try SQLFiles.locate(environment: environment)
-        if let url = environment["DATABASE_URL"], !url.isEmpty {
+        try await open(try DatabaseConfiguration(environment: environment), logger: logger)
+    }
+
+    /// Resolves the location the configuration names, starting the embedded cluster if it is
+    /// needed (and giving it the service's role).
+    public static func open(_ database: DatabaseConfiguration, logger: Logger) async throws -> DatabaseLocation {
+        let settings = database.settings
+        let sqlFolder = try SQLFiles.locate(configured: database.sqlDirectory)
+        if let url = database.url {
             let service = try DatabaseURL.configuration(url)
-            let owner = try environment["DATABASE_OWNER_URL"].flatMap { $0.isEmpty ? nil : $0 }.map(DatabaseURL.configuration) ?? service
+            let owner = try database.ownerURL.map(DatabaseURL.configuration) ?? service
             return DatabaseLocation(
                 configuration: settings.applied(to: service), ownerConfiguration: owner, settings: settings, cluster: nil,
                 startedCluster: false, sqlFolder: sqlFolder)
         }
-        let dataFolder = environment["MUSEOLAB_DATA_DIR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? defaultDataFolder(sqlFolder: sqlFolder)
-        let cluster = EmbeddedCluster(root: dataFolder, installation: try PostgresInstallation.locate(environment: environment), logger: logger)
+        let dataFolder = database.dataDirectory.map { URL(fileURLWithPath: $0) } ?? defaultDataFolder(sqlFolder: sqlFolder)
+        let cluster = EmbeddedCluster(
+            root: dataFolder, installation: try PostgresInstallation.locate(configured: database.postgresBinDirectory), logger: logger)
         let started = try cluster.start()
         var owner = PostgresClient.Configuration(
             unixSocketPath: cluster.socketPath, username: cluster.superuser, password: nil, database: cluster.database)
@@ -104,23 +110,10 @@ public struct DatabaseSettings: Sendable, Equatable {
 
     public init() {}
 
-    public struct Invalid: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    public init(environment: [String: String]) throws {
-        if let text = environment["DATABASE_CONNECTION_WAIT_MS"], !text.isEmpty {
-            guard let value = Int(text), (1...600_000).contains(value) else {
-                throw Invalid(description: "DATABASE_CONNECTION_WAIT_MS must be a number of milliseconds from 1 to 600000, not \(text)")
-            }
-            connectionWait = .milliseconds(value)
-        }
-        if let text = environment["DATABASE_STATEMENT_TIMEOUT_MS"], !text.isEmpty {
-            guard let value = Int(text), (0...3_600_000).contains(value) else {
-                throw Invalid(description: "DATABASE_STATEMENT_TIMEOUT_MS must be a number of milliseconds from 0 (no limit) to 3600000, not \(text)")
-            }
-            statementTimeout = value == 0 ? nil : .milliseconds(value)
-        }
+    init(_ reader: SettingsReader) throws {
+        connectionWait = .milliseconds(try reader.integer("DATABASE_CONNECTION_WAIT_MS", default: 2000, in: 1...600_000, "a number of milliseconds"))
+        let timeout = try reader.integer("DATABASE_STATEMENT_TIMEOUT_MS", default: 15_000, in: 0...3_600_000, "a number of milliseconds (0: no limit)")
+        statementTimeout = timeout == 0 ? nil : .milliseconds(timeout)
     }
 
     /// The service's connections: the statement timeout is a startup parameter, so it holds for

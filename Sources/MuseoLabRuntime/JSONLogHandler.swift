@@ -78,10 +78,3 @@ public struct RedactingLogHandler<Upstream: LogHandler>: LogHandler {
         }
     }
 }
-
-extension Logger.Level {
-    /// Reads `LOG_LEVEL` (trace, debug, info, notice, warning, error, critical).
-    public static func fromEnvironment(_ fallback: Logger.Level) -> Logger.Level {
-        ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? fallback
-    }
-}

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
@@ -6,63 +7,61 @@ import MuseoLabHTTP
 import MuseoLabRuntime
 import PostgresNIO
 
-/// The HTTP server: configuration from the environment, the database (DATABASE_URL or
-/// the embedded cluster), migrations and seed data, then serve until SIGTERM/SIGINT.
+/// The HTTP server: its configuration (one place, `ServerConfiguration`), the database
+/// (DATABASE_URL or the embedded cluster), migrations and seed data, then serve until SIGTERM/SIGINT.
 @main
-enum MuseoLabServer {
-    static func main() async {
-        let environment = ProcessInfo.processInfo.environment
-        let level = Logger.Level.fromEnvironment(.info)
-        let textLogs = environment["LOG_FORMAT"] == "text"
-        // Whatever any part of the process logs goes through the redaction first.
-        LoggingSystem.bootstrap { label -> any LogHandler in
-            guard textLogs else { return RedactingLogHandler(JSONLogHandler(label: label, level: level)) }
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return RedactingLogHandler(handler)
-        }
-        let logger = Logger(label: "museolab.server")
+struct MuseoLabServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "museolab-server",
+        abstract: "Serve MuséoLab: the HTTP API at /v1 and the outbox's deliveries, over PostgreSQL.",
+        discussion: ServerConfiguration.help)
 
-        var settings: ServerSettings
+    @Option(help: "The address to listen on (HOST).") var host: String?
+    @Option(help: "The port, 0 for any free one (PORT).") var port: Int?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: ServerConfiguration
         do {
-            settings = try Self.settings(environment)
+            configuration = try ServerConfiguration(environment: environment, host: host, port: port)
         } catch {
-            logger.critical("bad configuration", metadata: ["error": "\(error)"])
-            exit(2)
+            Self.bootstrapLogging(level: .info, format: .json)
+            Logger(label: "museolab.server").critical("bad configuration", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
         }
+        let service = configuration.service
+        Self.bootstrapLogging(level: service.logLevel, format: service.logFormat)
+        let logger = Logger(label: "museolab.server")
 
         let location: DatabaseLocation
         do {
-            location = try await DatabaseLocation.open(logger: logger)
-        } catch let error as DatabaseSettings.Invalid {
-            logger.critical("bad configuration", metadata: ["error": "\(error)"])
-            exit(2)
+            location = try await DatabaseLocation.open(service.database, logger: logger)
         } catch {
             logger.critical("no database", metadata: ["error": "\(error)"])
-            exit(1)
+            throw ExitCode(1)
         }
         logger.info("database", metadata: ["where": "\(location.summary)"])
+        var settings = configuration.http
         // The embedded run is a developer's machine, where a local reverse proxy may stand in
         // front; a deployment trusts only the proxies it names.
-        if environment["TRUSTED_PROXIES"] == nil, location.cluster != nil {
+        if !configuration.proxiesGiven, location.cluster != nil {
             settings.trustedProxies = ["127.0.0.1", "::1"]
         }
 
         var poolLogger = logger
-        poolLogger.logLevel = max(level, .error)
-        var configuration = location.configuration
-        configuration.options.maximumConnections = settings.databasePoolSize
-        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
+        poolLogger.logLevel = max(service.logLevel, .error)
+        var database = location.configuration
+        database.options.maximumConnections = settings.databasePoolSize
+        let client = PostgresClient(configuration: database, backgroundLogger: poolLogger)
         let lab = MuseoLab(client: client, logger: logger, connectionWait: location.settings.connectionWait)
 
-        let outbox = Outbox(database: lab.database, baseDelay: .seconds(Int(environment["OUTBOX_RETRY_SECONDS"] ?? "") ?? 30))
+        let outbox = Outbox(database: lab.database, baseDelay: service.outboxRetry)
         // Delivery starts once `prepare` has migrated the database (the stream ends then).
         let (prepared, preparedContinuation) = AsyncStream.makeStream(of: Void.self)
         let dispatcher = OutboxDispatcher(
-            outbox: outbox, transports: OutboxDispatcher.transports(environment: environment),
-            interval: .milliseconds(Int(environment["OUTBOX_INTERVAL_MS"] ?? "") ?? 2000), logger: logger,
+            outbox: outbox, transports: OutboxDispatcher.transports(smtp: service.smtp), interval: service.outboxInterval, logger: logger,
             ready: { for await _ in prepared {} })
-        if environment["SMTP_HOST"]?.isEmpty ?? true {
+        if service.smtp == nil {
             logger.notice("no SMTP relay configured (SMTP_HOST): e-mail alerts wait in the outbox")
         }
 
@@ -82,7 +81,17 @@ enum MuseoLabServer {
         // The server owns the embedded cluster: stop it with the service.
         location.close(stopClusterAlways: true, logger: logger)
         logger.info("stopped")
-        if failed { exit(1) }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// Whatever any part of the process logs goes through the redaction first.
+    static func bootstrapLogging(level: Logger.Level, format: ServiceConfiguration.LogFormat) {
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            guard format == .text else { return RedactingLogHandler(JSONLogHandler(label: label, level: level)) }
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return RedactingLogHandler(handler)
+        }
     }
 
     /// Migrations, reference data, the shipped annexes and the first administrator, as the
@@ -130,37 +139,5 @@ enum MuseoLabServer {
                 """.utf8))
         }
         logger.info("serving", metadata: ["url": "http://\(settings.host):\(settings.port)"])
-    }
-
-    struct BadSetting: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func settings(_ environment: [String: String]) throws -> ServerSettings {
-        var settings = ServerSettings()
-        if let host = environment["HOST"], !host.isEmpty { settings.host = host }
-        if let port = environment["PORT"], !port.isEmpty {
-            guard let value = Int(port), (0...65535).contains(value) else { throw BadSetting(description: "PORT must be 0-65535, not \(port)") }
-            settings.port = value
-        }
-        if let proxies = environment["TRUSTED_PROXIES"] {
-            settings.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        }
-        if let limit = environment["AUTH_FAILURE_LIMIT"], !limit.isEmpty {
-            guard let value = Int(limit), (1...AuthenticationThrottle.keptFailures).contains(value) else {
-                throw BadSetting(description: "AUTH_FAILURE_LIMIT must be from 1 to \(AuthenticationThrottle.keptFailures), not \(limit)")
-            }
-            settings.authenticationFailureLimit = value
-        }
-        if let window = environment["AUTH_FAILURE_WINDOW_SECONDS"], !window.isEmpty {
-            guard let value = Int(window), value >= 1 else { throw BadSetting(description: "AUTH_FAILURE_WINDOW_SECONDS must be 1 or more, not \(window)") }
-            settings.authenticationFailureWindow = .seconds(value)
-        }
-        if let token = environment["METRICS_TOKEN"], !token.isEmpty { settings.metricsToken = token }
-        if let size = environment["DATABASE_POOL_SIZE"], !size.isEmpty {
-            guard let value = Int(size), value >= 1 else { throw BadSetting(description: "DATABASE_POOL_SIZE must be 1 or more, not \(size)") }
-            settings.databasePoolSize = value
-        }
-        return settings
     }
 }

@@ -27,9 +27,20 @@ struct MuseoLabCommand: AsyncParsableCommand {
 
 /// Opens the database, runs `body` with the domain, and turns refusals into a clear message.
 enum CommandRunner {
-    static var logger: Logger {
+    /// The configuration every process reads (`ServiceConfiguration`); a bad value stops the
+    /// command, naming the variable (exit status 2, as the server).
+    static func configuration() throws -> ServiceConfiguration {
+        do {
+            return try ServiceConfiguration(environment: ProcessInfo.processInfo.environment, logLevel: .warning)
+        } catch {
+            FileHandle.standardError.write(Data("error: bad configuration: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    static func logger(_ configuration: ServiceConfiguration) -> Logger {
         var logger = Logger(label: "museolab.cli") { RedactingLogHandler(StreamLogHandler.standardError(label: $0)) }
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        logger.logLevel = configuration.logLevel
         return logger
     }
 
@@ -45,18 +56,19 @@ enum CommandRunner {
         requireCurrentSchema: Bool = true, asOwner: Bool = false,
         _ body: @escaping @Sendable (MuseoLab, DatabaseLocation) async throws -> Void
     ) async throws {
-        let logger = Self.logger
+        let configuration = try Self.configuration()
+        let logger = Self.logger(configuration)
         let location: DatabaseLocation
         do {
-            location = try await DatabaseLocation.open(logger: logger)
+            location = try await DatabaseLocation.open(configuration.database, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(3)
         }
         defer { location.close(logger: logger) }
         do {
-            let configuration = asOwner ? location.ownerConfiguration : location.configuration
-            try await PostgresClient.withRunning(configuration, logger: logger) { client in
+            let connection = asOwner ? location.ownerConfiguration : location.configuration
+            try await PostgresClient.withRunning(connection, logger: logger) { client in
                 let lab = MuseoLab(client: client, logger: logger, connectionWait: location.settings.connectionWait)
                 if requireCurrentSchema {
                     let migrator = try Migrator(folder: location.sqlFolder.appendingPathComponent("migrations"), logger: logger)

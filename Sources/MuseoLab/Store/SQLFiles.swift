@@ -11,9 +11,12 @@ public enum SQLFiles {
     }
 
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
-        if let configured = environment["MUSEOLAB_SQL_DIR"], !configured.isEmpty {
-            return URL(fileURLWithPath: configured)
-        }
+        try locate(configured: environment["MUSEOLAB_SQL_DIR"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// - Parameter configured: the folder the configuration names, if it does.
+    public static func locate(configured: String?) throws -> URL {
+        if let configured { return URL(fileURLWithPath: configured) }
         let starts = [
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
             URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent(),

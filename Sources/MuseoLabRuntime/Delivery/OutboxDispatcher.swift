@@ -24,13 +24,10 @@ public struct OutboxDispatcher: Service {
         self.ready = ready
     }
 
-    /// The transports the environment configures: SMTP when `SMTP_HOST` is set, webhooks always.
-    public static func transports(environment: [String: String] = ProcessInfo.processInfo.environment) -> [AlertRecipient.Channel: any MessageTransport] {
+    /// The transports the configuration sets up: SMTP when a relay is configured, webhooks always.
+    public static func transports(smtp: ServiceConfiguration.SMTPSettings?) -> [AlertRecipient.Channel: any MessageTransport] {
         var transports: [AlertRecipient.Channel: any MessageTransport] = [.webhook: WebhookTransport()]
-        if let host = environment["SMTP_HOST"], !host.isEmpty {
-            transports[.email] = SMTPTransport(
-                host: host, port: Int(environment["SMTP_PORT"] ?? "") ?? 25, from: environment["SMTP_FROM"] ?? "museolab@localhost")
-        }
+        if let smtp { transports[.email] = SMTPTransport(host: smtp.host, port: smtp.port, from: smtp.from) }
         return transports
     }
 

@@ -286,8 +286,9 @@ struct OutboxCommand: AsyncParsableCommand {
     struct Deliver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deliver what is due now, with SMTP_HOST/SMTP_PORT/SMTP_FROM from the environment.")
         func run() async throws {
+            let smtp = try CommandRunner.configuration().smtp
             try await CommandRunner.run { lab, _ in
-                let result = try await Outbox(database: lab.database).deliverDue(limit: 1000, transports: OutboxDispatcher.transports())
+                let result = try await Outbox(database: lab.database).deliverDue(limit: 1000, transports: OutboxDispatcher.transports(smtp: smtp))
                 Printer.line("\(result.delivered) delivered, \(result.failed) failed (retried later).")
             }
         }

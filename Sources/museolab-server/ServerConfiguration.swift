@@ -1,0 +1,55 @@
+import Foundation
+import MuseoLab
+import MuseoLabHTTP
+import MuseoLabRuntime
+
+/// Everything the server is configured with, parsed and checked in this one place: what every
+/// process reads (`ServiceConfiguration`), then the HTTP settings, the options of the command
+/// line winning over the environment. A bad value is a `BadSetting` naming its variable.
+struct ServerConfiguration: Sendable {
+    var service: ServiceConfiguration
+    var http: ServerSettings
+    /// Whether `TRUSTED_PROXIES` was given (the embedded run trusts loopback when it was not).
+    var proxiesGiven: Bool
+
+    /// The server's own variables, for `--help` and the README: name, default, meaning.
+    static let variables: [(name: String, fallback: String, meaning: String)] = [
+        ("HOST", "127.0.0.1", "address to listen on (--host)"),
+        ("PORT", "8080", "port, 0 for any free one (--port)"),
+        ("DATABASE_POOL_SIZE", "20", "most database connections"),
+        ("TRUSTED_PROXIES", "none; loopback in the embedded run", "reverse proxies whose X-Forwarded-For is believed"),
+        ("AUTH_FAILURE_LIMIT", "10", "failed authentications an address may make in the window"),
+        ("AUTH_FAILURE_WINDOW_SECONDS", "60", "that window"),
+        ("METRICS_TOKEN", "none: open", "bearer token /metrics requires"),
+    ]
+
+    init(environment: [String: String], host: String? = nil, port: Int? = nil) throws {
+        let reader = SettingsReader(environment)
+        service = try ServiceConfiguration(environment: environment)
+        http = ServerSettings()
+        http.host = host ?? reader.text("HOST") ?? http.host
+        if let port {
+            guard (0...65_535).contains(port) else { throw BadSetting(variable: "--port", expected: "a port from 0 to 65535", value: "\(port)") }
+            http.port = port
+        } else {
+            http.port = try reader.integer("PORT", default: http.port, in: 0...65_535, "a port")
+        }
+        http.databasePoolSize = try reader.integer("DATABASE_POOL_SIZE", default: http.databasePoolSize, in: 1...1000, "a number of connections")
+        let proxies = reader.list("TRUSTED_PROXIES")
+        proxiesGiven = proxies != nil
+        http.trustedProxies = Set(proxies ?? [])
+        http.authenticationFailureLimit = try reader.integer(
+            "AUTH_FAILURE_LIMIT", default: http.authenticationFailureLimit, in: 1...AuthenticationThrottle.keptFailures, "a number of failures")
+        http.authenticationFailureWindow = .seconds(
+            try reader.integer("AUTH_FAILURE_WINDOW_SECONDS", default: 60, in: 1...86_400, "a number of seconds"))
+        http.metricsToken = reader.text("METRICS_TOKEN")
+    }
+
+    /// The help's list of variables.
+    /// (Two lines each: the help wraps lines at 80 characters.)
+    static var help: String {
+        "Configured by environment variables; a bad value stops the start, naming it (exit status 2).\n\n"
+            + (ServiceConfiguration.variables + variables).map { "\($0.name) (default: \($0.fallback))\n    \($0.meaning)" }
+                .joined(separator: "\n")
+    }
+}

@@ -39,7 +39,7 @@ public struct MuseoLab: Sendable {
     public var alerts: QuotaAlerts { QuotaAlerts(database: database) }
     public var overage: Overage { Overage(database: database) }
     public var rooms: Rooms { Rooms(database: database) }
-    public var roomBookings: RoomBookings { RoomBookings(database: database, now: now) }
+    public var roomBookings: RoomBookings { RoomBookings(database: database, now: now, events: events) }
     public var billableItems: BillableItems { BillableItems(database: database) }
     public var tariffs: TariffGrid { TariffGrid(database: database) }
     public var invoices: Invoices { Invoices(database: database, now: now) }

@@ -3,11 +3,15 @@ import Foundation
 /// What happened to an aggregate, told in the transaction that made it happen, so that what
 /// follows from it (the quota ledger, billable items, notifications, the outbox) commits or
 /// rolls back with it.
-public enum DomainEvent: Sendable {
+enum DomainEvent: Sendable {
     /// A session was requested (its first event).
     case sessionRequested(SupportSession)
     /// A session changed status.
     case sessionMoved(SessionMoved)
+    /// A room booking was requested (its first event).
+    case roomBookingRequested(RoomBooking)
+    /// A room booking was accepted, refused or cancelled, or took a free use given back.
+    case roomBookingMoved(RoomBookingMoved)
 }
 
 /// A session's move: as it was, as it is now, and what moved it.
@@ -15,6 +19,13 @@ public struct SessionMoved: Sendable {
     public var before: SupportSession
     public var after: SupportSession
     public var move: SessionMove
+}
+
+/// A room booking's move: as it was, as it is now, and what moved it.
+struct RoomBookingMoved: Sendable {
+    var before: RoomBooking
+    var after: RoomBooking
+    var move: RoomBookingMove
 }
 
 /// Where an event is handled: who made it happen, the transaction, and the moment (the domain's clock).
@@ -35,9 +46,11 @@ struct DomainEvents: Sendable {
     let now: @Sendable () -> Date
 
     /// What the service does after each event: the quota ledger (and with it overage and alerts),
-    /// billable machine use, then the people concerned are told.
+    /// billable machine use and room bookings, then the people concerned are told.
     static func standard(now: @escaping @Sendable () -> Date) -> DomainEvents {
-        DomainEvents(subscribers: [QuotaLedger.SessionSubscriber(), MachineUseBilling(), SessionNotifications()], now: now)
+        DomainEvents(
+            subscribers: [QuotaLedger.SessionSubscriber(), MachineUseBilling(), RoomBookingBilling(), SessionNotifications(), RoomBookingNotifications()],
+            now: now)
     }
 
     func publish(_ event: DomainEvent, by actor: Actor, _ session: SQLSession) async throws {

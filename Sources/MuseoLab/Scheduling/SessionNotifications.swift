@@ -18,6 +18,8 @@ struct SessionNotifications: DomainEventSubscriber {
         case .sessionMoved(let moved):
             sessionId = moved.after.id
             message = Self.message(moved, by: context.actor)
+        case .roomBookingRequested, .roomBookingMoved:
+            return
         }
         guard let message, message.userId != context.actor.userId else { return }
         try await Notifications.notify(

@@ -35,3 +35,12 @@ extension SQLSession {
         }
     }
 }
+
+extension PostgresBindings {
+    /// Bindings of one value.
+    static func with<T: PostgresNonThrowingEncodable>(_ value: T) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(value)
+        return bindings
+    }
+}

@@ -42,7 +42,7 @@ public struct MuseoLab: Sendable {
     public var roomBookings: RoomBookings { RoomBookings(database: database, now: now, events: events) }
     public var billableItems: BillableItems { BillableItems(database: database) }
     public var tariffs: TariffGrid { TariffGrid(database: database) }
-    public var invoices: Invoices { Invoices(database: database, now: now) }
+    public var invoices: Invoices { Invoices(database: database, now: now, events: events) }
     public var accountingExport: AccountingExport { AccountingExport(database: database) }
     public var billingSettings: BillingSettings.Store { BillingSettings.Store(database: database) }
 

@@ -203,6 +203,130 @@ enum InvoiceStore {
         }
     }
 
+    /// A document's lines, in the order given, in one statement (positions from 1).
+    struct InsertLines: Statement {
+        static let sql = """
+            INSERT INTO invoice_lines (invoice_id, position, billable_item_id, corrects_line_id, description, service_date, quantity_milli, unit,
+                                       unit_price_cents, net_cents, vat_rate_bp, vat_exemption, tariff_version_id, tariff_item_code)
+            SELECT $1::uuid, l.position, l.billable_item_id, l.corrects_line_id, l.description, l.service_date, l.quantity_milli, l.unit,
+                   l.unit_price_cents, l.net_cents, l.vat_rate_bp, l.vat_exemption, l.tariff_version_id, l.tariff_item_code
+            FROM jsonb_to_recordset($2::jsonb) AS l(position integer, billable_item_id uuid, corrects_line_id uuid, description text,
+                 service_date date, quantity_milli bigint, unit text, unit_price_cents bigint, net_cents bigint, vat_rate_bp integer,
+                 vat_exemption text, tariff_version_id uuid, tariff_item_code text)
+            RETURNING id
+            """
+        var invoiceId: UUID
+        var lines: [InvoiceRules.NewLine]
+
+        /// The lines as the JSON `jsonb_to_recordset` reads (absent keys are NULL).
+        struct JSONLine: Encodable {
+            var position: Int, description: String, service_date: String, quantity_milli: Int, unit: String
+            var unit_price_cents: Int, net_cents: Int, vat_rate_bp: Int?, vat_exemption: String?
+            var tariff_version_id: UUID?, tariff_item_code: String?, billable_item_id: UUID?, corrects_line_id: UUID?
+        }
+
+        func makeBindings() throws -> PostgresBindings {
+            let rows = lines.enumerated().map { index, line in
+                let rate: Int? = if case .rate(let bp) = line.vat { bp } else { nil }
+                let mention: String? = if case .exempt(let text) = line.vat { text } else { nil }
+                return JSONLine(
+                    position: index + 1, description: line.description, service_date: line.serviceDate.description, quantity_milli: line.quantityMilli,
+                    unit: line.unit.rawValue, unit_price_cents: line.unitPriceCents, net_cents: line.netCents, vat_rate_bp: rate, vat_exemption: mention,
+                    tariff_version_id: line.tariffVersionId, tariff_item_code: line.tariffItemCode, billable_item_id: line.billableItemId,
+                    corrects_line_id: line.correctsLineId)
+            }
+            var bindings = PostgresBindings()
+            bindings.append(invoiceId)
+            bindings.append(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self))
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
+    }
+
+    /// What earlier credit notes of an invoice (issued or drafted) took back, by line.
+    struct Credited: Statement {
+        static let sql = """
+            SELECT l.corrects_line_id AS line_id, sum(l.net_cents)::bigint AS cents FROM invoice_lines l JOIN invoices c ON c.id = l.invoice_id
+            WHERE c.corrects_invoice_id = $1::uuid AND c.status <> 'discarded' GROUP BY 1
+            """
+        var invoiceId: UUID
+        func makeBindings() throws -> PostgresBindings { .with(invoiceId) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (line: UUID, cents: Int) { (try r.value("line_id"), Int(try r.value("cents", as: Int64.self))) }
+    }
+
+    /// Locks a document until the transaction ends; answers whether it exists.
+    struct Lock: Statement {
+        static let sql = "SELECT true AS found FROM invoices WHERE id = $1::uuid FOR UPDATE"
+        var id: UUID
+        func makeBindings() throws -> PostgresBindings { .with(id) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
+    }
+
+    /// The next number of a counter, locked until the transaction ends (the counter is created at 1).
+    struct NextNumber: Statement {
+        static let sql = """
+            INSERT INTO document_counters AS c (series, last_number) VALUES ($1::text, 1)
+            ON CONFLICT (series) DO UPDATE SET last_number = c.last_number + 1
+            RETURNING last_number
+            """
+        var series: String
+        func makeBindings() throws -> PostgresBindings { .with(series) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Int64 { try r.value("last_number") }
+    }
+
+    /// The footprint of the document at a place in the chain.
+    struct FootprintAt: Statement {
+        static let sql = "SELECT footprint FROM invoices WHERE chain_position = $1::bigint"
+        var position: Int64
+        func makeBindings() throws -> PostgresBindings { .with(position) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> String { try r.value("footprint") }
+    }
+
+    /// A draft becomes the issued document: its number, dates, frozen parties, totals and terms, and its footprint.
+    struct Issue: Statement {
+        static let sql = """
+            UPDATE invoices SET status = 'issued', series = $2::text, sequence_number = $3::bigint, number = $4::text,
+                issue_date = $5::date, due_date = $6::date, seller = $7::jsonb, buyer = $8::jsonb,
+                total_net_cents = $9::bigint, total_vat_cents = $10::bigint, total_gross_cents = $11::bigint,
+                chain_position = $12::bigint, previous_footprint = $13::text,
+                payment_terms_days = $14::integer, late_penalty_rate_bp = $15::integer, recovery_indemnity_cents = $16::integer,
+                payment_iban = $17::text, payment_bic = $18::text, footprint = $19::text, issued_at = now(), issued_by = $20::text
+            WHERE id = $1::uuid AND status = 'draft'
+            RETURNING id
+            """
+        var invoice: Invoice
+        var series: String
+        var sequence: Int64
+        var issuedBy: String
+        func makeBindings() throws -> PostgresBindings {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            var bindings = PostgresBindings()
+            bindings.append(invoice.id)
+            bindings.append(series)
+            bindings.append(sequence)
+            bindings.append(invoice.number)
+            bindings.append(invoice.issueDate?.description)
+            bindings.append(invoice.dueDate?.description)
+            bindings.append(String(decoding: try encoder.encode(invoice.seller), as: UTF8.self))
+            bindings.append(String(decoding: try encoder.encode(invoice.buyer), as: UTF8.self))
+            bindings.append(Int64(invoice.totals.netCents))
+            bindings.append(Int64(invoice.totals.vatCents))
+            bindings.append(Int64(invoice.totals.grossCents))
+            bindings.append(invoice.chainPosition.map(Int64.init))
+            bindings.append(invoice.previousFootprint)
+            bindings.append(Int32(invoice.paymentTermsDays))
+            bindings.append(Int32(invoice.latePenaltyRateBp))
+            bindings.append(Int32(invoice.recoveryIndemnityCents))
+            bindings.append(invoice.paymentIBAN)
+            bindings.append(invoice.paymentBIC)
+            bindings.append(invoice.footprint)
+            bindings.append(issuedBy)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
+    }
+
     /// Documents by id, in the order asked: two statements, however many.
     static func load(_ ids: [UUID], _ session: SQLSession) async throws -> [Invoice] {
         guard !ids.isEmpty else { return [] }

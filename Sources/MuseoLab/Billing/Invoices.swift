@@ -7,10 +7,12 @@ import PostgresNIO
 public struct Invoices: Sendable {
     let database: Database
     let now: @Sendable () -> Date
+    let events: DomainEvents
 
-    public init(database: Database, now: @escaping @Sendable () -> Date = Date.init) {
+    init(database: Database, now: @escaping @Sendable () -> Date = Date.init, events: DomainEvents? = nil) {
         self.database = database
         self.now = now
+        self.events = events ?? .standard(now: now)
     }
 
     // MARK: - Drafts
@@ -86,7 +88,7 @@ public struct Invoices: Sendable {
             guard !items.isEmpty else {
                 throw Problem(.conflict, "nothing to invoice: no open billable item for this customer from \(from) to \(to)")
             }
-            var lines: [(item: UUID, line: PricedLine)] = []
+            var lines: [InvoiceRules.NewLine] = []
             for item in items {
                 // The price snapshotted when the item was recorded, or, when no grid was in force then, today's.
                 var priced = item.lines
@@ -94,7 +96,7 @@ public struct Invoices: Sendable {
                 guard let priced else {
                     throw Problem(.conflict, "no tariff grid is in force on \(item.serviceDate): load a grid version effective on or before that day", field: "tariffs")
                 }
-                lines += priced.map { (item.id, $0) }
+                lines += priced.map { InvoiceRules.NewLine($0, invoicing: item.id) }
             }
             let id = try await session.first(
                 """
@@ -102,9 +104,7 @@ public struct Invoices: Sendable {
                 VALUES ('invoice', \(customerId), \(from.description)::date, \(to.description)::date, \(serviceCode ?? defaultServiceCode), \(commitment))
                 RETURNING id
                 """)!.decode(UUID.self)
-            for (position, entry) in lines.enumerated() {
-                try await Self.insertLine(id, position: position + 1, entry.line, billableItem: entry.item, correcting: nil, session)
-            }
+            _ = try await session.run(InvoiceStore.InsertLines(invoiceId: id, lines: lines))
             return try await Self.load(id, session)
         }
     }
@@ -121,47 +121,11 @@ public struct Invoices: Sendable {
             throw Problem.invalid("reopenItems", "items are put back to invoice again by a full credit note only")
         }
         return try await database.write(as: actor, action: "credit-note.draft") { session in
-            guard try await session.first("SELECT 1 FROM invoices WHERE id = \(invoiceId) FOR UPDATE") != nil else { throw Problem.notFound("invoice") }
+            guard try await session.run(InvoiceStore.Lock(id: invoiceId)).first == true else { throw Problem.notFound("invoice") }
             let original = try await Self.load(invoiceId, session)
-            guard original.kind == .invoice, original.status == .issued else {
-                throw Problem(.invalidTransition, "a credit note corrects an issued invoice")
-            }
-            // What earlier credit notes (issued or drafted) already took back, line by line.
-            var credited: [UUID: Int] = [:]
-            for row in try await session.rows(
-                """
-                SELECT l.corrects_line_id, sum(l.net_cents)::bigint FROM invoice_lines l JOIN invoices c ON c.id = l.invoice_id
-                WHERE c.corrects_invoice_id = \(invoiceId) AND c.status <> 'discarded' GROUP BY 1
-                """)
-            {
-                let (line, cents) = try row.decode((UUID, Int64).self)
-                credited[line] = Int(cents)
-            }
-            var lines: [(PricedLine, Invoice.Line)] = []
-            for line in original.lines {
-                let left = line.netCents - (credited[line.id] ?? 0)
-                if let amounts {
-                    guard let amount = amounts[line.id] else { continue }
-                    guard amount > 0, amount <= left else {
-                        throw Problem.invalid("lines", "line \(line.position): between 0,01 and \(Money.decimal(left)) € can still be credited")
-                    }
-                    lines.append((PricedLine(
-                        description: "Avoir : \(line.description)", serviceDate: line.serviceDate, quantityMilli: 1000, unit: .unit,
-                        unitPriceCents: amount, netCents: amount, vat: line.vat, tariffVersionId: line.tariffVersionId ?? UUID(),
-                        tariffItemCode: line.tariffItemCode ?? ""), line))
-                } else if left > 0 {
-                    let whole = left == line.netCents
-                    lines.append((PricedLine(
-                        description: "Avoir : \(line.description)", serviceDate: line.serviceDate,
-                        quantityMilli: whole ? line.quantityMilli : 1000, unit: whole ? line.unit : .unit,
-                        unitPriceCents: whole ? line.unitPriceCents : left, netCents: left, vat: line.vat,
-                        tariffVersionId: line.tariffVersionId ?? UUID(), tariffItemCode: line.tariffItemCode ?? ""), line))
-                }
-            }
-            if let amounts, let unknown = amounts.keys.first(where: { id in !original.lines.contains { $0.id == id } }) {
-                throw Problem.invalid("lines", "\(unknown) is not a line of \(original.number ?? "the invoice")")
-            }
-            guard !lines.isEmpty else { throw Problem.conflict("this invoice is already fully credited") }
+            try InvoiceRules.checkCreditable(original)
+            let credited = Dictionary(try await session.run(InvoiceStore.Credited(invoiceId: invoiceId)).map { ($0.line, $0.cents) }, uniquingKeysWith: +)
+            let lines = try InvoiceRules.creditLines(of: original, alreadyCredited: credited, amounts: amounts)
             let id = try await session.first(
                 """
                 INSERT INTO invoices (kind, customer_organisation_id, period_start, period_end, buyer_service_code, commitment_number,
@@ -170,10 +134,7 @@ public struct Invoices: Sendable {
                         \(original.buyerServiceCode), \(original.commitmentNumber), \(invoiceId), \(reason), \(reopenItems))
                 RETURNING id
                 """)!.decode(UUID.self)
-            for (position, entry) in lines.enumerated() {
-                try await Self.insertLine(id, position: position + 1, entry.0, billableItem: nil, correcting: entry.1.id,
-                                          versionId: entry.1.tariffVersionId, code: entry.1.tariffItemCode, session)
-            }
+            _ = try await session.run(InvoiceStore.InsertLines(invoiceId: id, lines: lines))
             return try await Self.load(id, session)
         }
     }
@@ -199,80 +160,19 @@ public struct Invoices: Sendable {
         try actor.require(.manageBilling, "issue invoices")
         let issueDate = date ?? ParisClock.date(of: now())
         return try await database.write(as: actor, action: "invoice.issue") { session in
-            guard try await session.first("SELECT 1 FROM invoices WHERE id = \(id) FOR UPDATE") != nil else { throw Problem.notFound("invoice") }
-            var invoice = try await Self.load(id, session)
-            guard invoice.status == .draft else { throw Problem(.invalidTransition, "this document is \(invoice.status.rawValue): only a draft is issued") }
-            guard !invoice.lines.isEmpty else { throw Problem(.conflict, "an invoice has at least one line") }
-            if invoice.buyer.isPublicBody {
-                guard invoice.buyer.siret != nil else {
-                    throw Problem(
-                        .conflict, "\(invoice.buyer.name) is a public body: Chorus Pro needs its SIRET; set it on the organisation", field: "siret")
-                }
-            }
-            let series = (invoice.kind == .invoice ? "F" : "A") + String(issueDate.year)
-            let sequence = try await Self.next(series, session)
-            let position = try await Self.next("CHAIN", session)
-            let previous = position == 1 ? Footprint.genesis : try await session.first(
-                "SELECT footprint FROM invoices WHERE chain_position = \(position - 1)")!.decode(String.self)
-            invoice.number = "\(series)-\(String(format: "%06d", sequence))"
-            invoice.issueDate = issueDate
-            invoice.dueDate = issueDate.adding(days: invoice.paymentTermsDays)
-            invoice.chainPosition = Int(position)
-            invoice.previousFootprint = previous
-            let footprint = Footprint.compute(invoice, previous: previous)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try await session.execute(
-                """
-                UPDATE invoices SET status = 'issued', series = \(series), sequence_number = \(sequence), number = \(invoice.number!),
-                    issue_date = \(issueDate.description)::date, due_date = \(invoice.dueDate!.description)::date,
-                    seller = \(String(decoding: try encoder.encode(invoice.seller), as: UTF8.self))::jsonb,
-                    buyer = \(String(decoding: try encoder.encode(invoice.buyer), as: UTF8.self))::jsonb,
-                    total_net_cents = \(invoice.totals.netCents), total_vat_cents = \(invoice.totals.vatCents),
-                    total_gross_cents = \(invoice.totals.grossCents), chain_position = \(position), previous_footprint = \(previous),
-                    payment_terms_days = \(invoice.paymentTermsDays), late_penalty_rate_bp = \(invoice.latePenaltyRateBp),
-                    recovery_indemnity_cents = \(invoice.recoveryIndemnityCents), payment_iban = \(invoice.paymentIBAN), payment_bic = \(invoice.paymentBIC),
-                    footprint = \(footprint), issued_at = now(), issued_by = \(actor.label)
-                WHERE id = \(id)
-                """)
-            try await session.execute(
-                """
-                UPDATE tariff_versions SET locked_at = coalesce(locked_at, now())
-                WHERE id IN (SELECT tariff_version_id FROM invoice_lines WHERE invoice_id = \(id)) AND locked_at IS NULL
-                """)
-            try await session.execute(
-                "UPDATE billable_items SET status = 'invoiced' WHERE id IN (SELECT billable_item_id FROM invoice_lines WHERE invoice_id = \(id))")
-            if invoice.reopensItems, let original = invoice.correctsInvoiceId {
-                try await Self.reopenItems(of: original, after: invoice.number!, session)
-            }
+            guard try await session.run(InvoiceStore.Lock(id: id)).first == true else { throw Problem.notFound("invoice") }
+            let draft = try await Self.load(id, session)
+            try InvoiceRules.checkIssuable(draft)
+            let series = InvoiceRules.series(of: draft.kind, issuedIn: issueDate.year)
+            let sequence = try await session.run(InvoiceStore.NextNumber(series: series))[0]
+            let position = try await session.run(InvoiceStore.NextNumber(series: "CHAIN"))[0]
+            let previous = position == 1 ? Footprint.genesis : try await session.run(InvoiceStore.FootprintAt(position: position - 1))[0]
+            var invoice = InvoiceRules.issued(draft, on: issueDate, sequence: sequence, chainPosition: position, previousFootprint: previous)
+            _ = try await session.run(InvoiceStore.Issue(invoice: invoice, series: series, sequence: sequence, issuedBy: actor.label))
+            invoice.status = .issued
+            try await events.publish(.invoiceIssued(invoice), by: actor, session)
             return try await Self.load(id, session)
         }
-    }
-
-    /// The items of a credited invoice come back as new items, to be invoiced again; the
-    /// originals stay invoiced, once.
-    static func reopenItems(of invoiceId: UUID, after creditNote: String, _ session: SQLSession) async throws {
-        let reopened = try await session.rows(
-            """
-            INSERT INTO billable_items (kind, customer_organisation_id, agreement_id, room_booking_id, overage_item_id, session_id,
-                                        service_date, description, minutes, quantity, tariff_item_code, machine_id, reopened_from)
-            SELECT b.kind, b.customer_organisation_id, b.agreement_id, b.room_booking_id, b.overage_item_id, b.session_id, b.service_date,
-                   b.description || ' (à refacturer : avoir ' || \(creditNote) || ' sur ' || i.number || ')', b.minutes, b.quantity,
-                   b.tariff_item_code, b.machine_id, b.id
-            FROM billable_items b JOIN invoice_lines l ON l.billable_item_id = b.id JOIN invoices i ON i.id = l.invoice_id
-            WHERE l.invoice_id = \(invoiceId)
-            GROUP BY b.id, i.number
-            RETURNING id
-            """
-        ).map { try $0.decode(UUID.self) }
-        for item in reopened { try await Pricing.snapshot(item: item, session) }
-    }
-
-    /// The next number of a counter, locked until the transaction ends.
-    static func next(_ series: String, _ session: SQLSession) async throws -> Int64 {
-        try await session.execute("INSERT INTO document_counters (series, last_number) VALUES (\(series), 0) ON CONFLICT (series) DO NOTHING")
-        return try await session.first(
-            "UPDATE document_counters SET last_number = last_number + 1 WHERE series = \(series) RETURNING last_number")!.decode(Int64.self)
     }
 
     // MARK: - Reading
@@ -330,22 +230,6 @@ public struct Invoices: Sendable {
     }
 
     // MARK: - Store
-
-    static func insertLine(
-        _ invoiceId: UUID, position: Int, _ line: PricedLine, billableItem: UUID?, correcting: UUID?, versionId: UUID? = nil, code: String? = nil,
-        _ session: SQLSession
-    ) async throws {
-        let rate: Int? = if case .rate(let bp) = line.vat { bp } else { nil }
-        let mention: String? = if case .exempt(let text) = line.vat { text } else { nil }
-        try await session.execute(
-            """
-            INSERT INTO invoice_lines (invoice_id, position, billable_item_id, corrects_line_id, description, service_date, quantity_milli, unit,
-                                       unit_price_cents, net_cents, vat_rate_bp, vat_exemption, tariff_version_id, tariff_item_code)
-            VALUES (\(invoiceId), \(position), \(billableItem), \(correcting), \(line.description), \(line.serviceDate.description)::date,
-                    \(line.quantityMilli), \(line.unit.rawValue), \(line.unitPriceCents), \(line.netCents), \(rate), \(mention),
-                    \(correcting == nil ? line.tariffVersionId : versionId), \(correcting == nil ? line.tariffItemCode : code))
-            """)
-    }
 
     /// One document (two statements, `InvoiceStore`).
     static func load(_ id: UUID, _ session: SQLSession) async throws -> Invoice {

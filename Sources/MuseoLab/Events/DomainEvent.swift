@@ -12,6 +12,8 @@ enum DomainEvent: Sendable {
     case roomBookingRequested(RoomBooking)
     /// A room booking was accepted, refused or cancelled, or took a free use given back.
     case roomBookingMoved(RoomBookingMoved)
+    /// An invoice or a credit note was issued: numbered, frozen, sealed in the chain.
+    case invoiceIssued(Invoice)
 }
 
 /// A session's move: as it was, as it is now, and what moved it.
@@ -46,10 +48,14 @@ struct DomainEvents: Sendable {
     let now: @Sendable () -> Date
 
     /// What the service does after each event: the quota ledger (and with it overage and alerts),
-    /// billable machine use and room bookings, then the people concerned are told.
+    /// billable machine use and room bookings, what an issued document invoices and the tariff
+    /// versions it used, then the people concerned are told.
     static func standard(now: @escaping @Sendable () -> Date) -> DomainEvents {
         DomainEvents(
-            subscribers: [QuotaLedger.SessionSubscriber(), MachineUseBilling(), RoomBookingBilling(), SessionNotifications(), RoomBookingNotifications()],
+            subscribers: [
+                QuotaLedger.SessionSubscriber(), MachineUseBilling(), RoomBookingBilling(), InvoicedItems(), TariffVersionLocking(),
+                SessionNotifications(), RoomBookingNotifications(),
+            ],
             now: now)
     }
 

@@ -18,7 +18,7 @@ struct SessionNotifications: DomainEventSubscriber {
         case .sessionMoved(let moved):
             sessionId = moved.after.id
             message = Self.message(moved, by: context.actor)
-        case .roomBookingRequested, .roomBookingMoved:
+        case .roomBookingRequested, .roomBookingMoved, .invoiceIssued:
             return
         }
         guard let message, message.userId != context.actor.userId else { return }

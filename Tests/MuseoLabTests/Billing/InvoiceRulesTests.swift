@@ -25,6 +25,72 @@ import Testing
         #expect(twice?.field == "lines[2].lineId")
     }
 
+    static let day = CalendarDate("2026-11-30")!
+    static let version = UUID()
+
+    static func line(_ position: Int, cents: Int, item: UUID? = UUID()) -> Invoice.Line {
+        Invoice.Line(
+            id: UUID(), position: position, description: "Heure d'accompagnement", serviceDate: day, quantityMilli: 1500, unit: .hour,
+            unitPriceCents: cents * 2 / 3, netCents: cents, vat: .rate(basisPoints: 2000), tariffVersionId: version, tariffItemCode: "support",
+            billableItemId: item, correctsLineId: nil)
+    }
+
+    static func document(_ status: Invoice.Status, kind: Invoice.Kind = .invoice, lines: [Invoice.Line], publicBody: Bool = false, siret: String? = nil)
+        -> Invoice
+    {
+        let party = InvoiceParty(
+            name: "Université d'Artois", legalForm: nil, address: nil, siren: nil, siret: siret, vatId: nil, email: nil, isPublicBody: publicBody,
+            isProfessional: true)
+        return Invoice(
+            id: UUID(), kind: kind, status: status, number: status == .issued ? "F2026-000001" : nil, customerOrganisationId: TestLab.university,
+            seller: party, buyer: party, periodStart: CalendarDate("2026-11-01")!, periodEnd: day, issueDate: nil, dueDate: nil,
+            buyerServiceCode: nil, commitmentNumber: nil, correctsInvoiceId: nil, correctsNumber: nil, creditReason: nil, reopensItems: false,
+            lines: lines, totals: DocumentTotals(lines: lines.map { ($0.netCents, $0.vat) }), paymentTermsDays: 30, latePenaltyRateBp: 1215,
+            recoveryIndemnityCents: 4000, paymentIBAN: nil, paymentBIC: nil, chainPosition: nil, previousFootprint: nil, footprint: nil,
+            issuedAt: nil, issuedBy: nil)
+    }
+
+    @Test func aCreditNoteTakesBackWhatIsLeftOfEachLineAndNoMore() throws {
+        let (a, b) = (Self.line(1, cents: 9_000), Self.line(2, cents: 3_000))
+        let invoice = Self.document(.issued, lines: [a, b])
+        // In full: all that is left of every line, whole lines as they were.
+        let full = try InvoiceRules.creditLines(of: invoice, alreadyCredited: [b.id: 1_000], amounts: nil)
+        #expect(full.map(\.netCents) == [9_000, 2_000] && full.map(\.correctsLineId) == [a.id, b.id])
+        #expect(full[0].quantityMilli == 1500 && full[0].unit == .hour && full[0].description == "Avoir : Heure d'accompagnement")
+        #expect(full[1].quantityMilli == 1000 && full[1].unit == .unit && full[1].unitPriceCents == 2_000)
+        #expect(full.allSatisfy { $0.billableItemId == nil && $0.tariffVersionId == Self.version && $0.vat == .rate(basisPoints: 2000) })
+        // Some amounts, each within what is left.
+        let some = try InvoiceRules.creditLines(of: invoice, alreadyCredited: [:], amounts: [b.id: 500])
+        #expect(some.map(\.netCents) == [500] && some[0].correctsLineId == b.id)
+        let over = #expect(throws: Problem.self) { try InvoiceRules.creditLines(of: invoice, alreadyCredited: [b.id: 2_800], amounts: [b.id: 201]) }
+        #expect(over?.field == "lines" && over?.detail.contains("between 0,01 and 2,00 €") == true)
+        #expect(throws: Problem.self) { try InvoiceRules.creditLines(of: invoice, alreadyCredited: [:], amounts: [b.id: 0]) }
+        let stranger = #expect(throws: Problem.self) { try InvoiceRules.creditLines(of: invoice, alreadyCredited: [:], amounts: [UUID(): 100]) }
+        #expect(stranger?.detail.contains("is not a line of F2026-000001") == true)
+        #expect(throws: Problem.self) { try InvoiceRules.creditLines(of: invoice, alreadyCredited: [a.id: 9_000, b.id: 3_000], amounts: nil) }
+        // Only an issued invoice is corrected.
+        try InvoiceRules.checkCreditable(invoice)
+        #expect(throws: Problem.self) { try InvoiceRules.checkCreditable(Self.document(.draft, lines: [a])) }
+        #expect(throws: Problem.self) { try InvoiceRules.checkCreditable(Self.document(.issued, kind: .creditNote, lines: [a])) }
+    }
+
+    @Test func issuingNumbersDatesAndSealsADraft() throws {
+        let draft = Self.document(.draft, lines: [Self.line(1, cents: 9_000)])
+        try InvoiceRules.checkIssuable(draft)
+        #expect(throws: Problem.self) { try InvoiceRules.checkIssuable(Self.document(.issued, lines: draft.lines)) }
+        #expect(throws: Problem.self) { try InvoiceRules.checkIssuable(Self.document(.draft, lines: [])) }
+        let noSiret = #expect(throws: Problem.self) { try InvoiceRules.checkIssuable(Self.document(.draft, lines: draft.lines, publicBody: true)) }
+        #expect(noSiret?.field == "siret")
+        try InvoiceRules.checkIssuable(Self.document(.draft, lines: draft.lines, publicBody: true, siret: "19623422400016"))
+
+        #expect(InvoiceRules.series(of: .invoice, issuedIn: 2026) == "F2026" && InvoiceRules.series(of: .creditNote, issuedIn: 2027) == "A2027")
+        let issued = InvoiceRules.issued(draft, on: CalendarDate("2026-12-01")!, sequence: 42, chainPosition: 7, previousFootprint: Footprint.genesis)
+        #expect(issued.number == "F2026-000042" && issued.issueDate == CalendarDate("2026-12-01")! && issued.dueDate == CalendarDate("2026-12-31")!)
+        #expect(issued.chainPosition == 7 && issued.previousFootprint == Footprint.genesis)
+        // The footprint is what the chain's verification recomputes.
+        #expect(issued.footprint == Footprint.compute(issued, previous: Footprint.genesis) && issued.footprint?.count == 64)
+    }
+
     @Test func anEInvoiceIsForAnIssuedDocumentOnly() async throws {
         try await TestLab.with { t in
             try await t.prepareUniversityForChorus()

@@ -86,6 +86,13 @@ struct ExportBenchmark: AsyncParsableCommand {
                 FROM (SELECT id, row_number() OVER (ORDER BY period_end, id) AS n FROM invoices) o, organisations c
                 WHERE o.id = i.id AND c.id = i.customer_organisation_id
                 """)
+            // The counters the documents were numbered from, as issuing would have left them.
+            try await session.execute(
+                """
+                INSERT INTO document_counters (series, last_number)
+                SELECT s, (SELECT count(*) FROM invoices WHERE status = 'issued') FROM unnest(ARRAY['F2027', 'CHAIN']) s
+                ON CONFLICT (series) DO UPDATE SET last_number = excluded.last_number
+                """)
             try await session.execute("ANALYZE")
         }
     }

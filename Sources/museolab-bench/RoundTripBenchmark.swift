@@ -7,7 +7,7 @@ import PostgresNIO
 /// send, counted by the domain's own store: a fixed number each, whatever the data.
 struct RoundTripBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "roundtrips", abstract: "Count the statements each main operation sends to PostgreSQL (listing 1,000 invoices, a session's life).")
+        commandName: "roundtrips", abstract: "Count the statements each main operation sends to PostgreSQL (listing 1,000 invoices, a session's life, a room booking, an invoice).")
 
     @Option(help: "Issued invoices to list.") var invoices = 1_000
 
@@ -63,6 +63,21 @@ struct RoundTripBenchmark: AsyncParsableCommand {
             let other = try await lab.sessions.request(SessionRequest(purpose: "bench", period: try period("14:00", "15:00")), by: memberActor)
             _ = try await lab.sessions.confirm(other.id, by: managerActor)
             try await count("cancel a confirmed session (release)") { _ = try await lab.sessions.cancel(other.id, reason: "bench", by: memberActor) }
+            var booking: RoomBooking?
+            try await count("request a room") {
+                booking = try await lab.roomBookings.request(
+                    RoomBookingRequest(room: "atrium", layout: "standard", period: try period("09:00", "12:00"), attendees: 40, purpose: "bench"),
+                    by: memberActor)
+            }
+            try await count("accept it (allowance, billable items, outbox)") { _ = try await lab.roomBookings.accept(booking!.id, by: managerActor) }
+            let accountant = Actor.system("bench-accountant")
+            _ = try await lab.organisations.update(university, OrganisationChanges(siret: "19624401600008"), by: system)
+            var draft: Invoice?
+            try await count("draft the customer's invoice (its items priced)") {
+                draft = try await lab.invoices.draft(
+                    customerId: university, from: day, to: day, serviceCode: nil, commitmentNumber: nil, by: accountant)
+            }
+            try await count("issue it (number, chain, items, tariff versions)") { _ = try await lab.invoices.issue(draft!.id, by: accountant) }
             try await count("quota status") {
                 _ = try await lab.quota.status(UUID(uuidString: "6f0b8d2e-0003-4000-8000-000000000001")!, year: day.year, by: managerActor)
             }

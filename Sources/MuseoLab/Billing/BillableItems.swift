@@ -13,7 +13,7 @@ public struct BillableItem: Sendable, Equatable, Codable {
         case consumable
     }
 
-    public enum Status: String, Sendable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
         case open, cancelled, invoiced
     }
 

@@ -17,12 +17,12 @@ public struct InvoiceParty: Sendable, Equatable, Codable {
 
 /// An invoice or a credit note: a draft, then issued (final), or a discarded draft.
 public struct Invoice: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         case invoice
         case creditNote = "credit_note"
     }
 
-    public enum Status: String, Sendable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
         case draft, issued, discarded
     }
 

@@ -42,7 +42,7 @@ public struct WeeklyInterval: Sendable, Hashable, Codable, Comparable {
 
 /// A day the MuséoLab is closed: a French public holiday, or one of LLV's closures.
 public struct Closure: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         case publicHoliday = "public_holiday"
         case llv
     }

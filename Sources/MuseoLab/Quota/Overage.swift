@@ -4,7 +4,7 @@ import PostgresNIO
 /// Hours beyond the quota, awaiting the manager's decision: bill or waive, with a
 /// reason (the agreement says the alert "may" lead to billing).
 public struct OverageItem: Sendable, Equatable, Codable {
-    public enum Status: String, Sendable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
         case pending, billed, waived
     }
 

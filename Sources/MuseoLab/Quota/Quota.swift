@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// When the quota is forecast to run out, and how that was worked out.
 public struct QuotaForecast: Sendable, Equatable, Codable {
-    public enum Method: String, Sendable, Codable {
+    public enum Method: String, Sendable, Codable, CaseIterable {
         /// Already used up.
         case exhausted
         /// The confirmed sessions ahead use it up on their own.

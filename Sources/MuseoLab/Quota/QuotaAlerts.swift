@@ -4,7 +4,7 @@ import PostgresNIO
 /// An alert: consumption reached a threshold of the quota, or consumption plus
 /// commitments is projected to exceed it. Each fires once per agreement and year.
 public struct QuotaAlert: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         case threshold, projected
     }
 
@@ -27,7 +27,7 @@ public struct QuotaAlert: Sendable, Equatable, Codable {
 
 /// Where alerts go.
 public struct AlertRecipient: Sendable, Equatable, Codable {
-    public enum Channel: String, Sendable, Codable {
+    public enum Channel: String, Sendable, Codable, CaseIterable {
         case email, webhook
     }
 

@@ -23,7 +23,7 @@ public struct RoomBooking: Sendable, Equatable, Codable {
         case pending, accepted, refused, cancelled
     }
 
-    public enum Charge: String, Sendable, Codable {
+    public enum Charge: String, Sendable, Codable, CaseIterable {
         /// A use of the agreement's yearly free allowance (service fees are still billed).
         case free
         /// Rented at the tariff (the founder-member rate for the university).

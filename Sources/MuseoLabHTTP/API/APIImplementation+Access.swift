@@ -52,7 +52,7 @@ extension Components.Schemas.AuditEntry {
         self.init(
             id: entry.id, occurredAt: entry.occurredAt, actor: entry.actor, actorUserId: entry.actorUserId?.text,
             action: entry.action, requestId: entry.requestId, entity: entry.entity, entityId: entry.entityId,
-            operation: Components.Schemas.AuditEntry.OperationPayload(rawValue: entry.operation) ?? .update,
+            operation: try .bridging(entry.operation, from: "audit_log.operation"),
             before: try object(entry.before).map { .init(additionalProperties: $0) },
             after: try object(entry.after).map { .init(additionalProperties: $0) })
     }

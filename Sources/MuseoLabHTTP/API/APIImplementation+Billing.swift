@@ -9,14 +9,14 @@ extension APIImplementation {
     func getTariffGrid(_ input: Operations.GetTariffGrid.Input) async throws -> Operations.GetTariffGrid.Output {
         _ = try actor
         let day = try Identifier.date(input.query.at, "at") ?? ParisClock.date(of: lab.now())
-        return .ok(.init(body: .json(.init(try await lab.tariffs.inForce(on: day)))))
+        return .ok(.init(body: .json(try .init(try await lab.tariffs.inForce(on: day)))))
     }
 
     func loadTariffGrid(_ input: Operations.LoadTariffGrid.Input) async throws -> Operations.LoadTariffGrid.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         guard let effectiveFrom = try Identifier.date(body.effectiveFrom, "effectiveFrom") else { throw Problem.invalid("effectiveFrom", "is required") }
         let version = try await lab.tariffs.load(body.table, effectiveFrom: effectiveFrom, label: body.label, by: try actor)
-        return .created(.init(headers: .init(location: "/v1/tariffs?at=\(version.effectiveFrom)"), body: .json(.init(version))))
+        return .created(.init(headers: .init(location: "/v1/tariffs?at=\(version.effectiveFrom)"), body: .json(try .init(version))))
     }
 
     func listTariffVersions(_ input: Operations.ListTariffVersions.Input) async throws -> Operations.ListTariffVersions.Output {
@@ -45,9 +45,9 @@ extension APIImplementation {
     func listBillableItems(_ input: Operations.ListBillableItems.Input) async throws -> Operations.ListBillableItems.Output {
         let items = try await lab.billableItems.list(
             customerId: try Identifier.field(input.query.customerId, "customerId"),
-            status: input.query.status.flatMap { BillableItem.Status(rawValue: $0.rawValue) },
+            status: input.query.status.map { try $0.bridged(BillableItem.Status.self) },
             roomBookingId: try Identifier.field(input.query.roomBookingId, "roomBookingId"), by: try actor)
-        return .ok(.init(body: .json(.init(items: items.map(Components.Schemas.BillableItem.init)))))
+        return .ok(.init(body: .json(.init(items: try items.map(Components.Schemas.BillableItem.init)))))
     }
 
     func addConsumable(_ input: Operations.AddConsumable.Input) async throws -> Operations.AddConsumable.Output {
@@ -56,7 +56,7 @@ extension APIImplementation {
         let item = try await lab.billableItems.addConsumable(
             customerId: try Identifier.field(body.customerId, "customerId")!, tariffCode: body.tariffCode, quantity: body.quantity,
             serviceDate: day, description: body.description, by: try actor)
-        return .created(.init(body: .json(.init(item))))
+        return .created(.init(body: .json(try .init(item))))
     }
 
     // MARK: - Invoices and credit notes
@@ -64,9 +64,9 @@ extension APIImplementation {
     func listInvoices(_ input: Operations.ListInvoices.Input) async throws -> Operations.ListInvoices.Output {
         let invoices = try await lab.invoices.list(
             customerId: try Identifier.field(input.query.customerId, "customerId"),
-            status: input.query.status.flatMap { Invoice.Status(rawValue: $0.rawValue) },
-            kind: input.query.kind.flatMap { Invoice.Kind(rawValue: $0.rawValue) }, by: try actor)
-        return .ok(.init(body: .json(.init(items: invoices.map(Components.Schemas.Invoice.init)))))
+            status: input.query.status.map { try $0.bridged(Invoice.Status.self) },
+            kind: input.query.kind.map { try $0.bridged(Invoice.Kind.self) }, by: try actor)
+        return .ok(.init(body: .json(.init(items: try invoices.map(Components.Schemas.Invoice.init)))))
     }
 
     func draftInvoice(_ input: Operations.DraftInvoice.Input) async throws -> Operations.DraftInvoice.Output {
@@ -75,23 +75,23 @@ extension APIImplementation {
         let invoice = try await lab.invoices.draft(
             customerId: try Identifier.field(body.customerId, "customerId")!, from: from, to: to, serviceCode: body.buyerServiceCode,
             commitmentNumber: body.commitmentNumber, by: try actor)
-        return .created(.init(headers: .init(location: "/v1/invoices/\(invoice.id.text)"), body: .json(.init(invoice))))
+        return .created(.init(headers: .init(location: "/v1/invoices/\(invoice.id.text)"), body: .json(try .init(invoice))))
     }
 
     func getInvoice(_ input: Operations.GetInvoice.Input) async throws -> Operations.GetInvoice.Output {
-        .ok(.init(body: .json(.init(try await lab.invoices.find(input.path.invoiceId, by: try actor)))))
+        .ok(.init(body: .json(try .init(try await lab.invoices.find(input.path.invoiceId, by: try actor)))))
     }
 
     func issueInvoice(_ input: Operations.IssueInvoice.Input) async throws -> Operations.IssueInvoice.Output {
         let actor = try actor
         let draft = try await lab.invoices.find(input.path.invoiceId, by: actor)
-        return .ok(.init(body: .json(.init(try await lab.invoices.issue(draft.id, by: actor)))))
+        return .ok(.init(body: .json(try .init(try await lab.invoices.issue(draft.id, by: actor)))))
     }
 
     func discardInvoice(_ input: Operations.DiscardInvoice.Input) async throws -> Operations.DiscardInvoice.Output {
         let actor = try actor
         let draft = try await lab.invoices.find(input.path.invoiceId, by: actor)
-        return .ok(.init(body: .json(.init(try await lab.invoices.discard(draft.id, by: actor)))))
+        return .ok(.init(body: .json(try .init(try await lab.invoices.discard(draft.id, by: actor)))))
     }
 
     func draftCreditNote(_ input: Operations.DraftCreditNote.Input) async throws -> Operations.DraftCreditNote.Output {
@@ -106,7 +106,7 @@ extension APIImplementation {
         }
         let note = try await lab.invoices.creditNote(
             correcting: invoice.id, reason: body.reason, amounts: amounts, reopenItems: body.reopenItems ?? false, by: actor)
-        return .created(.init(headers: .init(location: "/v1/invoices/\(note.id.text)"), body: .json(.init(note))))
+        return .created(.init(headers: .init(location: "/v1/invoices/\(note.id.text)"), body: .json(try .init(note))))
     }
 
     func getInvoiceHTML(_ input: Operations.GetInvoiceHTML.Input) async throws -> Operations.GetInvoiceHTML.Output {
@@ -158,12 +158,12 @@ extension Components.Schemas.VATTreatment {
 }
 
 extension Components.Schemas.TariffVersion {
-    init(_ version: TariffVersion) {
+    init(_ version: TariffVersion) throws {
         self.init(
             id: version.id.text, effectiveFrom: version.effectiveFrom.description, label: version.label, lockedAt: version.lockedAt,
-            items: version.items.map {
+            items: try version.items.map {
                 .init(
-                    code: $0.code, label: $0.label, unit: .init(rawValue: $0.unit.rawValue)!, appliesTo: .init(rawValue: $0.appliesTo.rawValue)!,
+                    code: $0.code, label: $0.label, unit: try $0.unit.bridged(), appliesTo: try $0.appliesTo.bridged(),
                     roomCode: $0.roomCode, machineCategory: $0.machineCategory, vat: .init($0.vat), prices: .init(additionalProperties: $0.prices))
             })
     }
@@ -180,12 +180,12 @@ extension Components.Schemas.BillingSettings {
 }
 
 extension Components.Schemas.BillableItem {
-    init(_ item: BillableItem) {
+    init(_ item: BillableItem) throws {
         self.init(
-            id: item.id.text, kind: .init(rawValue: item.kind.rawValue)!, customerOrganisationId: item.customerOrganisationId.text,
+            id: item.id.text, kind: try item.kind.bridged(), customerOrganisationId: item.customerOrganisationId.text,
             agreementId: item.agreementId?.text, roomBookingId: item.roomBookingId?.text, overageItemId: item.overageItemId?.text,
             sessionId: item.sessionId?.text, serviceDate: item.serviceDate.description, description: item.description, minutes: item.minutes,
-            quantity: item.quantity, status: .init(rawValue: item.status.rawValue)!, cancellationReason: item.cancellationReason,
+            quantity: item.quantity, status: try item.status.bridged(), cancellationReason: item.cancellationReason,
             tariffItemCode: item.tariffItemCode ?? item.lines?.first?.tariffItemCode, tariffVersionId: item.tariffVersionId?.text,
             netCents: item.netCents)
     }
@@ -200,18 +200,18 @@ extension Components.Schemas.InvoiceParty {
 }
 
 extension Components.Schemas.Invoice {
-    init(_ invoice: Invoice) {
+    init(_ invoice: Invoice) throws {
         self.init(
-            id: invoice.id.text, kind: .init(rawValue: invoice.kind.rawValue)!, status: .init(rawValue: invoice.status.rawValue)!,
+            id: invoice.id.text, kind: try invoice.kind.bridged(), status: try invoice.status.bridged(),
             number: invoice.number, customerOrganisationId: invoice.customerOrganisationId.text, seller: .init(invoice.seller),
             buyer: .init(invoice.buyer), periodStart: invoice.periodStart.description, periodEnd: invoice.periodEnd.description,
             issueDate: invoice.issueDate?.description, dueDate: invoice.dueDate?.description, buyerServiceCode: invoice.buyerServiceCode,
             commitmentNumber: invoice.commitmentNumber, correctsInvoiceId: invoice.correctsInvoiceId?.text, correctsNumber: invoice.correctsNumber,
             creditReason: invoice.creditReason,
-            lines: invoice.lines.map {
+            lines: try invoice.lines.map {
                 .init(
                     id: $0.id.text, position: $0.position, description: $0.description, serviceDate: $0.serviceDate.description,
-                    quantityMilli: $0.quantityMilli, unit: .init(rawValue: $0.unit.rawValue)!, unitPriceCents: $0.unitPriceCents, netCents: $0.netCents,
+                    quantityMilli: $0.quantityMilli, unit: try $0.unit.bridged(), unitPriceCents: $0.unitPriceCents, netCents: $0.netCents,
                     vat: .init($0.vat), tariffVersionId: $0.tariffVersionId?.text, tariffItemCode: $0.tariffItemCode,
                     billableItemId: $0.billableItemId?.text, correctsLineId: $0.correctsLineId?.text)
             },

@@ -17,7 +17,7 @@ extension APIImplementation {
     func listClosures(_ input: Operations.ListClosures.Input) async throws -> Operations.ListClosures.Output {
         _ = try actor
         let closures = try await lab.calendar.closures(year: input.query.year)
-        return .ok(.init(body: .json(.init(items: closures.map(Components.Schemas.Closure.init)))))
+        return .ok(.init(body: .json(.init(items: try closures.map(Components.Schemas.Closure.init)))))
     }
 
     func addClosure(_ input: Operations.AddClosure.Input) async throws -> Operations.AddClosure.Output {
@@ -26,12 +26,12 @@ extension APIImplementation {
             throw Problem.invalid("startsOn", "is required")
         }
         let closure = try await lab.calendar.addClosure(from: from, to: to, label: body.label, by: try actor)
-        return .created(.init(body: .json(.init(closure))))
+        return .created(.init(body: .json(try .init(closure))))
     }
 
     func withdrawClosure(_ input: Operations.WithdrawClosure.Input) async throws -> Operations.WithdrawClosure.Output {
         let closure = try await lab.calendar.withdrawClosure(try Identifier.path(input.path.closureId, "closure"), by: try actor)
-        return .ok(.init(body: .json(.init(closure))))
+        return .ok(.init(body: .json(try .init(closure))))
     }
 
     func getSchedulingRules(_ input: Operations.GetSchedulingRules.Input) async throws -> Operations.GetSchedulingRules.Output {
@@ -144,9 +144,9 @@ extension Components.Schemas.WeeklySchedule {
 }
 
 extension Components.Schemas.Closure {
-    init(_ closure: Closure) {
+    init(_ closure: Closure) throws {
         self.init(
-            id: closure.id?.text, kind: .init(rawValue: closure.kind.rawValue)!, startsOn: closure.startsOn.description,
+            id: closure.id?.text, kind: try closure.kind.bridged(), startsOn: closure.startsOn.description,
             endsOn: closure.endsOn.description, label: closure.label, withdrawnAt: closure.withdrawnAt)
     }
 }

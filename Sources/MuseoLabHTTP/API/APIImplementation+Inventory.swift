@@ -7,7 +7,7 @@ extension APIImplementation {
         let filter = MachineFilter(
             status: input.query.status.map(MachineStatus.init), category: input.query.category, bookable: input.query.bookable)
         let machines = try await lab.inventory.list(filter, by: try actor)
-        return .ok(.init(body: .json(.init(items: machines.map(Components.Schemas.Machine.init)))))
+        return .ok(.init(body: .json(.init(items: try machines.map(Components.Schemas.Machine.init)))))
     }
 
     func createMachine(_ input: Operations.CreateMachine.Input) async throws -> Operations.CreateMachine.Output {
@@ -20,12 +20,12 @@ extension APIImplementation {
                 requiresAuthorisation: body.requiresAuthorisation ?? false, annexYear: body.annexYear,
                 acquiredOn: try Identifier.date(body.acquiredOn, "acquiredOn"), notes: body.notes),
             by: try actor)
-        return .created(.init(headers: .init(location: "/v1/machines/\(machine.id.text)"), body: .json(.init(machine))))
+        return .created(.init(headers: .init(location: "/v1/machines/\(machine.id.text)"), body: .json(try .init(machine))))
     }
 
     func getMachine(_ input: Operations.GetMachine.Input) async throws -> Operations.GetMachine.Output {
         let machine = try await lab.inventory.get(try Identifier.path(input.path.machineId, "machine"), by: try actor)
-        return .ok(.init(body: .json(.init(machine))))
+        return .ok(.init(body: .json(try .init(machine))))
     }
 
     func updateMachine(_ input: Operations.UpdateMachine.Input) async throws -> Operations.UpdateMachine.Output {
@@ -37,7 +37,7 @@ extension APIImplementation {
             requiresAuthorisation: body.requiresAuthorisation, acquiredOn: try Identifier.date(body.acquiredOn, "acquiredOn"),
             notes: body.notes)
         let machine = try await lab.inventory.update(id, changes, by: try actor)
-        return .ok(.init(body: .json(.init(machine))))
+        return .ok(.init(body: .json(try .init(machine))))
     }
 }
 
@@ -52,12 +52,12 @@ extension MachineStatus {
 }
 
 extension Components.Schemas.Machine {
-    init(_ machine: Machine) {
+    init(_ machine: Machine) throws {
         self.init(
             id: machine.id.text, nature: machine.nature, model: machine.model, serialNumber: machine.serialNumber,
             inventoryNumber: machine.inventoryNumber, ownerOrganisationId: machine.ownerOrganisationId.text,
             ownerName: machine.ownerName, category: machine.category,
-            status: Components.Schemas.MachineStatus(rawValue: machine.status.rawValue)!, bookable: machine.bookable,
+            status: try machine.status.bridged(Components.Schemas.MachineStatus.self), bookable: machine.bookable,
             requiresAuthorisation: machine.requiresAuthorisation, annexYear: machine.annexYear, unitIndex: machine.unitIndex,
             acquiredOn: machine.acquiredOn?.description, notes: machine.notes, createdAt: machine.createdAt,
             updatedAt: machine.updatedAt, retiredAt: machine.retiredAt)

@@ -6,14 +6,14 @@ extension APIImplementation {
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         let actor = try actor
         guard let userId = actor.userId else { throw Problem.notFound("user") }
-        return .ok(.init(body: .json(.init(try await lab.users.get(userId, by: actor)))))
+        return .ok(.init(body: .json(try .init(try await lab.users.get(userId, by: actor)))))
     }
 
     // MARK: - Organisations
 
     func listOrganisations(_ input: Operations.ListOrganisations.Input) async throws -> Operations.ListOrganisations.Output {
         let organisations = try await lab.organisations.list(by: try actor)
-        return .ok(.init(body: .json(.init(items: organisations.map(Components.Schemas.Organisation.init)))))
+        return .ok(.init(body: .json(.init(items: try organisations.map(Components.Schemas.Organisation.init)))))
     }
 
     func createOrganisation(_ input: Operations.CreateOrganisation.Input) async throws -> Operations.CreateOrganisation.Output {
@@ -24,12 +24,12 @@ extension APIImplementation {
                 tariffCategory: body.tariffCategory, contactEmail: body.contactEmail, address: body.address,
                 isPublicBody: body.isPublicBody ?? false, chorusServiceCode: body.chorusServiceCode, customerAccount: body.customerAccount),
             by: try actor)
-        return .created(.init(headers: .init(location: "/v1/organisations/\(organisation.id.text)"), body: .json(.init(organisation))))
+        return .created(.init(headers: .init(location: "/v1/organisations/\(organisation.id.text)"), body: .json(try .init(organisation))))
     }
 
     func getOrganisation(_ input: Operations.GetOrganisation.Input) async throws -> Operations.GetOrganisation.Output {
         let id = try Identifier.path(input.path.organisationId, "organisation")
-        return .ok(.init(body: .json(.init(try await lab.organisations.get(id, by: try actor)))))
+        return .ok(.init(body: .json(try .init(try await lab.organisations.get(id, by: try actor)))))
     }
 
     func updateOrganisation(_ input: Operations.UpdateOrganisation.Input) async throws -> Operations.UpdateOrganisation.Output {
@@ -42,15 +42,15 @@ extension APIImplementation {
                 contactEmail: body.contactEmail, address: body.address, isPublicBody: body.isPublicBody,
                 chorusServiceCode: body.chorusServiceCode, customerAccount: body.customerAccount),
             by: try actor)
-        return .ok(.init(body: .json(.init(organisation))))
+        return .ok(.init(body: .json(try .init(organisation))))
     }
 
     func addOrganisationComponent(_ input: Operations.AddOrganisationComponent.Input) async throws -> Operations.AddOrganisationComponent.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let id = try Identifier.path(input.path.organisationId, "organisation")
         let component = try await lab.organisations.addComponent(
-            to: id, kind: OrganisationComponent.Kind(rawValue: body.kind.rawValue) ?? .other, name: body.name, by: try actor)
-        return .created(.init(body: .json(.init(component))))
+            to: id, kind: try body.kind.bridged(), name: body.name, by: try actor)
+        return .created(.init(body: .json(try .init(component))))
     }
 
     // MARK: - Users
@@ -58,9 +58,9 @@ extension APIImplementation {
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
         let filter = Users.Filter(
             organisationId: try Identifier.field(input.query.organisationId, "organisationId"),
-            role: input.query.role.flatMap { Role(rawValue: $0.rawValue) }, includeDisabled: input.query.includeDisabled ?? false)
+            role: try input.query.role.map { try $0.bridged(Role.self) }, includeDisabled: input.query.includeDisabled ?? false)
         let users = try await lab.users.list(filter, by: try actor)
-        return .ok(.init(body: .json(.init(items: users.map(Components.Schemas.User.init)))))
+        return .ok(.init(body: .json(.init(items: try users.map(Components.Schemas.User.init)))))
     }
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
@@ -71,15 +71,15 @@ extension APIImplementation {
         let user = try await lab.users.add(
             NewUser(
                 email: body.email, displayName: body.displayName, organisationId: organisationId,
-                componentId: try Identifier.field(body.componentId, "componentId"), role: Role(rawValue: body.role.rawValue) ?? .member,
+                componentId: try Identifier.field(body.componentId, "componentId"), role: try body.role.bridged(),
                 organisationContact: body.organisationContact ?? false),
             by: try actor)
-        return .created(.init(headers: .init(location: "/v1/users/\(user.id.text)"), body: .json(.init(user))))
+        return .created(.init(headers: .init(location: "/v1/users/\(user.id.text)"), body: .json(try .init(user))))
     }
 
     func getUser(_ input: Operations.GetUser.Input) async throws -> Operations.GetUser.Output {
         let id = try Identifier.path(input.path.userId, "user")
-        return .ok(.init(body: .json(.init(try await lab.users.get(id, by: try actor)))))
+        return .ok(.init(body: .json(try .init(try await lab.users.get(id, by: try actor)))))
     }
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
@@ -89,44 +89,44 @@ extension APIImplementation {
             id,
             UserChanges(
                 displayName: body.displayName, componentId: try Identifier.field(body.componentId, "componentId"),
-                role: body.role.flatMap { Role(rawValue: $0.rawValue) }, organisationContact: body.organisationContact),
+                role: body.role.map { try $0.bridged(Role.self) }, organisationContact: body.organisationContact),
             by: try actor)
-        return .ok(.init(body: .json(.init(user))))
+        return .ok(.init(body: .json(try .init(user))))
     }
 
     func disableUser(_ input: Operations.DisableUser.Input) async throws -> Operations.DisableUser.Output {
         let id = try Identifier.path(input.path.userId, "user")
         var reason: String?
         if case .json(let body) = input.body { reason = body.reason }
-        return .ok(.init(body: .json(.init(try await lab.users.disable(id, reason: reason, by: try actor)))))
+        return .ok(.init(body: .json(try .init(try await lab.users.disable(id, reason: reason, by: try actor)))))
     }
 }
 
 extension Components.Schemas.User {
-    init(_ user: User) {
+    init(_ user: User) throws {
         self.init(
             id: user.id.text, email: user.email, displayName: user.displayName, organisationId: user.organisationId.text,
             organisationName: user.organisationName, componentId: user.componentId?.text, componentName: user.componentName,
-            role: Components.Schemas.Role(rawValue: user.role.rawValue)!, organisationContact: user.organisationContact,
+            role: try user.role.bridged(Components.Schemas.Role.self), organisationContact: user.organisationContact,
             createdAt: user.createdAt, disabledAt: user.disabledAt, disabledReason: user.disabledReason)
     }
 }
 
 extension Components.Schemas.Component {
-    init(_ component: OrganisationComponent) {
+    init(_ component: OrganisationComponent) throws {
         self.init(
             id: component.id.text, organisationId: component.organisationId.text,
-            kind: Components.Schemas.ComponentKind(rawValue: component.kind.rawValue)!, name: component.name)
+            kind: try component.kind.bridged(Components.Schemas.ComponentKind.self), name: component.name)
     }
 }
 
 extension Components.Schemas.Organisation {
-    init(_ organisation: Organisation) {
+    init(_ organisation: Organisation) throws {
         self.init(
             id: organisation.id.text, name: organisation.name, legalForm: organisation.legalForm, siren: organisation.siren,
             siret: organisation.siret, tariffCategory: organisation.tariffCategory, contactEmail: organisation.contactEmail,
             address: organisation.address, isPublicBody: organisation.isPublicBody, chorusServiceCode: organisation.chorusServiceCode,
-            customerAccount: organisation.customerAccount, components: organisation.components.map(Components.Schemas.Component.init),
+            customerAccount: organisation.customerAccount, components: try organisation.components.map(Components.Schemas.Component.init),
             createdAt: organisation.createdAt, archivedAt: organisation.archivedAt)
     }
 }

@@ -36,19 +36,19 @@ extension APIImplementation {
         let status = try await lab.quota.status(try Identifier.path(input.path.agreementId, "agreement"), year: input.query.year, by: try actor)
         return .ok(.init(body: .json(.init(
             balance: .init(status.balance),
-            forecast: status.forecast.map {
-                .init(method: .init(rawValue: $0.method.rawValue)!, runsOutOn: $0.runsOutOn?.description,
+            forecast: try status.forecast.map {
+                .init(method: try $0.method.bridged(), runsOutOn: $0.runsOutOn?.description,
                       recentRateMinutesPerDay: $0.recentRateMinutesPerDay, explanation: $0.explanation)
             },
-            alerts: status.alerts.map(Components.Schemas.QuotaAlert.init), pendingOverageMinutes: status.pendingOverageMinutes))))
+            alerts: try status.alerts.map(Components.Schemas.QuotaAlert.init), pendingOverageMinutes: status.pendingOverageMinutes))))
     }
 
     func getQuotaLedger(_ input: Operations.GetQuotaLedger.Input) async throws -> Operations.GetQuotaLedger.Output {
         let entries = try await lab.quota.ledger(
             try Identifier.path(input.path.agreementId, "agreement"), year: input.query.year, after: input.query.after,
             limit: input.query.limit ?? 1000, by: try actor)
-        return .ok(.init(body: .json(.init(items: entries.map {
-            .init(id: $0.id, year: $0.year, kind: .init(rawValue: $0.kind.rawValue)!, sessionId: $0.sessionId?.text,
+        return .ok(.init(body: .json(.init(items: try entries.map {
+            .init(id: $0.id, year: $0.year, kind: try $0.kind.bridged(), sessionId: $0.sessionId?.text,
                   sessionReference: $0.sessionReference, committedMinutes: $0.committedMinutes, consumedMinutes: $0.consumedMinutes,
                   reason: $0.reason, actor: $0.actor, recordedAt: $0.recordedAt)
         }))))
@@ -62,7 +62,7 @@ extension APIImplementation {
     }
 
     func getQuotaReport(_ input: Operations.GetQuotaReport.Input) async throws -> Operations.GetQuotaReport.Output {
-        let grouping = UsageGrouping(rawValue: input.query.by.rawValue)!
+        let grouping = try input.query.by.bridged(UsageGrouping.self)
         let lines = try await lab.quota.report(
             try Identifier.path(input.path.agreementId, "agreement"), year: input.query.year, by: grouping, actor: try actor)
         if input.query.format == .csv {
@@ -77,15 +77,15 @@ extension APIImplementation {
 
     func listAlertRecipients(_ input: Operations.ListAlertRecipients.Input) async throws -> Operations.ListAlertRecipients.Output {
         let list = try await lab.alerts.recipients(try Identifier.path(input.path.agreementId, "agreement"), by: try actor)
-        return .ok(.init(body: .json(.init(items: list.map(Components.Schemas.AlertRecipient.init)))))
+        return .ok(.init(body: .json(.init(items: try list.map(Components.Schemas.AlertRecipient.init)))))
     }
 
     func addAlertRecipient(_ input: Operations.AddAlertRecipient.Input) async throws -> Operations.AddAlertRecipient.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let recipient = try await lab.alerts.addRecipient(
-            try Identifier.path(input.path.agreementId, "agreement"), channel: AlertRecipient.Channel(rawValue: body.channel.rawValue)!,
+            try Identifier.path(input.path.agreementId, "agreement"), channel: try body.channel.bridged(AlertRecipient.Channel.self),
             address: body.address, by: try actor)
-        return .created(.init(body: .json(.init(recipient))))
+        return .created(.init(body: .json(try .init(recipient))))
     }
 
     func removeAlertRecipient(_ input: Operations.RemoveAlertRecipient.Input) async throws -> Operations.RemoveAlertRecipient.Output {
@@ -97,11 +97,11 @@ extension APIImplementation {
         let alerts = try await lab.alerts.list(
             agreementId: try Identifier.field(input.query.agreementId, "agreementId"), year: input.query.year,
             unacknowledgedOnly: input.query.unacknowledged ?? false, by: try actor)
-        return .ok(.init(body: .json(.init(items: alerts.map(Components.Schemas.QuotaAlert.init)))))
+        return .ok(.init(body: .json(.init(items: try alerts.map(Components.Schemas.QuotaAlert.init)))))
     }
 
     func acknowledgeAlert(_ input: Operations.AcknowledgeAlert.Input) async throws -> Operations.AcknowledgeAlert.Output {
-        .ok(.init(body: .json(.init(try await lab.alerts.acknowledge(try Identifier.path(input.path.alertId, "alert"), by: try actor)))))
+        .ok(.init(body: .json(try .init(try await lab.alerts.acknowledge(try Identifier.path(input.path.alertId, "alert"), by: try actor)))))
     }
 
     // MARK: - Overage and preview
@@ -109,20 +109,20 @@ extension APIImplementation {
     func listOverage(_ input: Operations.ListOverage.Input) async throws -> Operations.ListOverage.Output {
         let items = try await lab.overage.list(
             agreementId: try Identifier.field(input.query.agreementId, "agreementId"), year: input.query.year,
-            status: input.query.status.flatMap { OverageItem.Status(rawValue: $0.rawValue) }, by: try actor)
-        return .ok(.init(body: .json(.init(items: items.map(Components.Schemas.OverageItem.init)))))
+            status: input.query.status.map { try $0.bridged(OverageItem.Status.self) }, by: try actor)
+        return .ok(.init(body: .json(.init(items: try items.map(Components.Schemas.OverageItem.init)))))
     }
 
     func billOverage(_ input: Operations.BillOverage.Input) async throws -> Operations.BillOverage.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let item = try await lab.overage.decide(try Identifier.path(input.path.itemId, "overage item"), bill: true, reason: body.reason, by: try actor)
-        return .ok(.init(body: .json(.init(item))))
+        return .ok(.init(body: .json(try .init(item))))
     }
 
     func waiveOverage(_ input: Operations.WaiveOverage.Input) async throws -> Operations.WaiveOverage.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let item = try await lab.overage.decide(try Identifier.path(input.path.itemId, "overage item"), bill: false, reason: body.reason, by: try actor)
-        return .ok(.init(body: .json(.init(item))))
+        return .ok(.init(body: .json(try .init(item))))
     }
 
     func previewSessionQuota(_ input: Operations.PreviewSessionQuota.Input) async throws -> Operations.PreviewSessionQuota.Output {
@@ -160,9 +160,9 @@ extension Components.Schemas.QuotaBalance {
 }
 
 extension Components.Schemas.QuotaAlert {
-    init(_ alert: QuotaAlert) {
+    init(_ alert: QuotaAlert) throws {
         self.init(
-            id: alert.id.text, agreementId: alert.agreementId.text, year: alert.year, kind: .init(rawValue: alert.kind.rawValue)!,
+            id: alert.id.text, agreementId: alert.agreementId.text, year: alert.year, kind: try alert.kind.bridged(),
             threshold: alert.threshold, firedAt: alert.firedAt, quotaMinutes: alert.quotaMinutes, consumedMinutes: alert.consumedMinutes,
             committedMinutes: alert.committedMinutes, acknowledgedAt: alert.acknowledgedAt, acknowledgedBy: alert.acknowledgedBy,
             deliveriesQueued: alert.deliveriesQueued, deliveriesDone: alert.deliveriesDone)
@@ -170,17 +170,17 @@ extension Components.Schemas.QuotaAlert {
 }
 
 extension Components.Schemas.AlertRecipient {
-    init(_ recipient: AlertRecipient) {
-        self.init(id: recipient.id.text, agreementId: recipient.agreementId.text, channel: .init(rawValue: recipient.channel.rawValue)!, address: recipient.address)
+    init(_ recipient: AlertRecipient) throws {
+        self.init(id: recipient.id.text, agreementId: recipient.agreementId.text, channel: try recipient.channel.bridged(), address: recipient.address)
     }
 }
 
 extension Components.Schemas.OverageItem {
-    init(_ item: OverageItem) {
+    init(_ item: OverageItem) throws {
         self.init(
             id: item.id.text, agreementId: item.agreementId.text, year: item.year, sessionId: item.sessionId?.text,
             sessionReference: item.sessionReference, minutes: item.minutes, serviceDate: item.serviceDate.description,
-            status: .init(rawValue: item.status.rawValue)!, decidedAt: item.decidedAt, decidedBy: item.decidedBy,
+            status: try item.status.bridged(), decidedAt: item.decidedAt, decidedBy: item.decidedBy,
             decisionReason: item.decisionReason)
     }
 }

@@ -52,8 +52,8 @@ extension APIImplementation {
         }
         let roomId = try await q.roomId.asyncMap { try await lab.rooms.find($0).id }
         let bookings = try await lab.roomBookings.list(
-            status: q.status.flatMap { RoomBooking.Status(rawValue: $0.rawValue) }, roomId: roomId, within: window, by: try actor)
-        return .ok(.init(body: .json(.init(items: bookings.map(Components.Schemas.RoomBooking.init)))))
+            status: q.status.map { try $0.bridged(RoomBooking.Status.self) }, roomId: roomId, within: window, by: try actor)
+        return .ok(.init(body: .json(.init(items: try bookings.map(Components.Schemas.RoomBooking.init)))))
     }
 
     func requestRoomBooking(_ input: Operations.RequestRoomBooking.Input) async throws -> Operations.RequestRoomBooking.Output {
@@ -64,30 +64,30 @@ extension APIImplementation {
                 purpose: body.purpose, requesterId: try Identifier.field(body.requesterId, "requesterId"),
                 organisationId: try Identifier.field(body.organisationId, "organisationId")),
             by: try actor)
-        return .created(.init(headers: .init(location: "/v1/room-bookings/\(booking.id.text)"), body: .json(.init(booking))))
+        return .created(.init(headers: .init(location: "/v1/room-bookings/\(booking.id.text)"), body: .json(try .init(booking))))
     }
 
     func getRoomBooking(_ input: Operations.GetRoomBooking.Input) async throws -> Operations.GetRoomBooking.Output {
-        .ok(.init(body: .json(.init(try await lab.roomBookings.get(try Identifier.path(input.path.bookingId, "room booking"), by: try actor)))))
+        .ok(.init(body: .json(try .init(try await lab.roomBookings.get(try Identifier.path(input.path.bookingId, "room booking"), by: try actor)))))
     }
 
     func acceptRoomBooking(_ input: Operations.AcceptRoomBooking.Input) async throws -> Operations.AcceptRoomBooking.Output {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
         let booking = try await lab.roomBookings.accept(try Identifier.path(input.path.bookingId, "room booking"), reason: reason, by: try actor)
-        return .ok(.init(body: .json(.init(booking))))
+        return .ok(.init(body: .json(try .init(booking))))
     }
 
     func refuseRoomBooking(_ input: Operations.RefuseRoomBooking.Input) async throws -> Operations.RefuseRoomBooking.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let booking = try await lab.roomBookings.refuse(try Identifier.path(input.path.bookingId, "room booking"), reason: body.reason, by: try actor)
-        return .ok(.init(body: .json(.init(booking))))
+        return .ok(.init(body: .json(try .init(booking))))
     }
 
     func cancelRoomBooking(_ input: Operations.CancelRoomBooking.Input) async throws -> Operations.CancelRoomBooking.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let booking = try await lab.roomBookings.cancel(try Identifier.path(input.path.bookingId, "room booking"), reason: body.reason, by: try actor)
-        return .ok(.init(body: .json(.init(booking))))
+        return .ok(.init(body: .json(try .init(booking))))
     }
 
     func getRoomAllowances(_ input: Operations.GetRoomAllowances.Input) async throws -> Operations.GetRoomAllowances.Output {
@@ -109,17 +109,17 @@ extension Components.Schemas.Room {
 }
 
 extension Components.Schemas.RoomBooking {
-    init(_ booking: RoomBooking) {
+    init(_ booking: RoomBooking) throws {
         self.init(
             id: booking.id.text, reference: booking.reference, roomId: booking.roomId.text, roomCode: booking.roomCode,
             roomName: booking.roomName, layout: booking.layoutCode,
             requester: .init(id: booking.requester.id.text, displayName: booking.requester.displayName, email: booking.requester.email),
             organisationId: booking.organisationId.text, organisationName: booking.organisationName, agreementId: booking.agreementId?.text,
             purpose: booking.purpose, attendees: booking.attendees, start: booking.period.start, end: booking.period.end,
-            status: .init(rawValue: booking.status.rawValue)!, charge: booking.charge.flatMap { .init(rawValue: $0.rawValue) },
+            status: try booking.status.bridged(), charge: try booking.charge.map { try $0.bridged() },
             chargeReason: booking.chargeReason, acceptedAt: booking.acceptedAt, freeUseReturned: booking.freeUseReturned,
-            events: booking.events.map {
-                .init(occurredAt: $0.occurredAt, from: $0.from.flatMap { .init(rawValue: $0.rawValue) }, to: .init(rawValue: $0.to.rawValue)!,
+            events: try booking.events.map {
+                .init(occurredAt: $0.occurredAt, from: try $0.from.map { try $0.bridged() }, to: try $0.to.bridged(),
                       actor: $0.actor, reason: $0.reason)
             },
             createdAt: booking.createdAt)

@@ -11,12 +11,12 @@ extension APIImplementation {
             window = Period(start: from, end: to)
         }
         let filter = SessionFilter(
-            status: q.status.flatMap { SessionStatus(rawValue: $0.rawValue) }, within: window,
+            status: try q.status.map { try $0.bridged(SessionStatus.self) }, within: window,
             machineId: try Identifier.field(q.machineId, "machineId"), staffId: try Identifier.field(q.staffId, "staffId"),
             requesterId: try Identifier.field(q.requesterId, "requesterId"),
             organisationId: try Identifier.field(q.organisationId, "organisationId"), limit: q.limit ?? 200)
         let sessions = try await lab.sessions.list(filter, by: try actor)
-        return .ok(.init(body: .json(.init(items: sessions.map(Components.Schemas.Session.init)))))
+        return .ok(.init(body: .json(.init(items: try sessions.map(Components.Schemas.Session.init)))))
     }
 
     func requestSession(_ input: Operations.RequestSession.Input) async throws -> Operations.RequestSession.Output {
@@ -31,25 +31,25 @@ extension APIImplementation {
                 staffId: try Identifier.field(body.staffId, "staffId"), purpose: body.purpose, participants: body.participants ?? 1,
                 period: Period(start: body.start, end: body.end), machineIds: machineIds),
             by: try actor)
-        return .created(.init(headers: .init(location: "/v1/sessions/\(session.id.text)"), body: .json(.init(session))))
+        return .created(.init(headers: .init(location: "/v1/sessions/\(session.id.text)"), body: .json(try .init(session))))
     }
 
     func getSession(_ input: Operations.GetSession.Input) async throws -> Operations.GetSession.Output {
         let session = try await lab.sessions.get(try Identifier.path(input.path.sessionId, "session"), by: try actor)
-        return .ok(.init(body: .json(.init(session))))
+        return .ok(.init(body: .json(try .init(session))))
     }
 
     func confirmSession(_ input: Operations.ConfirmSession.Input) async throws -> Operations.ConfirmSession.Output {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
         let session = try await lab.sessions.confirm(try Identifier.path(input.path.sessionId, "session"), reason: reason, by: try actor)
-        return .ok(.init(body: .json(.init(session))))
+        return .ok(.init(body: .json(try .init(session))))
     }
 
     func cancelSession(_ input: Operations.CancelSession.Input) async throws -> Operations.CancelSession.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let session = try await lab.sessions.cancel(try Identifier.path(input.path.sessionId, "session"), reason: body.reason, by: try actor)
-        return .ok(.init(body: .json(.init(session))))
+        return .ok(.init(body: .json(try .init(session))))
     }
 
     func completeSession(_ input: Operations.CompleteSession.Input) async throws -> Operations.CompleteSession.Output {
@@ -57,14 +57,14 @@ extension APIImplementation {
         let session = try await lab.sessions.complete(
             try Identifier.path(input.path.sessionId, "session"), actual: Period(start: body.actualStart, end: body.actualEnd),
             note: body.note, by: try actor)
-        return .ok(.init(body: .json(.init(session))))
+        return .ok(.init(body: .json(try .init(session))))
     }
 
     func recordNoShow(_ input: Operations.RecordNoShow.Input) async throws -> Operations.RecordNoShow.Output {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
         let session = try await lab.sessions.noShow(try Identifier.path(input.path.sessionId, "session"), reason: reason, by: try actor)
-        return .ok(.init(body: .json(.init(session))))
+        return .ok(.init(body: .json(try .init(session))))
     }
 
     // MARK: - Authorisations
@@ -135,7 +135,7 @@ extension APIImplementation {
 }
 
 extension Components.Schemas.Session {
-    init(_ session: SupportSession) {
+    init(_ session: SupportSession) throws {
         func person(_ p: SupportSession.Person) -> Components.Schemas.PersonRef {
             .init(id: p.id.text, displayName: p.displayName, email: p.email)
         }
@@ -145,13 +145,13 @@ extension Components.Schemas.Session {
             agreementId: session.agreementId?.text, staff: session.staff.map(person), purpose: session.purpose,
             participants: session.participants, start: session.period.start, end: session.period.end,
             localStart: ParisTime.format(session.period.start), localEnd: ParisTime.format(session.period.end),
-            durationMinutes: session.period.minutes, status: .init(rawValue: session.status.rawValue)!,
+            durationMinutes: session.period.minutes, status: try session.status.bridged(),
             actualStart: session.actualPeriod?.start, actualEnd: session.actualPeriod?.end,
             actualDurationMinutes: session.actualPeriod?.minutes, lateCancellation: session.lateCancellation,
             revision: session.revision,
             machines: session.machines.map { .init(id: $0.id.text, nature: $0.nature, model: $0.model, inventoryNumber: $0.inventoryNumber) },
-            events: session.events.map {
-                .init(occurredAt: $0.occurredAt, from: $0.from.flatMap { .init(rawValue: $0.rawValue) }, to: .init(rawValue: $0.to.rawValue)!,
+            events: try session.events.map {
+                .init(occurredAt: $0.occurredAt, from: try $0.from.map { try $0.bridged() }, to: try $0.to.bridged(),
                       actor: $0.actor, actorUserId: $0.actorUserId?.text, reason: $0.reason)
             },
             createdAt: session.createdAt, updatedAt: session.updatedAt)

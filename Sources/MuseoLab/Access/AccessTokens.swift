@@ -149,7 +149,7 @@ public struct AccessTokens: Sendable {
         if try row.value("disabled_at", as: Date?.self) != nil {
             throw Problem(.authenticationRequired, "this account is disabled")
         }
-        guard let role = Role(rawValue: try row.value("role")) else { throw Problem(.authenticationRequired, "unknown role") }
+        let role = try row.value("role", as: Role.self)
         let email: String = try row.value("email")
         let actor = Actor(
             userId: userId, organisationId: try row.value("organisation_id"), role: role, label: "user:\(email)",

@@ -145,7 +145,8 @@ public struct AccountingExport: Sendable {
                 if current?.number != number {
                     try await flush()
                     current = Document(
-                        number: number, kind: Invoice.Kind(rawValue: kind)!, issueDate: CalendarDate(issue)!, dueDate: CalendarDate(due)!,
+                        number: number, kind: try .reading(kind, column: "invoices.kind"), issueDate: try .reading(issue, column: "invoices.issue_date"),
+                        dueDate: try .reading(due, column: "invoices.due_date"),
                         chainPosition: Int(position), buyerName: name, buyerSiren: siren, buyerSiret: siret, customerAccount: account,
                         correctsNumber: corrects, totals: DocumentTotals(lines: []))
                 }

@@ -63,8 +63,9 @@ public struct BillableItems: Sendable {
     }
 
     static let columns = """
-        id, kind, customer_organisation_id, agreement_id, room_booking_id, overage_item_id, session_id, service_date::text,
-        description, minutes, quantity, tariff_item_code, status, cancellation_reason, tariff_version_id, net_cents, priced_lines::text
+        id, kind, customer_organisation_id, agreement_id, room_booking_id, overage_item_id, session_id, service_date::text AS service_date,
+        description, minutes, quantity, tariff_item_code, status, cancellation_reason, tariff_version_id, net_cents,
+        priced_lines::text AS priced_lines
         """
 
     /// Records consumables a staff member handed out (a grid item of the consumables), to be invoiced.
@@ -129,14 +130,14 @@ public struct BillableItems: Sendable {
     }
 
     static func item(_ row: PostgresRow) throws -> BillableItem {
-        let (id, kind, customer, agreement, booking, overage, sessionId, date, description, minutes, quantity, code, status, reason, version, net, lines) =
-            try row.decode(
-                (UUID, String, UUID, UUID?, UUID?, UUID?, UUID?, String, String, Int32?, Int32, String?, String, String?, UUID?, Int64?, String?).self)
+        let r = row.makeRandomAccess()
         return BillableItem(
-            id: id, kind: BillableItem.Kind(rawValue: kind)!, customerOrganisationId: customer, agreementId: agreement, roomBookingId: booking,
-            overageItemId: overage, sessionId: sessionId, serviceDate: CalendarDate(date)!, description: description,
-            minutes: minutes.map(Int.init), quantity: Int(quantity), tariffItemCode: code, status: BillableItem.Status(rawValue: status)!,
-            cancellationReason: reason, tariffVersionId: version, netCents: net.map(Int.init),
-            lines: try lines.map { try JSONDecoder().decode([PricedLine].self, from: Data($0.utf8)) })
+            id: try r.value("id"), kind: try r.value("kind"), customerOrganisationId: try r.value("customer_organisation_id"),
+            agreementId: try r.value("agreement_id"), roomBookingId: try r.value("room_booking_id"), overageItemId: try r.value("overage_item_id"),
+            sessionId: try r.value("session_id"), serviceDate: try r.date("service_date"), description: try r.value("description"),
+            minutes: try r.value("minutes", as: Int32?.self).map(Int.init), quantity: Int(try r.value("quantity", as: Int32.self)),
+            tariffItemCode: try r.value("tariff_item_code"), status: try r.value("status"), cancellationReason: try r.value("cancellation_reason"),
+            tariffVersionId: try r.value("tariff_version_id"), netCents: try r.value("net_cents", as: Int64?.self).map(Int.init),
+            lines: try r.value("priced_lines", as: String?.self).map { try JSONDecoder().decode([PricedLine].self, from: Data($0.utf8)) })
     }
 }

@@ -72,8 +72,8 @@ enum InvoiceStore {
         init(_ r: PostgresRandomAccessRow) throws {
             func day(_ column: String) throws -> CalendarDate? { try r.value(column, as: String?.self).flatMap(CalendarDate.init) }
             id = try r.value("id")
-            kind = Invoice.Kind(rawValue: try r.value("kind"))!
-            status = Invoice.Status(rawValue: try r.value("status"))!
+            kind = try r.value("kind", as: Invoice.Kind.self)
+            status = try r.value("status", as: Invoice.Status.self)
             number = try r.value("number")
             customerOrganisationId = try r.value("customer_organisation_id")
             frozenSeller = try r.value("frozen_seller")
@@ -194,8 +194,8 @@ enum InvoiceStore {
             let exemption = try r.value("vat_exemption", as: String?.self) ?? ""
             return (try r.value("invoice_id"), Invoice.Line(
                 id: try r.value("id"), position: Int(try r.value("position", as: Int32.self)), description: try r.value("description"),
-                serviceDate: CalendarDate(try r.value("service_date"))!, quantityMilli: Int(try r.value("quantity_milli", as: Int64.self)),
-                unit: TariffItem.Unit(rawValue: try r.value("unit"))!, unitPriceCents: Int(try r.value("unit_price_cents", as: Int64.self)),
+                serviceDate: try r.date("service_date"), quantityMilli: Int(try r.value("quantity_milli", as: Int64.self)),
+                unit: try r.value("unit", as: TariffItem.Unit.self), unitPriceCents: Int(try r.value("unit_price_cents", as: Int64.self)),
                 netCents: Int(try r.value("net_cents", as: Int64.self)),
                 vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: exemption),
                 tariffVersionId: try r.value("tariff_version_id"), tariffItemCode: try r.value("tariff_item_code"),

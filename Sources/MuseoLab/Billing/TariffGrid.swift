@@ -227,11 +227,11 @@ public struct TariffGrid: Sendable {
             let r = row.makeRandomAccess()
             let (itemId, rate, exemption): (UUID, Int32?, String?) = (try r.value("id"), try r.value("vat_rate_bp"), try r.value("vat_exemption"))
             return TariffItem(
-                code: try r.value("code"), label: try r.value("label"), unit: TariffItem.Unit(rawValue: try r.value("unit"))!,
-                appliesTo: TariffItem.Scope(rawValue: try r.value("applies_to"))!, roomCode: try r.value("room_code"),
+                code: try r.value("code"), label: try r.value("label"), unit: try r.value("unit", as: TariffItem.Unit.self),
+                appliesTo: try r.value("applies_to", as: TariffItem.Scope.self), roomCode: try r.value("room_code"),
                 machineCategory: try r.value("machine_category"),
                 vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: exemption ?? ""), prices: prices[itemId] ?? [:])
         }
-        return TariffVersion(id: id, effectiveFrom: CalendarDate(from)!, label: label, lockedAt: locked, items: items)
+        return TariffVersion(id: id, effectiveFrom: try CalendarDate.reading(from, column: "effective_from"), label: label, lockedAt: locked, items: items)
     }
 }

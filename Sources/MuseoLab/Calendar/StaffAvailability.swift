@@ -152,16 +152,16 @@ public struct StaffAvailability: Sendable {
     ) async throws -> [AvailabilityException] {
         try await session.rows(
             """
-            SELECT id, lower(period), upper(period), available, reason, withdrawn_at FROM staff_availability_exceptions
+            SELECT id, lower(period) AS starts_at, upper(period) AS ends_at, available, reason, withdrawn_at FROM staff_availability_exceptions
             WHERE staff_user_id = \(staffId) AND period && tstzrange(\(window.start), \(window.end), '[)')
               AND (\(includingWithdrawn) OR withdrawn_at IS NULL)
             ORDER BY lower(period)
             """
         ).map { row in
-            let (id, start, end, available, reason, withdrawnAt) = try row.decode((UUID, Date, Date, Bool, String?, Date?).self)
+            let r = row.makeRandomAccess()
             return AvailabilityException(
-                id: id, staffUserId: staffId, period: Period(start: start, end: end), available: available, reason: reason,
-                withdrawnAt: withdrawnAt)
+                id: try r.value("id"), staffUserId: staffId, period: Period(start: try r.value("starts_at"), end: try r.value("ends_at")),
+                available: try r.value("available"), reason: try r.value("reason"), withdrawnAt: try r.value("withdrawn_at"))
         }
     }
 }

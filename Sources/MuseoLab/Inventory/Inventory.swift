@@ -214,7 +214,7 @@ public struct Inventory: Sendable {
                 id: try r.value("id"), nature: try r.value("nature"), model: try r.value("model"),
                 serialNumber: try r.value("serial_number"), inventoryNumber: try r.value("inventory_number"),
                 ownerOrganisationId: try r.value("owner_organisation_id"), ownerName: try r.value("owner_name"),
-                category: try r.value("category"), status: MachineStatus(rawValue: try r.value("status")) ?? .inService,
+                category: try r.value("category"), status: try r.value("status", as: MachineStatus.self),
                 bookable: try r.value("bookable"), requiresAuthorisation: try r.value("requires_authorisation"),
                 annexYear: try r.value("annex_year", as: Int32?.self).map(Int.init), unitIndex: Int(try r.value("unit_index", as: Int32.self)),
                 acquiredOn: acquiredOn.flatMap(CalendarDate.init), notes: try r.value("notes"),

@@ -115,7 +115,7 @@ public struct Outbox: Sendable {
     static func message(_ row: PostgresRow) throws -> OutboxMessage {
         let r = row.makeRandomAccess()
         return OutboxMessage(
-            id: try r.value("id"), channel: AlertRecipient.Channel(rawValue: try r.value("channel"))!, recipient: try r.value("recipient"),
+            id: try r.value("id"), channel: try r.value("channel", as: AlertRecipient.Channel.self), recipient: try r.value("recipient"),
             subject: try r.value("subject"), body: try r.value("body"), payload: try r.value("payload"), topic: try r.value("topic"),
             attempts: Int(try r.value("attempts", as: Int32.self)), nextAttemptAt: try r.value("next_attempt_at"),
             deliveredAt: try r.value("delivered_at"), lastError: try r.value("last_error"))

@@ -167,9 +167,10 @@ public struct Organisations: Sendable {
             """)
         var components: [UUID: [OrganisationComponent]] = [:]
         for row in componentRows {
-            let (componentId, organisationId, kind, name) = try row.decode((UUID, UUID, String, String).self)
-            components[organisationId, default: []].append(
-                OrganisationComponent(id: componentId, organisationId: organisationId, kind: .init(rawValue: kind) ?? .other, name: name))
+            let r = row.makeRandomAccess()
+            let component = OrganisationComponent(
+                id: try r.value("id"), organisationId: try r.value("organisation_id"), kind: try r.value("kind"), name: try r.value("name"))
+            components[component.organisationId, default: []].append(component)
         }
         return try rows.map { row in
             let r = row.makeRandomAccess()

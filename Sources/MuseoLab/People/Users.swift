@@ -166,7 +166,7 @@ public struct Users: Sendable {
                 id: try r.value("id"), email: try r.value("email"), displayName: try r.value("display_name"),
                 organisationId: try r.value("organisation_id"), organisationName: try r.value("organisation_name"),
                 componentId: try r.value("component_id"), componentName: try r.value("component_name"),
-                role: Role(rawValue: try r.value("role")) ?? .member,
+                role: try r.value("role", as: Role.self),
                 organisationContact: try r.value("organisation_contact"), createdAt: try r.value("created_at"),
                 disabledAt: try r.value("disabled_at"), disabledReason: try r.value("disabled_reason"))
         }

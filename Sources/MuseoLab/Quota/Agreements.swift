@@ -89,7 +89,8 @@ public struct Agreements: Sendable {
                 throw Problem.notFound("agreement")
             }
             let (starts, ends) = try row.decode((String, String).self)
-            guard effectiveFrom >= CalendarDate(starts)!, effectiveFrom <= CalendarDate(ends)! else {
+            let (startsOn, endsOn) = (try CalendarDate.reading(starts, column: "starts_on"), try CalendarDate.reading(ends, column: "ends_on"))
+            guard effectiveFrom >= startsOn, effectiveFrom <= endsOn else {
                 throw Problem.invalid("effectiveFrom", "an amendment takes effect within the agreement (\(starts) to \(ends))")
             }
             let current = try await Self.load(id, session)
@@ -169,11 +170,11 @@ public struct Agreements: Sendable {
             "SELECT id, effective_from::text, label, support_quota_hours FROM agreement_terms WHERE agreement_id = \(id) ORDER BY effective_from"
         ).map { row -> Agreement.Terms in
             let (termsId, from, label, hours) = try row.decode((UUID, String, String, Int32).self)
-            return .init(id: termsId, effectiveFrom: CalendarDate(from)!, label: label, supportQuotaHours: Int(hours), roomAllowances: allowances[termsId] ?? [:])
+            return .init(id: termsId, effectiveFrom: try CalendarDate.reading(from, column: "effective_from"), label: label, supportQuotaHours: Int(hours), roomAllowances: allowances[termsId] ?? [:])
         }
         return Agreement(
             id: id, reference: reference, title: title, customerOrganisationId: customer, providerOrganisationId: provider,
-            startsOn: CalendarDate(starts)!, endsOn: CalendarDate(ends)!, contactEmail: contact, lateCancellationsCount: late,
+            startsOn: try CalendarDate.reading(starts, column: "starts_on"), endsOn: try CalendarDate.reading(ends, column: "ends_on"), contactEmail: contact, lateCancellationsCount: late,
             noShowsCount: noShows, alertThresholds: thresholds.map(Int.init), terms: terms)
     }
 }

@@ -63,16 +63,16 @@ public struct Overage: Sendable {
                 // Billed hours become a billable item of the agreement's customer, priced by the grid in force on the service date.
                 let row = try await session.first(
                     """
-                    SELECT a.customer_organisation_id, o.agreement_id, o.session_id, o.minutes, o.service_date::text, o.year, s.number
+                    SELECT a.customer_organisation_id, o.agreement_id, o.session_id, o.minutes, o.service_date::text AS service_date, o.year, s.number
                     FROM overage_items o JOIN agreements a ON a.id = o.agreement_id LEFT JOIN support_sessions s ON s.id = o.session_id
                     WHERE o.id = \(id)
-                    """)!
-                let (customer, agreementId, sessionId, minutes, date, year, number) = try row.decode((UUID, UUID, UUID?, Int32, String, Int32, Int64?).self)
+                    """)!.makeRandomAccess()
+                let (year, number) = (try row.value("year", as: Int32.self), try row.value("number", as: Int64?.self))
                 try await BillableItems.create(.init(
-                    kind: .supportOverage, customer: customer, agreementId: agreementId, overageItemId: id, sessionId: sessionId,
-                    serviceDate: CalendarDate(date)!,
+                    kind: .supportOverage, customer: try row.value("customer_organisation_id"), agreementId: try row.value("agreement_id"),
+                    overageItemId: id, sessionId: try row.value("session_id"), serviceDate: try row.date("service_date"),
                     description: "heures au-delà du quota \(year)" + (number.map { " (séance S-\(String(format: "%06d", $0)))" } ?? ""),
-                    minutes: Int(minutes)), session)
+                    minutes: Int(try row.value("minutes", as: Int32.self))), session)
             }
             return try await session.rows(
                 """
@@ -89,8 +89,8 @@ public struct Overage: Sendable {
         return OverageItem(
             id: try r.value("id"), agreementId: try r.value("agreement_id"), year: Int(try r.value("year", as: Int32.self)),
             sessionId: try r.value("session_id"), sessionReference: try r.value("session_number", as: Int64?.self).map { String(format: "S-%06d", $0) },
-            minutes: Int(try r.value("minutes", as: Int32.self)), serviceDate: CalendarDate(try r.value("service_date"))!,
-            status: OverageItem.Status(rawValue: try r.value("status"))!, decidedAt: try r.value("decided_at"),
+            minutes: Int(try r.value("minutes", as: Int32.self)), serviceDate: try r.date("service_date"),
+            status: try r.value("status", as: OverageItem.Status.self), decidedAt: try r.value("decided_at"),
             decidedBy: try r.value("decided_by"), decisionReason: try r.value("decision_reason"))
     }
 }

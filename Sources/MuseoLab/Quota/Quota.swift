@@ -124,7 +124,7 @@ public struct Quota: Sendable {
                 let r = row.makeRandomAccess()
                 return QuotaLedgerEntry(
                     id: try r.value("id"), agreementId: agreementId, year: Int(try r.value("year", as: Int32.self)),
-                    kind: QuotaLedgerEntry.Kind(rawValue: try r.value("kind"))!, sessionId: try r.value("session_id"),
+                    kind: try r.value("kind", as: QuotaLedgerEntry.Kind.self), sessionId: try r.value("session_id"),
                     sessionReference: try r.value("session_number", as: Int64?.self).map { String(format: "S-%06d", $0) },
                     committedMinutes: Int(try r.value("committed_minutes", as: Int32.self)),
                     consumedMinutes: Int(try r.value("consumed_minutes", as: Int32.self)), reason: try r.value("reason"),

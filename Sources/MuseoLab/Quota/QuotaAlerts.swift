@@ -192,8 +192,8 @@ public struct QuotaAlerts: Sendable {
         try await session.rows(
             "SELECT id, channel, address FROM alert_recipients WHERE agreement_id = \(agreementId) AND removed_at IS NULL ORDER BY created_at, id"
         ).map { row in
-            let (id, channel, address) = try row.decode((UUID, String, String).self)
-            return AlertRecipient(id: id, agreementId: agreementId, channel: AlertRecipient.Channel(rawValue: channel)!, address: address)
+            let r = row.makeRandomAccess()
+            return AlertRecipient(id: try r.value("id"), agreementId: agreementId, channel: try r.value("channel"), address: try r.value("address"))
         }
     }
 
@@ -209,7 +209,7 @@ public struct QuotaAlerts: Sendable {
         let r = row.makeRandomAccess()
         return QuotaAlert(
             id: try r.value("id"), agreementId: try r.value("agreement_id"), year: Int(try r.value("year", as: Int32.self)),
-            kind: QuotaAlert.Kind(rawValue: try r.value("kind"))!, threshold: Int(try r.value("threshold", as: Int16.self)),
+            kind: try r.value("kind", as: QuotaAlert.Kind.self), threshold: Int(try r.value("threshold", as: Int16.self)),
             firedAt: try r.value("fired_at"), quotaMinutes: Int(try r.value("quota_minutes", as: Int32.self)),
             consumedMinutes: Int(try r.value("consumed_minutes", as: Int32.self)), committedMinutes: Int(try r.value("committed_minutes", as: Int32.self)),
             acknowledgedAt: try r.value("acknowledged_at"), acknowledgedBy: try r.value("acknowledged_by"),

@@ -28,15 +28,10 @@ enum RoomBookingStore {
             organisationId: try r.value("organisation_id"), organisationName: try r.value("organisation_name"), agreementId: try r.value("agreement_id"),
             purpose: try r.value("purpose"), attendees: Int(try r.value("attendees", as: Int32.self)),
             period: Period(start: try r.value("start"), end: try r.value("end")),
-            status: try status(r.value("status")),
+            status: try r.value("status", as: RoomBooking.Status.self),
             charge: try r.value("charge", as: String?.self).flatMap(RoomBooking.Charge.init), chargeReason: try r.value("charge_reason"),
             acceptedAt: try r.value("accepted_at"), freeUseReturned: try r.value("free_use_returned"), events: [],
             createdAt: try r.value("created_at"))
-    }
-
-    static func status(_ text: String) throws -> RoomBooking.Status {
-        guard let status = RoomBooking.Status(rawValue: text) else { throw Problem.conflict("a room booking has the unknown status \(text)") }
-        return status
     }
 
     /// Bookings by id, with their histories: two statements. Locked (in the order of their ids) when asked.
@@ -112,8 +107,8 @@ enum RoomBookingStore {
         func makeBindings() throws -> PostgresBindings { .with(bookingIds) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> (UUID, SessionEvent.RoomEvent) {
             (try r.value("booking_id"), SessionEvent.RoomEvent(
-                occurredAt: try r.value("occurred_at"), from: try r.value("from_status", as: String?.self).map(status),
-                to: try status(r.value("to_status")), actor: try r.value("actor"), reason: try r.value("reason")))
+                occurredAt: try r.value("occurred_at"), from: try r.value("from_status", as: RoomBooking.Status?.self),
+                to: try r.value("to_status", as: RoomBooking.Status.self), actor: try r.value("actor"), reason: try r.value("reason")))
         }
     }
 
@@ -264,10 +259,9 @@ enum RoomBookingStore {
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> RoomBookingRules.Charged {
-            guard let charge = RoomBooking.Charge(rawValue: try r.value("charge")) else { throw Problem.conflict("a room booking has an unknown charge") }
-            return .init(
-                reference: String(format: "R-%06d", try r.value("number", as: Int64.self)), charge: charge,
-                returned: try r.value("free_use_returned"), status: try status(r.value("status")))
+            .init(
+                reference: String(format: "R-%06d", try r.value("number", as: Int64.self)), charge: try r.value("charge", as: RoomBooking.Charge.self),
+                returned: try r.value("free_use_returned"), status: try r.value("status", as: RoomBooking.Status.self))
         }
     }
 

@@ -99,7 +99,7 @@ public struct MachineAuthorisations: Sendable {
         let r = row.makeRandomAccess()
         return MachineAuthorisation(
             id: try r.value("id"), userId: try r.value("user_id"), machineId: try r.value("machine_id"), category: try r.value("category"),
-            grantedOn: CalendarDate(try r.value("granted_on"))!, expiresOn: try r.value("expires_on", as: String?.self).flatMap(CalendarDate.init),
+            grantedOn: try r.date("granted_on"), expiresOn: try r.value("expires_on", as: String?.self).flatMap(CalendarDate.init),
             grantedBy: try r.value("granted_by"), note: try r.value("note"), revokedAt: try r.value("revoked_at"),
             revocationReason: try r.value("revocation_reason"))
     }

@@ -41,8 +41,8 @@ public struct MachineAvailability: Sendable {
     static func busy(_ machineId: UUID, _ session: SQLSession) async throws -> [(id: UUID, period: Period, maintenance: Bool, active: Bool, revision: Int)] {
         try await session.rows(
             """
-            SELECT o.id, lower(o.period), upper(o.period), o.maintenance_id IS NOT NULL, o.active,
-                   coalesce(s.revision, CASE WHEN w.withdrawn_at IS NULL THEN 0 ELSE 1 END)
+            SELECT o.id, lower(o.period) AS starts_at, upper(o.period) AS ends_at, o.maintenance_id IS NOT NULL AS maintenance, o.active,
+                   coalesce(s.revision, CASE WHEN w.withdrawn_at IS NULL THEN 0 ELSE 1 END) AS revision
             FROM machine_occupations o
             LEFT JOIN support_sessions s ON s.id = o.session_id
             LEFT JOIN maintenance_windows w ON w.id = o.maintenance_id
@@ -50,8 +50,10 @@ public struct MachineAvailability: Sendable {
             ORDER BY lower(o.period)
             """
         ).map { row in
-            let (id, start, end, maintenance, active, revision) = try row.decode((UUID, Date, Date, Bool, Bool, Int32).self)
-            return (id, Period(start: start, end: end), maintenance, active, Int(revision))
+            let r = row.makeRandomAccess()
+            return (
+                try r.value("id"), Period(start: try r.value("starts_at"), end: try r.value("ends_at")), try r.value("maintenance"),
+                try r.value("active"), Int(try r.value("revision", as: Int32.self)))
         }
     }
 }

@@ -31,8 +31,10 @@ public struct Notifications: Sendable {
                 ORDER BY created_at DESC, id LIMIT 200
                 """
             ).map { row in
-                let (id, kind, subject, body, sessionId, createdAt, readAt) = try row.decode((UUID, String, String, String, UUID?, Date, Date?).self)
-                return Notification(id: id, kind: kind, subject: subject, body: body, sessionId: sessionId, createdAt: createdAt, readAt: readAt)
+                let r = row.makeRandomAccess()
+                return Notification(
+                    id: try r.value("id"), kind: try r.value("kind"), subject: try r.value("subject"), body: try r.value("body"),
+                    sessionId: try r.value("session_id"), createdAt: try r.value("created_at"), readAt: try r.value("read_at"))
             }
         }
     }

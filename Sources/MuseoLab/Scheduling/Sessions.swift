@@ -379,7 +379,7 @@ public struct Sessions: Sendable {
         let events = try JSONArrays(try r.value("events")).map { event in
             SessionEvent(
                 occurredAt: Date(timeInterval: Double(try event.int(0)) / 1_000_000, since: Self.postgresEpoch),
-                from: event.optionalString(1).flatMap(SessionStatus.init), to: SessionStatus(rawValue: try event.string(2))!,
+                from: try event.optional(1, as: SessionStatus.self), to: try event.value(2, as: SessionStatus.self),
                 actor: try event.string(3), actorUserId: event.optionalString(4).flatMap(UUID.init(uuidString:)),
                 reason: event.optionalString(5))
         }
@@ -391,7 +391,7 @@ public struct Sessions: Sendable {
             staff: try staffId.map { .init(id: $0, displayName: try r.value("staff_name"), email: try r.value("staff_email")) },
             purpose: try r.value("purpose"), participants: Int(try r.value("participants", as: Int32.self)),
             period: Period(start: try r.value("start"), end: try r.value("end")),
-            status: SessionStatus(rawValue: try r.value("status"))!,
+            status: try r.value("status", as: SessionStatus.self),
             actualPeriod: actualStart.flatMap { start in actualEnd.map { Period(start: start, end: $0) } },
             lateCancellation: try r.value("late_cancellation"), revision: Int(try r.value("revision", as: Int32.self)),
             machines: machines, events: events,

@@ -287,6 +287,45 @@ extension PostgresRandomAccessRow {
     func value<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         try self[column].decode(T.self, context: .default)
     }
+
+    /// Decodes a text column into the domain's enum of the same values (the column's CHECK).
+    func value<T: RawRepresentable>(_ column: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
+        try .reading(try value(column, as: String.self), column: column)
+    }
+
+    func value<T: RawRepresentable>(_ column: String, as type: T?.Type = T?.self) throws -> T? where T.RawValue == String {
+        try value(column, as: String?.self).map { try .reading($0, column: column) }
+    }
+
+    /// Decodes a `date::text` column.
+    func date(_ column: String) throws -> CalendarDate {
+        try .reading(try value(column, as: String.self), column: column)
+    }
+}
+
+extension RawRepresentable where RawValue == String {
+    /// The case of a text read from `column` (a typed tuple's field), or `UnknownColumnValue`.
+    static func reading(_ text: String, column: String) throws -> Self {
+        guard let value = Self(rawValue: text) else { throw UnknownColumnValue(column: column, value: text, type: "\(Self.self)") }
+        return value
+    }
+}
+
+extension CalendarDate {
+    /// The date of a `date::text` read from `column` (a typed tuple's field), or `UnknownColumnValue`.
+    static func reading(_ text: String, column: String) throws -> CalendarDate {
+        guard let value = CalendarDate(text) else { throw UnknownColumnValue(column: column, value: text, type: "CalendarDate") }
+        return value
+    }
+}
+
+/// A column holding a value the domain has no case for: the column's CHECK and the domain's enum
+/// disagree, a programming error. It fails the statement, naming both; never a crash or a stand-in.
+struct UnknownColumnValue: Error, CustomStringConvertible {
+    var column: String
+    var value: String
+    var type: String
+    var description: String { "column \(column) holds \(value.debugDescription), which \(type) has no case for" }
 }
 
 /// The role a connection runs as, and whether it holds more than the service should.

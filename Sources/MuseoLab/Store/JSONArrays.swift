@@ -15,6 +15,17 @@ struct JSONArrays: Sequence {
             index < values.count ? values[index] as? String : nil
         }
 
+        /// The domain's enum of a text at `index`.
+        func value<T: RawRepresentable>(_ index: Int, as: T.Type) throws -> T where T.RawValue == String {
+            guard let value = T(rawValue: try string(index)) else { throw Malformed(detail: "no \(T.self) at \(index) in \(values)") }
+            return value
+        }
+
+        func optional<T: RawRepresentable>(_ index: Int, as type: T.Type) throws -> T? where T.RawValue == String {
+            guard optionalString(index) != nil else { return nil }
+            return try value(index, as: type)
+        }
+
         func uuid(_ index: Int) throws -> UUID {
             guard let value = UUID(uuidString: try string(index)) else { throw Malformed(detail: "no UUID at \(index) in \(values)") }
             return value

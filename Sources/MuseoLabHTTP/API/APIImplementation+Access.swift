@@ -5,20 +5,20 @@ import OpenAPIRuntime
 
 extension APIImplementation {
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
-        let userId = try Identifier.path(input.path.userId, "user")
+        let userId = input.path.userId.uuid
         let tokens = try await lab.tokens.list(for: userId, by: try actor)
         return .ok(.init(body: .json(.init(items: tokens.map(Components.Schemas.ApiToken.init)))))
     }
 
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let userId = try Identifier.path(input.path.userId, "user")
+        let userId = input.path.userId.uuid
         let issued = try await lab.tokens.create(for: userId, label: body.label, expiresAt: body.expiresAt, by: try actor)
         return .created(.init(body: .json(.init(token: .init(issued.token), secret: issued.secret))))
     }
 
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
-        let tokenId = try Identifier.path(input.path.tokenId, "token")
+        let tokenId = input.path.tokenId.uuid
         var reason: String?
         if case .json(let body) = input.body { reason = body.reason }
         return .ok(.init(body: .json(.init(try await lab.tokens.revoke(tokenId, reason: reason, by: try actor)))))
@@ -27,7 +27,7 @@ extension APIImplementation {
     func listAuditEntries(_ input: Operations.ListAuditEntries.Input) async throws -> Operations.ListAuditEntries.Output {
         let filter = AuditTrail.Filter(
             entity: input.query.entity, entityId: input.query.entityId,
-            actorUserId: try Identifier.field(input.query.actorUserId, "actorUserId"), before: input.query.before,
+            actorUserId: input.query.actorUserId?.uuid, before: input.query.before,
             limit: input.query.limit ?? 100)
         let entries = try await lab.audit.list(filter, by: try actor)
         return .ok(.init(body: .json(.init(items: try entries.map(Components.Schemas.AuditEntry.init)))))
@@ -37,9 +37,9 @@ extension APIImplementation {
 extension Components.Schemas.ApiToken {
     init(_ token: ApiToken) {
         self.init(
-            id: token.id.text, userId: token.userId.text, label: token.label, prefix: token.prefix, createdAt: token.createdAt,
+            id: token.id.resourceId, userId: token.userId.resourceId, label: token.label, prefix: token.prefix, createdAt: token.createdAt,
             expiresAt: token.expiresAt, revokedAt: token.revokedAt, lastUsedAt: token.lastUsedAt,
-            createdByTokenId: token.createdByTokenId?.text)
+            createdByTokenId: token.createdByTokenId?.resourceId)
     }
 }
 
@@ -50,7 +50,7 @@ extension Components.Schemas.AuditEntry {
             return try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(json.utf8))
         }
         self.init(
-            id: entry.id, occurredAt: entry.occurredAt, actor: entry.actor, actorUserId: entry.actorUserId?.text,
+            id: entry.id, occurredAt: entry.occurredAt, actor: entry.actor, actorUserId: entry.actorUserId?.resourceId,
             action: entry.action, requestId: entry.requestId, entity: entry.entity, entityId: entry.entityId,
             operation: try .bridging(entry.operation, from: "audit_log.operation"),
             before: try object(entry.before).map { .init(additionalProperties: $0) },

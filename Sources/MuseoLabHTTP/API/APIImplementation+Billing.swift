@@ -44,9 +44,9 @@ extension APIImplementation {
 
     func listBillableItems(_ input: Operations.ListBillableItems.Input) async throws -> Operations.ListBillableItems.Output {
         let items = try await lab.billableItems.list(
-            customerId: try Identifier.field(input.query.customerId, "customerId"),
+            customerId: input.query.customerId?.uuid,
             status: input.query.status.map { try $0.bridged(BillableItem.Status.self) },
-            roomBookingId: try Identifier.field(input.query.roomBookingId, "roomBookingId"), by: try actor)
+            roomBookingId: input.query.roomBookingId?.uuid, by: try actor)
         return .ok(.init(body: .json(.init(items: try items.map(Components.Schemas.BillableItem.init)))))
     }
 
@@ -54,7 +54,7 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         guard let day = try Identifier.date(body.serviceDate, "serviceDate") else { throw Problem.invalid("serviceDate", "is required") }
         let item = try await lab.billableItems.addConsumable(
-            customerId: try Identifier.field(body.customerId, "customerId")!, tariffCode: body.tariffCode, quantity: body.quantity,
+            customerId: body.customerId.uuid, tariffCode: body.tariffCode, quantity: body.quantity,
             serviceDate: day, description: body.description, by: try actor)
         return .created(.init(body: .json(try .init(item))))
     }
@@ -63,7 +63,7 @@ extension APIImplementation {
 
     func listInvoices(_ input: Operations.ListInvoices.Input) async throws -> Operations.ListInvoices.Output {
         let invoices = try await lab.invoices.list(
-            customerId: try Identifier.field(input.query.customerId, "customerId"),
+            customerId: input.query.customerId?.uuid,
             status: input.query.status.map { try $0.bridged(Invoice.Status.self) },
             kind: input.query.kind.map { try $0.bridged(Invoice.Kind.self) }, by: try actor)
         return .ok(.init(body: .json(.init(items: try invoices.map(Components.Schemas.Invoice.init)))))
@@ -73,7 +73,7 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let (from, to) = try Invoices.period(body.period, from: try Identifier.date(body.from, "from"), to: try Identifier.date(body.to, "to"))
         let invoice = try await lab.invoices.draft(
-            customerId: try Identifier.field(body.customerId, "customerId")!, from: from, to: to, serviceCode: body.buyerServiceCode,
+            customerId: body.customerId.uuid, from: from, to: to, serviceCode: body.buyerServiceCode,
             commitmentNumber: body.commitmentNumber, by: try actor)
         return .created(.init(headers: .init(location: "/v1/invoices/\(invoice.id.text)"), body: .json(try .init(invoice))))
     }
@@ -99,10 +99,7 @@ extension APIImplementation {
         let actor = try actor
         let invoice = try await lab.invoices.find(input.path.invoiceId, by: actor)
         let amounts = try body.lines.map { lines in
-            try Invoices.creditedAmounts(try lines.enumerated().map { index, line in
-                guard let id = UUID(uuidString: line.lineId) else { throw Problem.invalid("lines[\(index)].lineId", "\"\(line.lineId)\" is not a UUID") }
-                return (id, line.amountCents)
-            })
+            try Invoices.creditedAmounts(lines.map { ($0.lineId.uuid, $0.amountCents) })
         }
         let note = try await lab.invoices.creditNote(
             correcting: invoice.id, reason: body.reason, amounts: amounts, reopenItems: body.reopenItems ?? false, by: actor)
@@ -160,7 +157,7 @@ extension Components.Schemas.VATTreatment {
 extension Components.Schemas.TariffVersion {
     init(_ version: TariffVersion) throws {
         self.init(
-            id: version.id.text, effectiveFrom: version.effectiveFrom.description, label: version.label, lockedAt: version.lockedAt,
+            id: version.id.resourceId, effectiveFrom: version.effectiveFrom.description, label: version.label, lockedAt: version.lockedAt,
             items: try version.items.map {
                 .init(
                     code: $0.code, label: $0.label, unit: try $0.unit.bridged(), appliesTo: try $0.appliesTo.bridged(),
@@ -172,7 +169,7 @@ extension Components.Schemas.TariffVersion {
 extension Components.Schemas.BillingSettings {
     init(_ s: BillingSettings) {
         self.init(
-            sellerOrganisationId: s.sellerOrganisationId.text, sellerVatId: s.sellerVatId, paymentTermsDays: s.paymentTermsDays,
+            sellerOrganisationId: s.sellerOrganisationId.resourceId, sellerVatId: s.sellerVatId, paymentTermsDays: s.paymentTermsDays,
             latePenaltyRateBp: s.latePenaltyRateBp, recoveryIndemnityCents: s.recoveryIndemnityCents, paymentIBAN: s.paymentIBAN,
             paymentBIC: s.paymentBIC, journalCode: s.journalCode, journalLabel: s.journalLabel, revenueAccount: s.revenueAccount,
             vatCollectedAccount: s.vatCollectedAccount, customerAccount: s.customerAccount, updatedAt: s.updatedAt)
@@ -182,11 +179,11 @@ extension Components.Schemas.BillingSettings {
 extension Components.Schemas.BillableItem {
     init(_ item: BillableItem) throws {
         self.init(
-            id: item.id.text, kind: try item.kind.bridged(), customerOrganisationId: item.customerOrganisationId.text,
-            agreementId: item.agreementId?.text, roomBookingId: item.roomBookingId?.text, overageItemId: item.overageItemId?.text,
-            sessionId: item.sessionId?.text, serviceDate: item.serviceDate.description, description: item.description, minutes: item.minutes,
+            id: item.id.resourceId, kind: try item.kind.bridged(), customerOrganisationId: item.customerOrganisationId.resourceId,
+            agreementId: item.agreementId?.resourceId, roomBookingId: item.roomBookingId?.resourceId, overageItemId: item.overageItemId?.resourceId,
+            sessionId: item.sessionId?.resourceId, serviceDate: item.serviceDate.description, description: item.description, minutes: item.minutes,
             quantity: item.quantity, status: try item.status.bridged(), cancellationReason: item.cancellationReason,
-            tariffItemCode: item.tariffItemCode ?? item.lines?.first?.tariffItemCode, tariffVersionId: item.tariffVersionId?.text,
+            tariffItemCode: item.tariffItemCode ?? item.lines?.first?.tariffItemCode, tariffVersionId: item.tariffVersionId?.resourceId,
             netCents: item.netCents)
     }
 }
@@ -202,18 +199,18 @@ extension Components.Schemas.InvoiceParty {
 extension Components.Schemas.Invoice {
     init(_ invoice: Invoice) throws {
         self.init(
-            id: invoice.id.text, kind: try invoice.kind.bridged(), status: try invoice.status.bridged(),
-            number: invoice.number, customerOrganisationId: invoice.customerOrganisationId.text, seller: .init(invoice.seller),
+            id: invoice.id.resourceId, kind: try invoice.kind.bridged(), status: try invoice.status.bridged(),
+            number: invoice.number, customerOrganisationId: invoice.customerOrganisationId.resourceId, seller: .init(invoice.seller),
             buyer: .init(invoice.buyer), periodStart: invoice.periodStart.description, periodEnd: invoice.periodEnd.description,
             issueDate: invoice.issueDate?.description, dueDate: invoice.dueDate?.description, buyerServiceCode: invoice.buyerServiceCode,
-            commitmentNumber: invoice.commitmentNumber, correctsInvoiceId: invoice.correctsInvoiceId?.text, correctsNumber: invoice.correctsNumber,
+            commitmentNumber: invoice.commitmentNumber, correctsInvoiceId: invoice.correctsInvoiceId?.resourceId, correctsNumber: invoice.correctsNumber,
             creditReason: invoice.creditReason,
             lines: try invoice.lines.map {
                 .init(
-                    id: $0.id.text, position: $0.position, description: $0.description, serviceDate: $0.serviceDate.description,
+                    id: $0.id.resourceId, position: $0.position, description: $0.description, serviceDate: $0.serviceDate.description,
                     quantityMilli: $0.quantityMilli, unit: try $0.unit.bridged(), unitPriceCents: $0.unitPriceCents, netCents: $0.netCents,
-                    vat: .init($0.vat), tariffVersionId: $0.tariffVersionId?.text, tariffItemCode: $0.tariffItemCode,
-                    billableItemId: $0.billableItemId?.text, correctsLineId: $0.correctsLineId?.text)
+                    vat: .init($0.vat), tariffVersionId: $0.tariffVersionId?.resourceId, tariffItemCode: $0.tariffItemCode,
+                    billableItemId: $0.billableItemId?.resourceId, correctsLineId: $0.correctsLineId?.resourceId)
             },
             totalNetCents: invoice.totals.netCents, totalVatCents: invoice.totals.vatCents, totalGrossCents: invoice.totals.grossCents,
             vatBreakdown: invoice.totals.groups.map { .init(vat: .init($0.vat), taxableCents: $0.taxableCents, vatCents: $0.vatCents) },

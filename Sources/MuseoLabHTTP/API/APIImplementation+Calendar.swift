@@ -30,7 +30,7 @@ extension APIImplementation {
     }
 
     func withdrawClosure(_ input: Operations.WithdrawClosure.Input) async throws -> Operations.WithdrawClosure.Output {
-        let closure = try await lab.calendar.withdrawClosure(try Identifier.path(input.path.closureId, "closure"), by: try actor)
+        let closure = try await lab.calendar.withdrawClosure(input.path.closureId.uuid, by: try actor)
         return .ok(.init(body: .json(try .init(closure))))
     }
 
@@ -56,13 +56,13 @@ extension APIImplementation {
         _ = try actor
         let staff = try await lab.staffAvailability.staff()
         return .ok(.init(body: .json(.init(items: staff.map {
-            .init(userId: $0.userId.text, displayName: $0.displayName, email: $0.email, weekly: $0.weekly.map(Components.Schemas.WeeklyInterval.init))
+            .init(userId: $0.userId.resourceId, displayName: $0.displayName, email: $0.email, weekly: $0.weekly.map(Components.Schemas.WeeklyInterval.init))
         }))))
     }
 
     func getStaffAvailability(_ input: Operations.GetStaffAvailability.Input) async throws -> Operations.GetStaffAvailability.Output {
         _ = try actor
-        let staffId = try Identifier.path(input.path.userId, "staff member")
+        let staffId = input.path.userId.uuid
         let window = Period(start: input.query.from, end: input.query.to)
         let exceptions = try await lab.staffAvailability.exceptions(staffId, within: window)
         let weekly = try await lab.staffAvailability.weekly(staffId)
@@ -72,49 +72,49 @@ extension APIImplementation {
 
     func setStaffWeeklyAvailability(_ input: Operations.SetStaffWeeklyAvailability.Input) async throws -> Operations.SetStaffWeeklyAvailability.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let staffId = try Identifier.path(input.path.userId, "staff member")
+        let staffId = input.path.userId.uuid
         let weekly = try await lab.staffAvailability.setWeekly(staffId, try Self.intervals(body, field: "intervals"), by: try actor)
         return .ok(.init(body: .json(.init(weekly))))
     }
 
     func addStaffAvailabilityException(_ input: Operations.AddStaffAvailabilityException.Input) async throws -> Operations.AddStaffAvailabilityException.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let staffId = try Identifier.path(input.path.userId, "staff member")
+        let staffId = input.path.userId.uuid
         let exception = try await lab.staffAvailability.addException(
             staffId, period: Period(start: body.start, end: body.end), available: body.available, reason: body.reason, by: try actor)
         return .created(.init(body: .json(.init(exception))))
     }
 
     func withdrawStaffAvailabilityException(_ input: Operations.WithdrawStaffAvailabilityException.Input) async throws -> Operations.WithdrawStaffAvailabilityException.Output {
-        try await lab.staffAvailability.withdrawException(try Identifier.path(input.path.exceptionId, "availability exception"), by: try actor)
+        try await lab.staffAvailability.withdrawException(input.path.exceptionId.uuid, by: try actor)
         return .noContent(.init())
     }
 
     // MARK: - Machines: availability and maintenance
 
     func getMachineAvailability(_ input: Operations.GetMachineAvailability.Input) async throws -> Operations.GetMachineAvailability.Output {
-        let machineId = try Identifier.path(input.path.machineId, "machine")
+        let machineId = input.path.machineId.uuid
         let window = Period(start: input.query.from, end: input.query.to)
         let free = try await lab.machineAvailability.free(machineId, within: window, by: try actor)
         return .ok(.init(body: .json(.init(
-            machineId: machineId.text, from: window.start, to: window.end, free: free.map { .init(start: $0.start, end: $0.end) }))))
+            machineId: machineId.resourceId, from: window.start, to: window.end, free: free.map { .init(start: $0.start, end: $0.end) }))))
     }
 
     func listMaintenanceWindows(_ input: Operations.ListMaintenanceWindows.Input) async throws -> Operations.ListMaintenanceWindows.Output {
-        let windows = try await lab.maintenance.list(machineId: try Identifier.path(input.path.machineId, "machine"), by: try actor)
+        let windows = try await lab.maintenance.list(machineId: input.path.machineId.uuid, by: try actor)
         return .ok(.init(body: .json(.init(items: windows.map(Components.Schemas.MaintenanceWindow.init)))))
     }
 
     func addMaintenanceWindow(_ input: Operations.AddMaintenanceWindow.Input) async throws -> Operations.AddMaintenanceWindow.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let window = try await lab.maintenance.add(
-            machineId: try Identifier.path(input.path.machineId, "machine"), period: Period(start: body.start, end: body.end),
+            machineId: input.path.machineId.uuid, period: Period(start: body.start, end: body.end),
             reason: body.reason, cancelConflicting: body.cancelConflicting ?? false, by: try actor)
         return .created(.init(body: .json(.init(window))))
     }
 
     func withdrawMaintenanceWindow(_ input: Operations.WithdrawMaintenanceWindow.Input) async throws -> Operations.WithdrawMaintenanceWindow.Output {
-        let window = try await lab.maintenance.withdraw(try Identifier.path(input.path.maintenanceId, "maintenance window"), by: try actor)
+        let window = try await lab.maintenance.withdraw(input.path.maintenanceId.uuid, by: try actor)
         return .ok(.init(body: .json(.init(window))))
     }
 
@@ -146,7 +146,7 @@ extension Components.Schemas.WeeklySchedule {
 extension Components.Schemas.Closure {
     init(_ closure: Closure) throws {
         self.init(
-            id: closure.id?.text, kind: try closure.kind.bridged(), startsOn: closure.startsOn.description,
+            id: closure.id?.resourceId, kind: try closure.kind.bridged(), startsOn: closure.startsOn.description,
             endsOn: closure.endsOn.description, label: closure.label, withdrawnAt: closure.withdrawnAt)
     }
 }
@@ -162,7 +162,7 @@ extension Components.Schemas.SchedulingRules {
 extension Components.Schemas.AvailabilityException {
     init(_ exception: AvailabilityException) {
         self.init(
-            id: exception.id.text, staffUserId: exception.staffUserId.text, start: exception.period.start, end: exception.period.end,
+            id: exception.id.resourceId, staffUserId: exception.staffUserId.resourceId, start: exception.period.start, end: exception.period.end,
             available: exception.available, reason: exception.reason, withdrawnAt: exception.withdrawnAt)
     }
 }
@@ -170,8 +170,8 @@ extension Components.Schemas.AvailabilityException {
 extension Components.Schemas.MaintenanceWindow {
     init(_ window: MaintenanceWindow) {
         self.init(
-            id: window.id.text, machineId: window.machineId.text, start: window.period.start, end: window.period.end,
+            id: window.id.resourceId, machineId: window.machineId.resourceId, start: window.period.start, end: window.period.end,
             reason: window.reason, createdBy: window.createdBy, createdAt: window.createdAt, withdrawnAt: window.withdrawnAt,
-            cancelledSessionIds: window.cancelledSessionIds.map(\.text))
+            cancelledSessionIds: window.cancelledSessionIds.map(\.resourceId))
     }
 }

@@ -15,7 +15,7 @@ extension APIImplementation {
         let machine = try await lab.inventory.add(
             NewMachine(
                 nature: body.nature, model: body.model, serialNumber: body.serialNumber, inventoryNumber: body.inventoryNumber,
-                ownerOrganisationId: try Identifier.field(body.ownerOrganisationId, "ownerOrganisationId"),
+                ownerOrganisationId: body.ownerOrganisationId?.uuid,
                 category: body.category, bookable: body.bookable ?? false,
                 requiresAuthorisation: body.requiresAuthorisation ?? false, annexYear: body.annexYear,
                 acquiredOn: try Identifier.date(body.acquiredOn, "acquiredOn"), notes: body.notes),
@@ -24,13 +24,13 @@ extension APIImplementation {
     }
 
     func getMachine(_ input: Operations.GetMachine.Input) async throws -> Operations.GetMachine.Output {
-        let machine = try await lab.inventory.get(try Identifier.path(input.path.machineId, "machine"), by: try actor)
+        let machine = try await lab.inventory.get(input.path.machineId.uuid, by: try actor)
         return .ok(.init(body: .json(try .init(machine))))
     }
 
     func updateMachine(_ input: Operations.UpdateMachine.Input) async throws -> Operations.UpdateMachine.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let id = try Identifier.path(input.path.machineId, "machine")
+        let id = input.path.machineId.uuid
         let changes = MachineChanges(
             nature: body.nature, model: body.model, serialNumber: body.serialNumber, inventoryNumber: body.inventoryNumber,
             category: body.category, status: body.status.map(MachineStatus.init), bookable: body.bookable,
@@ -54,8 +54,8 @@ extension MachineStatus {
 extension Components.Schemas.Machine {
     init(_ machine: Machine) throws {
         self.init(
-            id: machine.id.text, nature: machine.nature, model: machine.model, serialNumber: machine.serialNumber,
-            inventoryNumber: machine.inventoryNumber, ownerOrganisationId: machine.ownerOrganisationId.text,
+            id: machine.id.resourceId, nature: machine.nature, model: machine.model, serialNumber: machine.serialNumber,
+            inventoryNumber: machine.inventoryNumber, ownerOrganisationId: machine.ownerOrganisationId.resourceId,
             ownerName: machine.ownerName, category: machine.category,
             status: try machine.status.bridged(Components.Schemas.MachineStatus.self), bookable: machine.bookable,
             requiresAuthorisation: machine.requiresAuthorisation, annexYear: machine.annexYear, unitIndex: machine.unitIndex,

@@ -39,7 +39,7 @@ extension APIImplementation {
         let room = try await lab.rooms.find(input.path.roomId)
         let window = Period(start: input.query.from, end: input.query.to)
         let free = try await lab.rooms.availability(room.id, within: window)
-        return .ok(.init(body: .json(.init(roomId: room.id.text, from: window.start, to: window.end, free: free.map { .init(start: $0.start, end: $0.end) }))))
+        return .ok(.init(body: .json(.init(roomId: room.id.resourceId, from: window.start, to: window.end, free: free.map { .init(start: $0.start, end: $0.end) }))))
     }
 
     func listRoomBookings(_ input: Operations.ListRoomBookings.Input) async throws -> Operations.ListRoomBookings.Output {
@@ -61,40 +61,40 @@ extension APIImplementation {
         let booking = try await lab.roomBookings.request(
             RoomBookingRequest(
                 room: body.room, layout: body.layout, period: Period(start: body.start, end: body.end), attendees: body.attendees,
-                purpose: body.purpose, requesterId: try Identifier.field(body.requesterId, "requesterId"),
-                organisationId: try Identifier.field(body.organisationId, "organisationId")),
+                purpose: body.purpose, requesterId: body.requesterId?.uuid,
+                organisationId: body.organisationId?.uuid),
             by: try actor)
         return .created(.init(headers: .init(location: "/v1/room-bookings/\(booking.id.text)"), body: .json(try .init(booking))))
     }
 
     func getRoomBooking(_ input: Operations.GetRoomBooking.Input) async throws -> Operations.GetRoomBooking.Output {
-        .ok(.init(body: .json(try .init(try await lab.roomBookings.get(try Identifier.path(input.path.bookingId, "room booking"), by: try actor)))))
+        .ok(.init(body: .json(try .init(try await lab.roomBookings.get(input.path.bookingId.uuid, by: try actor)))))
     }
 
     func acceptRoomBooking(_ input: Operations.AcceptRoomBooking.Input) async throws -> Operations.AcceptRoomBooking.Output {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
-        let booking = try await lab.roomBookings.accept(try Identifier.path(input.path.bookingId, "room booking"), reason: reason, by: try actor)
+        let booking = try await lab.roomBookings.accept(input.path.bookingId.uuid, reason: reason, by: try actor)
         return .ok(.init(body: .json(try .init(booking))))
     }
 
     func refuseRoomBooking(_ input: Operations.RefuseRoomBooking.Input) async throws -> Operations.RefuseRoomBooking.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let booking = try await lab.roomBookings.refuse(try Identifier.path(input.path.bookingId, "room booking"), reason: body.reason, by: try actor)
+        let booking = try await lab.roomBookings.refuse(input.path.bookingId.uuid, reason: body.reason, by: try actor)
         return .ok(.init(body: .json(try .init(booking))))
     }
 
     func cancelRoomBooking(_ input: Operations.CancelRoomBooking.Input) async throws -> Operations.CancelRoomBooking.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let booking = try await lab.roomBookings.cancel(try Identifier.path(input.path.bookingId, "room booking"), reason: body.reason, by: try actor)
+        let booking = try await lab.roomBookings.cancel(input.path.bookingId.uuid, reason: body.reason, by: try actor)
         return .ok(.init(body: .json(try .init(booking))))
     }
 
     func getRoomAllowances(_ input: Operations.GetRoomAllowances.Input) async throws -> Operations.GetRoomAllowances.Output {
         let allowances = try await lab.roomBookings.allowances(
-            try Identifier.path(input.path.agreementId, "agreement"), year: input.query.year, by: try actor)
+            input.path.agreementId.uuid, year: input.query.year, by: try actor)
         return .ok(.init(body: .json(.init(year: input.query.year, items: allowances.map {
-            .init(roomId: $0.roomId.text, roomCode: $0.roomCode, roomName: $0.roomName, allowance: $0.allowance, used: $0.used,
+            .init(roomId: $0.roomId.resourceId, roomCode: $0.roomCode, roomName: $0.roomName, allowance: $0.allowance, used: $0.used,
                   remaining: $0.remaining, freeBookings: $0.freeBookings, billableBookings: $0.billableBookings)
         }))))
     }
@@ -103,18 +103,18 @@ extension APIImplementation {
 extension Components.Schemas.Room {
     init(_ room: Room) {
         self.init(
-            id: room.id.text, code: room.code, name: room.name,
-            layouts: room.layouts.map { .init(id: $0.id.text, code: $0.code, label: $0.label, capacity: $0.capacity) }, archivedAt: room.archivedAt)
+            id: room.id.resourceId, code: room.code, name: room.name,
+            layouts: room.layouts.map { .init(id: $0.id.resourceId, code: $0.code, label: $0.label, capacity: $0.capacity) }, archivedAt: room.archivedAt)
     }
 }
 
 extension Components.Schemas.RoomBooking {
     init(_ booking: RoomBooking) throws {
         self.init(
-            id: booking.id.text, reference: booking.reference, roomId: booking.roomId.text, roomCode: booking.roomCode,
+            id: booking.id.resourceId, reference: booking.reference, roomId: booking.roomId.resourceId, roomCode: booking.roomCode,
             roomName: booking.roomName, layout: booking.layoutCode,
-            requester: .init(id: booking.requester.id.text, displayName: booking.requester.displayName, email: booking.requester.email),
-            organisationId: booking.organisationId.text, organisationName: booking.organisationName, agreementId: booking.agreementId?.text,
+            requester: .init(id: booking.requester.id.resourceId, displayName: booking.requester.displayName, email: booking.requester.email),
+            organisationId: booking.organisationId.resourceId, organisationName: booking.organisationName, agreementId: booking.agreementId?.resourceId,
             purpose: booking.purpose, attendees: booking.attendees, start: booking.period.start, end: booking.period.end,
             status: try booking.status.bridged(), charge: try booking.charge.map { try $0.bridged() },
             chargeReason: booking.chargeReason, acceptedAt: booking.acceptedAt, freeUseReturned: booking.freeUseReturned,

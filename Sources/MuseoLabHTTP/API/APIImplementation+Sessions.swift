@@ -12,50 +12,47 @@ extension APIImplementation {
         }
         let filter = SessionFilter(
             status: try q.status.map { try $0.bridged(SessionStatus.self) }, within: window,
-            machineId: try Identifier.field(q.machineId, "machineId"), staffId: try Identifier.field(q.staffId, "staffId"),
-            requesterId: try Identifier.field(q.requesterId, "requesterId"),
-            organisationId: try Identifier.field(q.organisationId, "organisationId"), limit: q.limit ?? 200)
+            machineId: q.machineId?.uuid, staffId: q.staffId?.uuid,
+            requesterId: q.requesterId?.uuid,
+            organisationId: q.organisationId?.uuid, limit: q.limit ?? 200)
         let sessions = try await lab.sessions.list(filter, by: try actor)
         return .ok(.init(body: .json(.init(items: try sessions.map(Components.Schemas.Session.init)))))
     }
 
     func requestSession(_ input: Operations.RequestSession.Input) async throws -> Operations.RequestSession.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let machineIds = try (body.machineIds ?? []).enumerated().map { index, text in
-            guard let id = UUID(uuidString: text) else { throw Problem.invalid("machineIds[\(index)]", "\"\(text)\" is not a UUID") }
-            return id
-        }
+        let machineIds = (body.machineIds ?? []).map(\.uuid)
         let session = try await lab.sessions.request(
             SessionRequest(
-                requesterId: try Identifier.field(body.requesterId, "requesterId"), supervised: body.supervised ?? true,
-                staffId: try Identifier.field(body.staffId, "staffId"), purpose: body.purpose, participants: body.participants ?? 1,
+                requesterId: body.requesterId?.uuid, supervised: body.supervised ?? true,
+                staffId: body.staffId?.uuid, purpose: body.purpose, participants: body.participants ?? 1,
                 period: Period(start: body.start, end: body.end), machineIds: machineIds),
             by: try actor)
         return .created(.init(headers: .init(location: "/v1/sessions/\(session.id.text)"), body: .json(try .init(session))))
     }
 
     func getSession(_ input: Operations.GetSession.Input) async throws -> Operations.GetSession.Output {
-        let session = try await lab.sessions.get(try Identifier.path(input.path.sessionId, "session"), by: try actor)
+        let session = try await lab.sessions.get(input.path.sessionId.uuid, by: try actor)
         return .ok(.init(body: .json(try .init(session))))
     }
 
     func confirmSession(_ input: Operations.ConfirmSession.Input) async throws -> Operations.ConfirmSession.Output {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
-        let session = try await lab.sessions.confirm(try Identifier.path(input.path.sessionId, "session"), reason: reason, by: try actor)
+        let session = try await lab.sessions.confirm(input.path.sessionId.uuid, reason: reason, by: try actor)
         return .ok(.init(body: .json(try .init(session))))
     }
 
     func cancelSession(_ input: Operations.CancelSession.Input) async throws -> Operations.CancelSession.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        let session = try await lab.sessions.cancel(try Identifier.path(input.path.sessionId, "session"), reason: body.reason, by: try actor)
+        let session = try await lab.sessions.cancel(input.path.sessionId.uuid, reason: body.reason, by: try actor)
         return .ok(.init(body: .json(try .init(session))))
     }
 
     func completeSession(_ input: Operations.CompleteSession.Input) async throws -> Operations.CompleteSession.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let session = try await lab.sessions.complete(
-            try Identifier.path(input.path.sessionId, "session"), actual: Period(start: body.actualStart, end: body.actualEnd),
+            input.path.sessionId.uuid, actual: Period(start: body.actualStart, end: body.actualEnd),
             note: body.note, by: try actor)
         return .ok(.init(body: .json(try .init(session))))
     }
@@ -63,22 +60,22 @@ extension APIImplementation {
     func recordNoShow(_ input: Operations.RecordNoShow.Input) async throws -> Operations.RecordNoShow.Output {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
-        let session = try await lab.sessions.noShow(try Identifier.path(input.path.sessionId, "session"), reason: reason, by: try actor)
+        let session = try await lab.sessions.noShow(input.path.sessionId.uuid, reason: reason, by: try actor)
         return .ok(.init(body: .json(try .init(session))))
     }
 
     // MARK: - Authorisations
 
     func listAuthorisations(_ input: Operations.ListAuthorisations.Input) async throws -> Operations.ListAuthorisations.Output {
-        let list = try await lab.authorisations.list(userId: try Identifier.field(input.query.userId, "userId"), by: try actor)
+        let list = try await lab.authorisations.list(userId: input.query.userId?.uuid, by: try actor)
         return .ok(.init(body: .json(.init(items: list.map(Components.Schemas.Authorisation.init)))))
     }
 
     func grantAuthorisation(_ input: Operations.GrantAuthorisation.Input) async throws -> Operations.GrantAuthorisation.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        guard let userId = try Identifier.field(body.userId, "userId") else { throw Problem.invalid("userId", "is required") }
+        let userId = body.userId.uuid
         let granted = try await lab.authorisations.grant(
-            to: userId, machineId: try Identifier.field(body.machineId, "machineId"), category: body.category,
+            to: userId, machineId: body.machineId?.uuid, category: body.category,
             grantedOn: try Identifier.date(body.grantedOn, "grantedOn"), expiresOn: try Identifier.date(body.expiresOn, "expiresOn"),
             note: body.note, by: try actor)
         return .created(.init(body: .json(.init(granted))))
@@ -88,7 +85,7 @@ extension APIImplementation {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
         let revoked = try await lab.authorisations.revoke(
-            try Identifier.path(input.path.authorisationId, "authorisation"), reason: reason, by: try actor)
+            input.path.authorisationId.uuid, reason: reason, by: try actor)
         return .ok(.init(body: .json(.init(revoked))))
     }
 
@@ -97,13 +94,13 @@ extension APIImplementation {
     func listMyNotifications(_ input: Operations.ListMyNotifications.Input) async throws -> Operations.ListMyNotifications.Output {
         let list = try await lab.notifications.mine(unreadOnly: input.query.unread ?? false, by: try actor)
         return .ok(.init(body: .json(.init(items: list.map {
-            .init(id: $0.id.text, kind: $0.kind, subject: $0.subject, body: $0.body, sessionId: $0.sessionId?.text,
+            .init(id: $0.id.resourceId, kind: $0.kind, subject: $0.subject, body: $0.body, sessionId: $0.sessionId?.resourceId,
                   createdAt: $0.createdAt, readAt: $0.readAt)
         }))))
     }
 
     func markNotificationRead(_ input: Operations.MarkNotificationRead.Input) async throws -> Operations.MarkNotificationRead.Output {
-        try await lab.notifications.markRead(try Identifier.path(input.path.notificationId, "notification"), by: try actor)
+        try await lab.notifications.markRead(input.path.notificationId.uuid, by: try actor)
         return .noContent(.init())
     }
 
@@ -137,22 +134,22 @@ extension APIImplementation {
 extension Components.Schemas.Session {
     init(_ session: SupportSession) throws {
         func person(_ p: SupportSession.Person) -> Components.Schemas.PersonRef {
-            .init(id: p.id.text, displayName: p.displayName, email: p.email)
+            .init(id: p.id.resourceId, displayName: p.displayName, email: p.email)
         }
         self.init(
-            id: session.id.text, reference: session.reference, supervised: session.supervised, requester: person(session.requester),
-            organisationId: session.organisationId.text, organisationName: session.organisationName,
-            agreementId: session.agreementId?.text, staff: session.staff.map(person), purpose: session.purpose,
+            id: session.id.resourceId, reference: session.reference, supervised: session.supervised, requester: person(session.requester),
+            organisationId: session.organisationId.resourceId, organisationName: session.organisationName,
+            agreementId: session.agreementId?.resourceId, staff: session.staff.map(person), purpose: session.purpose,
             participants: session.participants, start: session.period.start, end: session.period.end,
             localStart: ParisTime.format(session.period.start), localEnd: ParisTime.format(session.period.end),
             durationMinutes: session.period.minutes, status: try session.status.bridged(),
             actualStart: session.actualPeriod?.start, actualEnd: session.actualPeriod?.end,
             actualDurationMinutes: session.actualPeriod?.minutes, lateCancellation: session.lateCancellation,
             revision: session.revision,
-            machines: session.machines.map { .init(id: $0.id.text, nature: $0.nature, model: $0.model, inventoryNumber: $0.inventoryNumber) },
+            machines: session.machines.map { .init(id: $0.id.resourceId, nature: $0.nature, model: $0.model, inventoryNumber: $0.inventoryNumber) },
             events: try session.events.map {
                 .init(occurredAt: $0.occurredAt, from: try $0.from.map { try $0.bridged() }, to: try $0.to.bridged(),
-                      actor: $0.actor, actorUserId: $0.actorUserId?.text, reason: $0.reason)
+                      actor: $0.actor, actorUserId: $0.actorUserId?.resourceId, reason: $0.reason)
             },
             createdAt: session.createdAt, updatedAt: session.updatedAt)
     }
@@ -161,7 +158,7 @@ extension Components.Schemas.Session {
 extension Components.Schemas.Authorisation {
     init(_ authorisation: MachineAuthorisation) {
         self.init(
-            id: authorisation.id.text, userId: authorisation.userId.text, machineId: authorisation.machineId?.text,
+            id: authorisation.id.resourceId, userId: authorisation.userId.resourceId, machineId: authorisation.machineId?.resourceId,
             category: authorisation.category, grantedOn: authorisation.grantedOn.description,
             expiresOn: authorisation.expiresOn?.description, grantedBy: authorisation.grantedBy, note: authorisation.note,
             revokedAt: authorisation.revokedAt, revocationReason: authorisation.revocationReason)

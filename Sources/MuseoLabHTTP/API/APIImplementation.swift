@@ -15,16 +15,11 @@ struct APIImplementation: APIProtocol {
     }
 }
 
-/// Ids in paths and queries are UUIDs; anything else cannot name a resource.
+/// What the document leaves as text: a path that takes an id or another reference (a feed's
+/// machine), and dates. Ids of the `Id` schema come parsed (`ResourceId`).
 enum Identifier {
     static func path(_ text: String, _ what: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else { throw Problem.notFound(what) }
-        return id
-    }
-
-    static func field(_ text: String?, _ field: String) throws -> UUID? {
-        guard let text else { return nil }
-        guard let id = UUID(uuidString: text) else { throw Problem.invalid(field, "\"\(text)\" is not a UUID") }
         return id
     }
 
@@ -37,4 +32,7 @@ enum Identifier {
 extension UUID {
     /// Lower-case, as in URLs and JSON.
     var text: String { uuidString.lowercased() }
+
+    /// As the API's `Id` schema.
+    var resourceId: ResourceId { ResourceId(self) }
 }

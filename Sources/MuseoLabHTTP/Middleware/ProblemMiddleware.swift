@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import MuseoLab
+import MuseoLabAPI
 import OpenAPIRuntime
 
 /// Turns every refusal into problem+json: the domain's `Problem`s, bad JSON or
@@ -64,7 +65,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 {
                     return Problem(.invalidField, "the query parameter \(missing) is required", field: missing)
                 }
-                return parameterProblem(decoding, query: query) ?? decodingProblem(decoding)
+                return malformedIdProblem(decoding, path: error.requestMetadata.pathParameters, query: query)
+                    ?? parameterProblem(decoding, query: query) ?? decodingProblem(decoding)
             }
             if let nested = error.underlyingError as? ServerError { return problem(for: nested, query: query, requiredQuery: requiredQuery) }
             // Without any query, the runtime names the first required parameter it misses.
@@ -93,6 +95,20 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         default:
             return nil
         }
+    }
+
+    /// An id (the document's `Id` schema) that is not a UUID: in the path, the resource is not
+    /// found (404), as for a UUID naming nothing; in the query, the parameter is named (422). In a
+    /// body, `decodingProblem` names the field from the coding path.
+    static func malformedIdProblem(_ error: DecodingError, path: [String: Substring], query: Parameters) -> Problem? {
+        guard case .dataCorrupted(let context) = error, let malformed = context.underlyingError as? ResourceId.Malformed else { return nil }
+        if let name = path.first(where: { String($0.value).removingPercentEncoding == malformed.text })?.key {
+            return Problem.notFound(resourceNamedByPathId[name] ?? "resource")
+        }
+        if let name = query.first(where: { String($0.value) == malformed.text })?.key {
+            return Problem(.invalidField, context.debugDescription, field: String(name))
+        }
+        return nil
     }
 
     /// The generated code reports a bad query parameter without its name: find the
@@ -162,3 +178,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             ?? (status == 406 ? .unsupportedMediaType : .malformedRequest)
     }
 }
+
+/// What a path's id names, for its 404: an id that is not a UUID names nothing.
+private let resourceNamedByPathId: [String: String] = [
+    "agreementId": "agreement", "alertId": "alert", "authorisationId": "authorisation", "bookingId": "room booking",
+    "closureId": "closure", "exceptionId": "availability exception", "itemId": "overage item", "machineId": "machine",
+    "maintenanceId": "maintenance window", "notificationId": "notification", "organisationId": "organisation",
+    "recipientId": "alert recipient", "sessionId": "session", "tokenId": "token", "userId": "user",
+]
+

@@ -254,6 +254,46 @@ import Testing
         }
     }
 
+    /// Ids are the document's `Id` schema, parsed before a handler runs: one that is not a UUID
+    /// names nothing in a path (404), and names its parameter or field elsewhere (422), with
+    /// nothing written. Ids are read in either case and written in lower case.
+    @Test func idsThatAreNotUUIDsSayWhere() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            let laser = try await Self.laser(t)
+            for (path, detail) in [
+                ("/v1/machines/not-a-uuid", "machine not found"), ("/v1/sessions/12345", "session not found"),
+                ("/v1/room-bookings/%C3%A9t%C3%A9", "room booking not found"), ("/v1/users/\(laser.id.text)x", "user not found"),
+            ] {
+                let answer = try await http.get(path, token: t.people.admin.token)
+                #expect(answer.isProblem(404, type: "not-found"), "\(path): \(answer.text)")
+                #expect(answer.json["detail"] as? String == detail, "\(path): \(answer.text)")
+            }
+            let query = try await http.get("/v1/audit?actorUserId=nope", token: t.people.admin.token)
+            #expect(query.isProblem(422, type: "invalid-field"), "\(query.text)")
+            #expect(query.json["field"] as? String == "actorUserId")
+            #expect(query.json["detail"] as? String == #""nope" is not a UUID"#)
+
+            let authorisations = try await t.count("SELECT count(*) FROM machine_authorisations")
+            let field = try await http.send(
+                "POST", "/v1/authorisations", token: t.people.manager.token, json: ["userId": "nope", "machineId": laser.id.text])
+            #expect(field.isProblem(422, type: "invalid-field"), "\(field.text)")
+            #expect(field.json["field"] as? String == "userId")
+            #expect(field.json["detail"] as? String == #""nope" is not a UUID"#)
+            #expect(try await t.count("SELECT count(*) FROM machine_authorisations") == authorisations)
+            let inArray = try await http.send(
+                "POST", "/v1/sessions", token: t.people.member.token,
+                json: ["purpose": "x", "start": "2030-01-07T10:00:00Z", "end": "2030-01-07T11:00:00Z", "machineIds": [laser.id.text, "12-34"]])
+            #expect(inArray.isProblem(422, type: "invalid-field"), "\(inArray.text)")
+            #expect(inArray.json["field"] as? String == "machineIds[1]", "\(inArray.text)")
+
+            let upper = try await http.get("/v1/machines/\(laser.id.uuidString.uppercased())", token: t.people.member.token)
+            #expect(upper.status == 200, "\(upper.text)")
+            #expect(upper.json["id"] as? String == laser.id.text)
+            #expect(upper.json["ownerOrganisationId"] as? String == laser.ownerOrganisationId.text)
+        }
+    }
+
     static func laser(_ t: TestLab) async throws -> Machine {
         try await t.lab.inventory.find("13995", by: t.people.manager.actor)
     }

@@ -12,7 +12,7 @@ public struct Organisations: Sendable {
     public func list(by actor: Actor) async throws -> [Organisation] {
         try actor.require(.viewOrganisations, "list organisations")
         return try await database.read { session in
-            try await Self.load(session, where: nil)
+            try await PeopleStore.organisations(nil, session)
         }
     }
 
@@ -22,7 +22,7 @@ public struct Organisations: Sendable {
             throw Problem.notFound("organisation")
         }
         return try await database.read { session in
-            guard let organisation = try await Self.load(session, where: id).first else {
+            guard let organisation = try await PeopleStore.organisations(id, session).first else {
                 throw Problem.notFound("organisation")
             }
             return organisation
@@ -58,16 +58,10 @@ public struct Organisations: Sendable {
         let account = try new.customerAccount.map { try Self.customerAccount($0) }
         return try await database.write(as: actor, action: "organisation.create") { session in
             try await Self.requireCategory(new.tariffCategory, session)
-            let row = try await session.first(
-                """
-                INSERT INTO organisations (name, legal_form, siren, siret, tariff_category, contact_email, address, is_public_body,
-                                           chorus_service_code, customer_account)
-                VALUES (\(name), \(legalForm), \(siren), \(siret), \(new.tariffCategory), \(email), \(address), \(new.isPublicBody),
-                        \(serviceCode), \(account))
-                RETURNING id
-                """)
-            let id = try row!.decode(UUID.self)
-            return try await Self.load(session, where: id)[0]
+            let id = try await session.run(PeopleStore.OrganisationRegistered(
+                name: name, legalForm: legalForm, siren: siren, siret: siret, tariffCategory: new.tariffCategory, contactEmail: email,
+                address: address, isPublicBody: new.isPublicBody, chorusServiceCode: serviceCode, customerAccount: account))[0]
+            return try await PeopleStore.organisations(id, session)[0]
         }
     }
 
@@ -83,24 +77,11 @@ public struct Organisations: Sendable {
         let account = try changes.customerAccount.map { try Self.customerAccount($0) }
         return try await database.write(as: actor, action: "organisation.update") { session in
             if let category = changes.tariffCategory { try await Self.requireCategory(category, session) }
-            let updated = try await session.first(
-                """
-                UPDATE organisations SET
-                    name = coalesce(\(name), name),
-                    legal_form = coalesce(\(legalForm), legal_form),
-                    siret = coalesce(\(siret), siret),
-                    siren = coalesce(left(\(siret), 9), siren),
-                    tariff_category = coalesce(\(changes.tariffCategory), tariff_category),
-                    contact_email = coalesce(\(email), contact_email),
-                    address = coalesce(\(address), address),
-                    is_public_body = coalesce(\(changes.isPublicBody), is_public_body),
-                    chorus_service_code = coalesce(\(serviceCode), chorus_service_code),
-                    customer_account = coalesce(\(account), customer_account)
-                WHERE id = \(id)
-                RETURNING id
-                """)
-            guard updated != nil else { throw Problem.notFound("organisation") }
-            return try await Self.load(session, where: id)[0]
+            let updated = try await session.run(PeopleStore.OrganisationChanged(
+                id: id, name: name, legalForm: legalForm, siret: siret, tariffCategory: changes.tariffCategory, contactEmail: email,
+                address: address, isPublicBody: changes.isPublicBody, chorusServiceCode: serviceCode, customerAccount: account))
+            guard !updated.isEmpty else { throw Problem.notFound("organisation") }
+            return try await PeopleStore.organisations(id, session)[0]
         }
     }
 
@@ -110,25 +91,18 @@ public struct Organisations: Sendable {
         try actor.require(.manageOrganisations, "add components to organisations")
         let name = try Validate.text(name, field: "name", maxLength: 200)
         return try await database.write(as: actor, action: "organisation.add-component") { session in
-            guard try await session.first("SELECT 1 FROM organisations WHERE id = \(organisationId)") != nil else {
+            guard try await session.run(PeopleStore.OrganisationExists(id: organisationId)).first == true else {
                 throw Problem.notFound("organisation")
             }
-            let row = try await session.first(
-                """
-                INSERT INTO organisation_components (organisation_id, kind, name)
-                VALUES (\(organisationId), \(kind.rawValue), \(name))
-                RETURNING id
-                """)
-            return OrganisationComponent(id: try row!.decode(UUID.self), organisationId: organisationId, kind: kind, name: name)
+            let id = try await session.run(PeopleStore.ComponentAdded(organisationId: organisationId, kind: kind, name: name))[0]
+            return OrganisationComponent(id: id, organisationId: organisationId, kind: kind, name: name)
         }
     }
 
     /// The tariff categories organisations can be given.
     public func tariffCategories() async throws -> [(code: String, label: String)] {
         try await database.read { session in
-            try await session.rows("SELECT code, label FROM tariff_categories ORDER BY code").map {
-                try $0.decode((String, String).self)
-            }
+            try await session.run(PeopleStore.TariffCategories())
         }
     }
 
@@ -141,47 +115,10 @@ public struct Organisations: Sendable {
         return account
     }
 
-    // MARK: - Store
-
     static func requireCategory(_ code: String, _ session: SQLSession) async throws {
-        guard try await session.first("SELECT 1 FROM tariff_categories WHERE code = \(code)") != nil else {
-            let known = try await session.rows("SELECT code FROM tariff_categories ORDER BY code").map { try $0.decode(String.self) }
+        guard try await session.run(PeopleStore.TariffCategoryExists(code: code)).first == true else {
+            let known = try await session.run(PeopleStore.TariffCategories()).map(\.code)
             throw Problem.invalid("tariffCategory", "unknown tariff category \"\(code)\" (known: \(known.joined(separator: ", ")))")
-        }
-    }
-
-    static func load(_ session: SQLSession, where id: UUID?) async throws -> [Organisation] {
-        let rows = try await session.rows(
-            """
-            SELECT id, name, legal_form, siren, siret, tariff_category, contact_email, address, created_at, archived_at,
-                   is_public_body, chorus_service_code, customer_account
-            FROM organisations
-            WHERE \(id)::uuid IS NULL OR id = \(id)
-            ORDER BY name
-            """)
-        let componentRows = try await session.rows(
-            """
-            SELECT id, organisation_id, kind, name FROM organisation_components
-            WHERE archived_at IS NULL AND (\(id)::uuid IS NULL OR organisation_id = \(id))
-            ORDER BY name
-            """)
-        var components: [UUID: [OrganisationComponent]] = [:]
-        for row in componentRows {
-            let r = row.makeRandomAccess()
-            let component = OrganisationComponent(
-                id: try r.value("id"), organisationId: try r.value("organisation_id"), kind: try r.value("kind"), name: try r.value("name"))
-            components[component.organisationId, default: []].append(component)
-        }
-        return try rows.map { row in
-            let r = row.makeRandomAccess()
-            let id: UUID = try r.value("id")
-            return Organisation(
-                id: id, name: try r.value("name"), legalForm: try r.value("legal_form"), siren: try r.value("siren"),
-                siret: try r.value("siret"), tariffCategory: try r.value("tariff_category"),
-                contactEmail: try r.value("contact_email"), address: try r.value("address"),
-                isPublicBody: try r.value("is_public_body"), chorusServiceCode: try r.value("chorus_service_code"),
-                customerAccount: try r.value("customer_account"),
-                components: components[id] ?? [], createdAt: try r.value("created_at"), archivedAt: try r.value("archived_at"))
         }
     }
 }

@@ -29,7 +29,7 @@ enum RoomBookingStore {
             purpose: try r.value("purpose"), attendees: Int(try r.value("attendees", as: Int32.self)),
             period: Period(start: try r.value("start"), end: try r.value("end")),
             status: try r.value("status", as: RoomBooking.Status.self),
-            charge: try r.value("charge", as: String?.self).flatMap(RoomBooking.Charge.init), chargeReason: try r.value("charge_reason"),
+            charge: try r.value("charge", as: RoomBooking.Charge?.self), chargeReason: try r.value("charge_reason"),
             acceptedAt: try r.value("accepted_at"), freeUseReturned: try r.value("free_use_returned"), events: [],
             createdAt: try r.value("created_at"))
     }
@@ -191,7 +191,7 @@ enum RoomBookingStore {
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> (charge: RoomBooking.Charge?, chargeReason: String?, acceptedAt: Date?, freeUseReturned: Bool, occurredAt: Date) {
-            (try r.value("charge", as: String?.self).flatMap(RoomBooking.Charge.init), try r.value("charge_reason"), try r.value("accepted_at"),
+            (try r.value("charge", as: RoomBooking.Charge?.self), try r.value("charge_reason"), try r.value("accepted_at"),
              try r.value("free_use_returned"), try r.value("occurred_at"))
         }
     }

@@ -43,4 +43,11 @@ extension PostgresBindings {
         bindings.append(value)
         return bindings
     }
+
+    /// Bindings of one value that may be `NULL`.
+    static func with<T: PostgresNonThrowingEncodable>(_ value: T?) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(value)
+        return bindings
+    }
 }

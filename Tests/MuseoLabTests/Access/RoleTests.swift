@@ -25,6 +25,34 @@ import Testing
         }
     }
 
+    /// Nobody locks the service out: the last active administrator can be neither demoted nor
+    /// disabled, while any other can.
+    @Test func theLastActiveAdministratorStays() async throws {
+        try await TestLab.with { t in
+            let system = Actor.system("tests")
+            let admins = try await t.lab.users.list(.init(role: .admin), by: system)
+            let last = try #require(admins.first { $0.id == t.people.admin.user.id })
+            for other in admins where other.id != last.id {
+                #expect(try await t.lab.users.disable(other.id, reason: "left", by: system).isActive == false)
+            }
+            for attempt in [
+                { try await t.lab.users.update(last.id, UserChanges(role: .manager), by: system) },
+                { try await t.lab.users.disable(last.id, reason: nil, by: system) },
+            ] as [@Sendable () async throws -> User] {
+                let refused = try await #require(throws: Problem.self) { try await attempt() }
+                #expect(refused.kind == .conflict && refused.detail.contains("the last active administrator"), "\(refused)")
+            }
+            let unchanged = try await t.lab.users.get(last.id, by: system)
+            #expect(unchanged.role == .admin && unchanged.isActive)
+            // A second administrator makes the first removable again.
+            let second = try await t.lab.users.add(
+                NewUser(email: "second-admin@tests.museolab", displayName: "Second", organisationId: TestLab.llv, role: .admin), by: system)
+            #expect(try await t.lab.users.update(last.id, UserChanges(role: .manager), by: system).role == .manager)
+            let refused = try await #require(throws: Problem.self) { try await t.lab.users.disable(second.id, reason: nil, by: system) }
+            #expect(refused.kind == .conflict)
+        }
+    }
+
     @Test func aMemberSeesThemselfAndNobodyElse() async throws {
         try await TestLab.withServer { t, server in
             let http = HTTPClient(server)

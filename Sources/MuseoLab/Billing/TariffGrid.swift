@@ -74,50 +74,34 @@ public struct TariffGrid: Sendable {
         let label = try Validate.optionalText(label, field: "label", maxLength: 200) ?? "Grille tarifaire du \(effectiveFrom)"
         let sha = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
         return try await database.write(as: actor, action: "tariffs.load") { session in
-            let categories = Set(try await session.rows("SELECT code FROM tariff_categories").map { try $0.decode(String.self) })
+            let categories = Set(try await session.run(TariffStore.Categories()))
             for item in items {
                 for category in item.prices.keys where !categories.contains(category) {
                     throw Problem.invalid("table", "\(category) is not a customer category (known: \(categories.sorted().joined(separator: ", ")))")
                 }
             }
             let versionId: UUID
-            if let existing = try await session.first("SELECT id, locked_at FROM tariff_versions WHERE effective_from = \(effectiveFrom.description)::date FOR UPDATE") {
-                let (id, locked) = try existing.decode((UUID, Date?).self)
-                guard locked == nil else {
+            if let existing = try await session.run(TariffStore.VersionFrom(effectiveFrom: effectiveFrom)).first {
+                guard existing.lockedAt == nil else {
                     throw Problem.conflict("the grid effective from \(effectiveFrom) priced an issued invoice: it cannot change; load a new version instead")
                 }
-                versionId = id
-                let drafts = try await session.rows(
-                    """
-                    SELECT DISTINCT i.id FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id
-                    WHERE i.status = 'draft' AND l.tariff_version_id = \(id)
-                    """).count
+                versionId = existing.id
+                let drafts = try await session.run(TariffStore.DraftsPricedBy(versionId: versionId))[0]
                 guard drafts == 0 else {
                     throw Problem.conflict("\(drafts) draft invoice(s) are priced by the grid effective from \(effectiveFrom): issue or discard them first")
                 }
-                try await session.execute("DELETE FROM tariff_prices WHERE item_id IN (SELECT id FROM tariff_items WHERE version_id = \(id))")
-                try await session.execute("DELETE FROM tariff_items WHERE version_id = \(id)")
-                try await session.execute("UPDATE tariff_versions SET label = \(label), source_sha256 = \(sha) WHERE id = \(id)")
+                _ = try await session.run(TariffStore.PricesWithdrawn(versionId: versionId))
+                _ = try await session.run(TariffStore.ItemsWithdrawn(versionId: versionId))
+                _ = try await session.run(TariffStore.VersionRelabelled(id: versionId, label: label, sourceSHA256: sha))
             } else {
-                versionId = try await session.first(
-                    "INSERT INTO tariff_versions (effective_from, label, source_sha256) VALUES (\(effectiveFrom.description)::date, \(label), \(sha)) RETURNING id"
-                )!.decode(UUID.self)
+                versionId = try await session.run(TariffStore.VersionAdded(effectiveFrom: effectiveFrom, label: label, sourceSHA256: sha))[0]
             }
-            for item in items {
-                let rate: Int? = if case .rate(let bp) = item.vat { bp } else { nil }
-                let mention: String? = if case .exempt(let text) = item.vat { text } else { nil }
-                let itemId = try await session.first(
-                    """
-                    INSERT INTO tariff_items (version_id, code, label, unit, applies_to, room_code, machine_category, vat_rate_bp, vat_exemption)
-                    VALUES (\(versionId), \(item.code), \(item.label), \(item.unit.rawValue), \(item.appliesTo.rawValue), \(item.roomCode),
-                            \(item.machineCategory), \(rate), \(mention))
-                    RETURNING id
-                    """)!.decode(UUID.self)
-                for (category, cents) in item.prices {
-                    try await session.execute(
-                        "INSERT INTO tariff_prices (item_id, tariff_category, unit_price_cents) VALUES (\(itemId), \(category), \(cents))")
-                }
+            let added = Dictionary(uniqueKeysWithValues: try await session.run(TariffStore.ItemsAdded(versionId: versionId, items: items)).map { ($0.code, $0.id) })
+            let prices = try items.flatMap { item in
+                guard let itemId = added[item.code] else { throw Problem.conflict("the grid's item \(item.code) was not recorded") }
+                return item.prices.sorted { $0.key < $1.key }.map { TariffStore.PricesAdded.Price(item_id: itemId, tariff_category: $0.key, unit_price_cents: $0.value) }
             }
+            if !prices.isEmpty { _ = try await session.run(TariffStore.PricesAdded(prices: prices)) }
             // Open items from that date are priced again by the grid now in force on their day.
             try await Pricing.snapshot(from: effectiveFrom, session)
             return try await Self.version(versionId, session)
@@ -134,13 +118,10 @@ public struct TariffGrid: Sendable {
         }
     }
 
+    /// Every version, in the order they take effect: three statements whatever their number.
     public func versions() async throws -> [TariffVersion] {
         try await database.read { session in
-            var versions: [TariffVersion] = []
-            for row in try await session.rows("SELECT id FROM tariff_versions ORDER BY effective_from") {
-                versions.append(try await Self.version(try row.decode(UUID.self), session))
-            }
-            return versions
+            try await TariffStore.versions(nil, session)
         }
     }
 
@@ -202,36 +183,12 @@ public struct TariffGrid: Sendable {
     // MARK: - Store
 
     static func inForce(on date: CalendarDate, _ session: SQLSession) async throws -> TariffVersion? {
-        guard let row = try await session.first(
-            "SELECT id FROM tariff_versions WHERE effective_from <= \(date.description)::date ORDER BY effective_from DESC LIMIT 1")
-        else { return nil }
-        return try await version(try row.decode(UUID.self), session)
+        guard let id = try await session.run(TariffStore.VersionInForce(date: date)).first else { return nil }
+        return try await version(id, session)
     }
 
     static func version(_ id: UUID, _ session: SQLSession) async throws -> TariffVersion {
-        let (from, label, locked) = try await session.first(
-            "SELECT effective_from::text, label, locked_at FROM tariff_versions WHERE id = \(id)")!.decode((String, String, Date?).self)
-        var prices: [UUID: [String: Int]] = [:]
-        for row in try await session.rows(
-            "SELECT p.item_id, p.tariff_category, p.unit_price_cents FROM tariff_prices p JOIN tariff_items i ON i.id = p.item_id WHERE i.version_id = \(id)")
-        {
-            let (item, category, cents) = try row.decode((UUID, String, Int32).self)
-            prices[item, default: [:]][category] = Int(cents)
-        }
-        let items = try await session.rows(
-            """
-            SELECT id, code, label, unit, applies_to, room_code, machine_category, vat_rate_bp, vat_exemption
-            FROM tariff_items WHERE version_id = \(id) ORDER BY code
-            """
-        ).map { row -> TariffItem in
-            let r = row.makeRandomAccess()
-            let (itemId, rate, exemption): (UUID, Int32?, String?) = (try r.value("id"), try r.value("vat_rate_bp"), try r.value("vat_exemption"))
-            return TariffItem(
-                code: try r.value("code"), label: try r.value("label"), unit: try r.value("unit", as: TariffItem.Unit.self),
-                appliesTo: try r.value("applies_to", as: TariffItem.Scope.self), roomCode: try r.value("room_code"),
-                machineCategory: try r.value("machine_category"),
-                vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: exemption ?? ""), prices: prices[itemId] ?? [:])
-        }
-        return TariffVersion(id: id, effectiveFrom: try CalendarDate.reading(from, column: "effective_from"), label: label, lockedAt: locked, items: items)
+        guard let version = try await TariffStore.versions([id], session).first else { throw Problem.notFound("tariff version") }
+        return version
     }
 }

@@ -17,11 +17,6 @@ public struct WeeklyInterval: Sendable, Hashable, Codable, Comparable {
         (lhs.weekday.rawValue, lhs.start.minutes) < (rhs.weekday.rawValue, rhs.start.minutes)
     }
 
-    /// As stored: the weekday's number (1 = Monday) and the wall-clock times as PostgreSQL writes them.
-    init(stored weekday: Int, start: String, end: String) {
-        self.init(weekday: Weekday(rawValue: weekday)!, start: LocalTime(start)!, end: LocalTime(end)!)
-    }
-
     /// Refuses intervals that end before they start, or overlap on a weekday.
     static func validate(_ intervals: [WeeklyInterval], field: String) throws {
         for interval in intervals where interval.end <= interval.start {
@@ -58,13 +53,6 @@ public struct Closure: Sendable, Equatable, Codable {
     public func covers(_ date: CalendarDate) -> Bool { startsOn <= date && date <= endsOn && withdrawnAt == nil }
 }
 
-extension Closure {
-    /// One of LLV's closures as stored, its days as PostgreSQL writes dates.
-    init(llv id: UUID, startsOn: String, endsOn: String, label: String, withdrawnAt: Date?) {
-        self.init(id: id, kind: .llv, startsOn: CalendarDate(startsOn)!, endsOn: CalendarDate(endsOn)!, label: label, withdrawnAt: withdrawnAt)
-    }
-}
-
 /// What LLV decides about bookings: notice for cancellations, longest session, how far ahead.
 public struct SchedulingRules: Sendable, Equatable, Codable {
     public var cancellationNoticeMinutes: Int
@@ -77,7 +65,7 @@ public struct SchedulingRules: Sendable, Equatable, Codable {
         self.bookingHorizonDays = bookingHorizonDays
     }
 
-    /// From `FablabCalendar.rulesColumns`.
+    /// From `CalendarStore.rulesColumns`.
     init(_ columns: (notice: Int32, maximum: Int32, horizon: Int32)) {
         self.init(
             cancellationNoticeMinutes: Int(columns.notice), maximumDurationMinutes: Int(columns.maximum), bookingHorizonDays: Int(columns.horizon))
@@ -103,14 +91,8 @@ public struct FablabCalendar: Sendable {
         try actor.require(.manageCalendar, "change the opening hours")
         try WeeklyInterval.validate(intervals, field: "openingHours")
         return try await database.write(as: actor, action: "calendar.opening-hours") { session in
-            try await session.execute("DELETE FROM opening_hours")
-            for interval in intervals {
-                try await session.execute(
-                    """
-                    INSERT INTO opening_hours (weekday, opens_at, closes_at)
-                    VALUES (\(interval.weekday.rawValue), \(interval.start.description)::time, \(interval.end.description)::time)
-                    """)
-            }
+            _ = try await session.run(CalendarStore.OpeningHoursCleared())
+            if !intervals.isEmpty { _ = try await session.run(CalendarStore.OpeningHoursSet(intervals: intervals)) }
             return try await Self.openingHours(session)
         }
     }
@@ -130,28 +112,19 @@ public struct FablabCalendar: Sendable {
         guard endsOn >= startsOn else { throw Problem(.endNotAfterStart, "a closure ends on or after its first day", field: "endsOn") }
         let label = try Validate.text(label, field: "label", maxLength: 200)
         return try await database.write(as: actor, action: "calendar.closure.add") { session in
-            let row = try await session.first(
-                """
-                INSERT INTO closures (starts_on, ends_on, label) VALUES (\(startsOn.description)::date, \(endsOn.description)::date, \(label))
-                RETURNING id
-                """)
-            return Closure(id: try row!.decode(UUID.self), kind: .llv, startsOn: startsOn, endsOn: endsOn, label: label, withdrawnAt: nil)
+            let id = try await session.run(CalendarStore.ClosureAdded(startsOn: startsOn, endsOn: endsOn, label: label))[0]
+            return Closure(id: id, kind: .llv, startsOn: startsOn, endsOn: endsOn, label: label, withdrawnAt: nil)
         }
     }
 
     public func withdrawClosure(_ id: UUID, by actor: Actor) async throws -> Closure {
         try actor.require(.manageCalendar, "withdraw closures")
         return try await database.write(as: actor, action: "calendar.closure.withdraw") { session in
-            let row = try await session.first(
-                """
-                UPDATE closures SET withdrawn_at = now() WHERE id = \(id) AND withdrawn_at IS NULL
-                RETURNING id, starts_on::text, ends_on::text, label, withdrawn_at
-                """)
-            guard let row else {
-                guard try await session.first("SELECT 1 FROM closures WHERE id = \(id)") != nil else { throw Problem.notFound("closure") }
+            guard let closure = try await session.run(CalendarStore.ClosureWithdrawn(id: id)).first else {
+                guard try await session.run(CalendarStore.ClosureExists(id: id)).first == true else { throw Problem.notFound("closure") }
                 throw Problem.conflict("this closure is already withdrawn")
             }
-            return try Self.closure(row)
+            return closure
         }
     }
 
@@ -175,14 +148,8 @@ public struct FablabCalendar: Sendable {
             throw Problem.invalid("bookingHorizonDays", "must be between 1 and 1000")
         }
         return try await database.write(as: actor, action: "calendar.rules") { session in
-            try await session.execute(
-                """
-                UPDATE scheduling_rules SET
-                    cancellation_notice = coalesce(make_interval(mins => \(cancellationNoticeMinutes)::int), cancellation_notice),
-                    maximum_duration = coalesce(make_interval(mins => \(maximumDurationMinutes)::int), maximum_duration),
-                    booking_horizon = coalesce(make_interval(days => \(bookingHorizonDays)::int), booking_horizon)
-                """)
-            return try await Self.rules(session)
+            try await session.run(CalendarStore.RulesChanged(
+                noticeMinutes: cancellationNoticeMinutes, maximumMinutes: maximumDurationMinutes, horizonDays: bookingHorizonDays))[0]
         }
     }
 
@@ -226,36 +193,14 @@ public struct FablabCalendar: Sendable {
     }
 
     static func openingHours(_ session: SQLSession) async throws -> [WeeklyInterval] {
-        try await session.rows("SELECT weekday, opens_at::text, closes_at::text FROM opening_hours ORDER BY weekday, opens_at").map { row in
-            let (weekday, opens, closes) = try row.decode((Int16, String, String).self)
-            return WeeklyInterval(stored: Int(weekday), start: opens, end: closes)
-        }
+        try await session.run(CalendarStore.OpeningHours())
     }
 
     static func closures(_ session: SQLSession, from first: CalendarDate, to last: CalendarDate, includingWithdrawn: Bool) async throws -> [Closure] {
-        try await session.rows(
-            """
-            SELECT id, starts_on::text, ends_on::text, label, withdrawn_at FROM closures
-            WHERE starts_on <= \(last.description)::date AND ends_on >= \(first.description)::date
-              AND (\(includingWithdrawn) OR withdrawn_at IS NULL)
-            ORDER BY starts_on
-            """
-        ).map(closure)
-    }
-
-    static func closure(_ row: PostgresRow) throws -> Closure {
-        let (id, startsOn, endsOn, label, withdrawnAt) = try row.decode((UUID, String, String, String, Date?).self)
-        return Closure(llv: id, startsOn: startsOn, endsOn: endsOn, label: label, withdrawnAt: withdrawnAt)
+        try await session.run(CalendarStore.Closures(first: first, last: last, includingWithdrawn: includingWithdrawn))
     }
 
     static func rules(_ session: SQLSession) async throws -> SchedulingRules {
-        let row = try await session.first("SELECT \(unescaped: rulesColumns) FROM scheduling_rules")!
-        return SchedulingRules(try row.decode((Int32, Int32, Int32).self))
+        try await session.run(CalendarStore.Rules())[0]
     }
-
-    /// The rules' three columns, in minutes, minutes and days (`SchedulingRules.init(_:)` reads them).
-    static let rulesColumns = """
-        (extract(epoch FROM cancellation_notice) / 60)::int, (extract(epoch FROM maximum_duration) / 60)::int,
-        (extract(epoch FROM booking_horizon) / 86400)::int
-        """
 }

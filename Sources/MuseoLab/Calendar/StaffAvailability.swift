@@ -31,14 +31,10 @@ public struct StaffAvailability: Sendable {
     /// The staff members, with their weekly availability: what a member needs to choose a session's supervisor.
     public func staff() async throws -> [StaffMember] {
         try await database.read { session in
-            let people = try await session.rows(
-                "SELECT id, display_name, email FROM users WHERE role IN ('manager', 'admin') AND disabled_at IS NULL ORDER BY display_name"
-            ).map { try $0.decode((UUID, String, String).self) }
-            var members: [StaffMember] = []
-            for (id, name, email) in people {
-                members.append(StaffMember(userId: id, displayName: name, email: email, weekly: try await Self.weekly(id, session)))
-            }
-            return members
+            let people = try await session.run(CalendarStore.Staff())
+            var weekly: [UUID: [WeeklyInterval]] = [:]
+            for row in try await session.run(CalendarStore.Weekly(staffIds: people.map(\.id))) { weekly[row.staffId, default: []].append(row.interval) }
+            return people.map { StaffMember(userId: $0.id, displayName: $0.displayName, email: $0.email, weekly: weekly[$0.id] ?? []) }
         }
     }
 
@@ -55,14 +51,8 @@ public struct StaffAvailability: Sendable {
         try WeeklyInterval.validate(intervals, field: "weekly")
         return try await database.write(as: actor, action: "staff.availability.weekly") { session in
             try await Self.requireStaff(staffId, session)
-            try await session.execute("DELETE FROM staff_weekly_availability WHERE staff_user_id = \(staffId)")
-            for interval in intervals {
-                try await session.execute(
-                    """
-                    INSERT INTO staff_weekly_availability (staff_user_id, weekday, starts_at, ends_at)
-                    VALUES (\(staffId), \(interval.weekday.rawValue), \(interval.start.description)::time, \(interval.end.description)::time)
-                    """)
-            }
+            _ = try await session.run(CalendarStore.WeeklyCleared(staffId: staffId))
+            if !intervals.isEmpty { _ = try await session.run(CalendarStore.WeeklySet(staffId: staffId, intervals: intervals)) }
             return try await Self.weekly(staffId, session)
         }
     }
@@ -87,23 +77,16 @@ public struct StaffAvailability: Sendable {
         let reason = try Validate.optionalText(reason, field: "reason", maxLength: 500)
         return try await database.write(as: actor, action: "staff.availability.exception") { session in
             try await Self.requireStaff(staffId, session)
-            let row = try await session.first(
-                """
-                INSERT INTO staff_availability_exceptions (staff_user_id, period, available, reason)
-                VALUES (\(staffId), tstzrange(\(period.start), \(period.end), '[)'), \(available), \(reason))
-                RETURNING id
-                """)
+            let id = try await session.run(CalendarStore.ExceptionAdded(staffId: staffId, period: period, available: available, reason: reason))[0]
             return AvailabilityException(
-                id: try row!.decode(UUID.self), staffUserId: staffId, period: period, available: available, reason: reason, withdrawnAt: nil)
+                id: id, staffUserId: staffId, period: period, available: available, reason: reason, withdrawnAt: nil)
         }
     }
 
     public func withdrawException(_ id: UUID, by actor: Actor) async throws {
         try actor.require(.manageCalendar, "withdraw staff availability exceptions")
         try await database.write(as: actor, action: "staff.availability.exception.withdraw") { session in
-            guard try await session.first(
-                "UPDATE staff_availability_exceptions SET withdrawn_at = now() WHERE id = \(id) AND withdrawn_at IS NULL RETURNING id") != nil
-            else { throw Problem.notFound("availability exception") }
+            guard try await !session.run(CalendarStore.ExceptionWithdrawn(id: id)).isEmpty else { throw Problem.notFound("availability exception") }
         }
     }
 
@@ -125,43 +108,22 @@ public struct StaffAvailability: Sendable {
     }
 
     static func requireStaff(_ staffId: UUID, _ session: SQLSession) async throws {
-        guard let row = try await session.first("SELECT role, disabled_at FROM users WHERE id = \(staffId)") else {
+        guard let (role, disabledAt) = try await session.run(CalendarStore.StaffStanding(id: staffId)).first else {
             throw Problem.notFound("staff member")
         }
-        let (role, disabledAt) = try row.decode((String, Date?).self)
-        guard role == "manager" || role == "admin" else {
+        guard role == .manager || role == .admin else {
             throw Problem.invalid("staffId", "only managers and administrators supervise sessions")
         }
         guard disabledAt == nil else { throw Problem.invalid("staffId", "this staff member's account is disabled") }
     }
 
     static func weekly(_ staffId: UUID, _ session: SQLSession) async throws -> [WeeklyInterval] {
-        try await session.rows(
-            """
-            SELECT weekday, starts_at::text, ends_at::text FROM staff_weekly_availability
-            WHERE staff_user_id = \(staffId) ORDER BY weekday, starts_at
-            """
-        ).map { row in
-            let (weekday, start, end) = try row.decode((Int16, String, String).self)
-            return WeeklyInterval(stored: Int(weekday), start: start, end: end)
-        }
+        try await session.run(CalendarStore.Weekly(staffIds: [staffId])).map(\.interval)
     }
 
     static func exceptions(
         _ staffId: UUID, within window: Period, _ session: SQLSession, includingWithdrawn: Bool
     ) async throws -> [AvailabilityException] {
-        try await session.rows(
-            """
-            SELECT id, lower(period) AS starts_at, upper(period) AS ends_at, available, reason, withdrawn_at FROM staff_availability_exceptions
-            WHERE staff_user_id = \(staffId) AND period && tstzrange(\(window.start), \(window.end), '[)')
-              AND (\(includingWithdrawn) OR withdrawn_at IS NULL)
-            ORDER BY lower(period)
-            """
-        ).map { row in
-            let r = row.makeRandomAccess()
-            return AvailabilityException(
-                id: try r.value("id"), staffUserId: staffId, period: Period(start: try r.value("starts_at"), end: try r.value("ends_at")),
-                available: try r.value("available"), reason: try r.value("reason"), withdrawnAt: try r.value("withdrawn_at"))
-        }
+        try await session.run(CalendarStore.Exceptions(staffId: staffId, window: window, includingWithdrawn: includingWithdrawn))
     }
 }

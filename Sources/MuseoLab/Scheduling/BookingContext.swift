@@ -44,7 +44,7 @@ struct BookingContext: Sendable {
         let first = ParisClock.date(of: period.start), last = ParisClock.date(of: period.end)
         let row = try await session.first(
             """
-            SELECT \(unescaped: FablabCalendar.rulesColumns),
+            SELECT \(unescaped: CalendarStore.rulesColumns),
                    u.organisation_id, u.email, u.disabled_at IS NOT NULL,
                    (SELECT a.id FROM agreements a WHERE a.customer_organisation_id = u.organisation_id
                       AND a.starts_on <= \(first.description)::date AND a.ends_on >= \(first.description)::date
@@ -82,12 +82,12 @@ struct BookingContext: Sendable {
             requester: organisationId.map { UserStanding(organisationId: $0, email: email ?? "", disabled: disabled ?? false) },
             agreementId: agreementId,
             openingHours: try JSONArrays(hours).map { hour in
-                WeeklyInterval(stored: Int(try hour.int(0)), start: try hour.string(1), end: try hour.string(2))
+                try CalendarStore.interval(weekday: Int(try hour.int(0)), start: try hour.string(1), end: try hour.string(2))
             },
             closures: try JSONArrays(closures).map { closure in
                 Closure(
-                    llv: try closure.uuid(0), startsOn: try closure.string(1), endsOn: try closure.string(2), label: try closure.string(3),
-                    withdrawnAt: nil)
+                    id: try closure.uuid(0), kind: .llv, startsOn: try .reading(try closure.string(1), column: "closures.starts_on"),
+                    endsOn: try .reading(try closure.string(2), column: "closures.ends_on"), label: try closure.string(3), withdrawnAt: nil)
             },
             machines: try JSONArrays(machines).map { machine in
                 RequestedMachine(

@@ -206,8 +206,11 @@ public struct QuotaAlerts: Sendable {
         """
 
     static func alert(_ row: PostgresRow) throws -> QuotaAlert {
-        let r = row.makeRandomAccess()
-        return QuotaAlert(
+        try alert(row.makeRandomAccess())
+    }
+
+    static func alert(_ r: PostgresRandomAccessRow) throws -> QuotaAlert {
+        QuotaAlert(
             id: try r.value("id"), agreementId: try r.value("agreement_id"), year: Int(try r.value("year", as: Int32.self)),
             kind: try r.value("kind", as: QuotaAlert.Kind.self), threshold: Int(try r.value("threshold", as: Int16.self)),
             firedAt: try r.value("fired_at"), quotaMinutes: Int(try r.value("quota_minutes", as: Int32.self)),

@@ -45,4 +45,32 @@ import Testing
         #expect(over.map(\.kind) == [.projected])
         #expect(QuotaAlerts.due(balance(consumed: 24_000), thresholds: thresholds, fired: ["threshold:75", "threshold:90", "threshold:100"]).isEmpty)
     }
+
+    static func quota(consumed: Int, year: Int = 2027) -> QuotaBalance {
+        QuotaBalance(agreementId: TestLab.agreement, year: year, quotaMinutes: 24_000, consumedMinutes: consumed, committedMinutes: 0)
+    }
+
+    @Test func whatAConfirmationWouldUse() {
+        let requested = SessionTransitionTests.session(.requested)
+        #expect(QuotaRules.confirming(requested, remaining: 60) == (60, -60, 60))
+        #expect(QuotaRules.confirming(requested, remaining: 500) == (500, 380, 0))
+        #expect(QuotaRules.confirming(requested, remaining: -30) == (-30, -150, 120), "already beyond: all of it is over")
+        #expect(QuotaRules.confirming(SessionTransitionTests.session(.confirmed), remaining: 60) == (60, 60, 0), "already committed")
+    }
+
+    @Test func whenTheQuotaRunsOut() throws {
+        let today = try #require(CalendarDate("2027-01-10"))
+        #expect(QuotaRules.forecast(Self.quota(consumed: 100, year: 2026), today: today, consumedInLast90Days: 900, confirmed: []) == nil)
+        #expect(QuotaRules.forecast(Self.quota(consumed: 24_000), today: today, consumedInLast90Days: 0, confirmed: [])?.method == .exhausted)
+        // The confirmed sessions ahead cross the quota: on the day of the one that does.
+        let session = SessionTransitionTests.session(.confirmed).period
+        let crossing = QuotaRules.forecast(Self.quota(consumed: 23_900), today: today, consumedInLast90Days: 0, confirmed: [session])
+        #expect(crossing?.method == .committed && crossing?.runsOutOn == CalendarDate("2027-01-15"))
+        // 3,000 minutes left at 10 a day after the last confirmed session (2027-01-15): 300 days later.
+        let rate = QuotaRules.forecast(Self.quota(consumed: 21_000 - 120), today: today, consumedInLast90Days: 900, confirmed: [session])
+        #expect(rate?.method == .recentRate && rate?.recentRateMinutesPerDay == 10)
+        #expect(rate?.runsOutOn == CalendarDate("2027-01-15")?.adding(days: 300))
+        #expect(QuotaRules.forecast(Self.quota(consumed: 0), today: today, consumedInLast90Days: 900, confirmed: [])?.method == .notThisYear)
+        #expect(QuotaRules.forecast(Self.quota(consumed: 0), today: today, consumedInLast90Days: 0, confirmed: [])?.method == .notThisYear)
+    }
 }

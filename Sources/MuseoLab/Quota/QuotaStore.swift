@@ -1,0 +1,205 @@
+import Foundation
+import PostgresNIO
+
+/// How the quota's reports are read: one type per statement, rows decoded by column name. (The
+/// ledger's postings and balance are `QuotaLedger`'s; alerts and overage keep their own.)
+enum QuotaStore {
+    /// Whether an agreement exists.
+    struct AgreementExists: Statement {
+        static let sql = "SELECT true AS found FROM agreements WHERE id = $1::uuid"
+        var id: UUID
+        func makeBindings() throws -> PostgresBindings { .with(id) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
+    }
+
+    /// Whether a user is the active contact person of an agreement's customer.
+    struct ContactOf: Statement {
+        static let sql = """
+            SELECT true AS found FROM agreements a JOIN users u ON u.organisation_id = a.customer_organisation_id
+            WHERE a.id = $1::uuid AND u.id = $2::uuid AND u.organisation_contact AND u.disabled_at IS NULL
+            """
+        var agreementId: UUID, userId: UUID
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(agreementId)
+            bindings.append(userId)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
+    }
+
+    /// The agreements in force during a year, by reference.
+    struct AgreementsInForce: Statement {
+        static let sql = """
+            SELECT id, reference FROM agreements
+            WHERE starts_on <= make_date($1::int, 12, 31) AND ends_on >= make_date($1::int, 1, 1) ORDER BY reference
+            """
+        var year: Int
+        func makeBindings() throws -> PostgresBindings { .with(Int32(year)) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (id: UUID, reference: String) { (try r.value("id"), try r.value("reference")) }
+    }
+
+    /// A year's alerts of an agreement, in the order they fired, with their delivery state.
+    struct Alerts: Statement {
+        static let sql = """
+            SELECT \(QuotaAlerts.columns)
+            FROM quota_alerts a WHERE a.agreement_id = $1::uuid AND a.year = $2::int ORDER BY a.fired_at, a.threshold
+            """
+        var agreementId: UUID, year: Int
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(agreementId)
+            bindings.append(Int32(year))
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> QuotaAlert { try QuotaAlerts.alert(r) }
+    }
+
+    /// The minutes beyond the quota a year waits to be billed or waived.
+    struct PendingOverage: Statement {
+        static let sql = """
+            SELECT coalesce(sum(minutes), 0)::bigint AS minutes FROM overage_items WHERE agreement_id = $1::uuid AND year = $2::int AND status = 'pending'
+            """
+        var agreementId: UUID, year: Int
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(agreementId)
+            bindings.append(Int32(year))
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Int { Int(try r.value("minutes", as: Int64.self)) }
+    }
+
+    /// A page of a year's ledger, oldest first, after an entry.
+    struct Ledger: Statement {
+        static let sql = """
+            SELECT l.id, l.year, l.kind, l.session_id, s.number AS session_number, l.committed_minutes, l.consumed_minutes, l.reason, l.actor,
+                   l.recorded_at
+            FROM quota_ledger l LEFT JOIN support_sessions s ON s.id = l.session_id
+            WHERE l.agreement_id = $1::uuid AND l.year = $2::int AND l.id > $3::bigint
+            ORDER BY l.id LIMIT $4::int
+            """
+        var agreementId: UUID, year: Int, after: Int64, limit: Int
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(agreementId)
+            bindings.append(Int32(year))
+            bindings.append(after)
+            bindings.append(Int32(limit))
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> QuotaLedgerEntry {
+            QuotaLedgerEntry(
+                id: try r.value("id"), agreementId: agreementId, year: Int(try r.value("year", as: Int32.self)),
+                kind: try r.value("kind", as: QuotaLedgerEntry.Kind.self), sessionId: try r.value("session_id"),
+                sessionReference: try r.value("session_number", as: Int64?.self).map { String(format: "S-%06d", $0) },
+                committedMinutes: Int(try r.value("committed_minutes", as: Int32.self)),
+                consumedMinutes: Int(try r.value("consumed_minutes", as: Int32.self)), reason: try r.value("reason"),
+                actor: try r.value("actor"), recordedAt: try r.value("recorded_at"))
+        }
+    }
+
+    /// What the forecast reads: the minutes consumed since a moment, and the confirmed
+    /// supervised sessions of the year, in their order.
+    struct ConsumedSince: Statement {
+        static let sql = """
+            SELECT coalesce(sum(consumed_minutes), 0)::bigint AS minutes FROM quota_ledger
+            WHERE agreement_id = $1::uuid AND recorded_at >= $2::timestamptz AND consumed_minutes > 0
+            """
+        var agreementId: UUID, since: Date
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(agreementId)
+            bindings.append(since)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Int { Int(try r.value("minutes", as: Int64.self)) }
+    }
+
+    struct ConfirmedSessions: Statement {
+        static let sql = """
+            SELECT lower(period) AS starts_at, upper(period) AS ends_at FROM support_sessions
+            WHERE agreement_id = $1::uuid AND status = 'confirmed' AND supervised
+              AND extract(year FROM lower(period) AT TIME ZONE 'Europe/Paris') = $2::int
+            ORDER BY lower(period)
+            """
+        var agreementId: UUID, year: Int
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(agreementId)
+            bindings.append(Int32(year))
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Period { Period(start: try r.value("starts_at"), end: try r.value("ends_at")) }
+    }
+
+    // MARK: - Usage reports
+
+    /// A year's usage grouped one way: the key and label of a group, and the joins they need.
+    static func usage(key: String, label: String, joins: String) -> String {
+        """
+        SELECT \(key) AS key, \(label) AS label, sum(l.consumed_minutes)::bigint AS consumed, sum(l.committed_minutes)::bigint AS committed,
+               count(DISTINCT l.session_id) AS sessions
+        FROM quota_ledger l LEFT JOIN support_sessions s ON s.id = l.session_id \(joins)
+        WHERE l.agreement_id = $1::uuid AND l.year = $2::int
+        GROUP BY 1, 2 ORDER BY 1
+        """
+    }
+
+    static func usage(_ grouping: UsageGrouping, agreementId: UUID, year: Int, _ session: SQLSession) async throws -> [UsageLine] {
+        switch grouping {
+        case .month: try await session.run(UsageByMonth(agreementId: agreementId, year: year))
+        case .component: try await session.run(UsageByComponent(agreementId: agreementId, year: year))
+        case .machine: try await session.run(UsageByMachine(agreementId: agreementId, year: year))
+        case .user: try await session.run(UsageByUser(agreementId: agreementId, year: year))
+        }
+    }
+
+    struct UsageByMonth: UsageStatement {
+        static let month = "coalesce(to_char(lower(s.period) AT TIME ZONE 'Europe/Paris', 'YYYY-MM'), 'adjustments')"
+        static let sql = usage(key: month, label: month, joins: "")
+        var agreementId: UUID, year: Int
+    }
+
+    struct UsageByComponent: UsageStatement {
+        static let sql = usage(
+            key: "coalesce(c.id::text, CASE WHEN l.session_id IS NULL THEN 'adjustments' ELSE 'none' END)",
+            label: "coalesce(c.name, CASE WHEN l.session_id IS NULL THEN 'Ajustements' ELSE '(sans composante)' END)",
+            joins: "LEFT JOIN users u ON u.id = s.requester_user_id LEFT JOIN organisation_components c ON c.id = u.component_id")
+        var agreementId: UUID, year: Int
+    }
+
+    struct UsageByMachine: UsageStatement {
+        static let sql = usage(
+            key: "coalesce(m.id::text, CASE WHEN l.session_id IS NULL THEN 'adjustments' ELSE 'none' END)",
+            label: "coalesce(m.nature || coalesce(' ' || m.inventory_number, ''), CASE WHEN l.session_id IS NULL THEN 'Ajustements' ELSE '(sans machine)' END)",
+            joins: "LEFT JOIN machine_occupations o ON o.session_id = s.id LEFT JOIN machines m ON m.id = o.machine_id")
+        var agreementId: UUID, year: Int
+    }
+
+    struct UsageByUser: UsageStatement {
+        static let sql = usage(key: "coalesce(u.id::text, 'adjustments')", label: "coalesce(u.email, 'Ajustements')", joins: "LEFT JOIN users u ON u.id = s.requester_user_id")
+        var agreementId: UUID, year: Int
+    }
+}
+
+/// The four usage reports share their bindings and their row.
+protocol UsageStatement: Statement where Row == UsageLine {
+    var agreementId: UUID { get }
+    var year: Int { get }
+}
+
+extension UsageStatement {
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(agreementId)
+        bindings.append(Int32(year))
+        return bindings
+    }
+
+    func decodeRow(_ r: PostgresRandomAccessRow) throws -> UsageLine {
+        UsageLine(
+            key: try r.value("key"), label: try r.value("label"), consumedMinutes: Int(try r.value("consumed", as: Int64.self)),
+            committedMinutes: Int(try r.value("committed", as: Int64.self)), sessions: Int(try r.value("sessions", as: Int64.self)))
+    }
+}

@@ -132,7 +132,7 @@ public struct RoomBookings: Sendable {
             try await Quota.requireView(agreementId, actor, session)
             let reference = RoomBookingRules.referenceDay(of: year, today: ParisClock.date(of: now()))
             var result: [RoomAllowance] = []
-            for room in try await Rooms.load(session, includingArchived: false) {
+            for room in try await RoomStore.rooms(nil, includingArchived: false, session) {
                 let allowance = try await session.run(RoomBookingStore.Allowance(agreementId: agreementId, roomId: room.id, day: reference)).first ?? 0
                 let charged = try await session.run(RoomBookingStore.Charged(agreementId: agreementId, roomId: room.id, year: year))
                 result.append(RoomBookingRules.summary(of: room, allowance: allowance, charged: charged))

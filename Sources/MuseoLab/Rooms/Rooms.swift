@@ -11,7 +11,7 @@ public struct Rooms: Sendable {
 
     public func list(includingArchived: Bool = false) async throws -> [Room] {
         try await database.read { session in
-            try await Self.load(session, includingArchived: includingArchived)
+            try await RoomStore.rooms(nil, includingArchived: includingArchived, session)
         }
     }
 
@@ -29,10 +29,10 @@ public struct Rooms: Sendable {
         let name = try Validate.text(name, field: "name", maxLength: 100)
         guard !layouts.isEmpty else { throw Problem.invalid("layouts", "a room has at least one layout") }
         return try await database.write(as: actor, action: "room.add") { session in
-            if try await session.first("SELECT 1 FROM rooms WHERE code = \(code)") != nil {
+            if try await !session.run(RoomStore.Named(reference: code)).isEmpty {
                 throw Problem(.duplicate, "a room already has the code \(code)", field: "code")
             }
-            let id = try await session.first("INSERT INTO rooms (code, name) VALUES (\(code), \(name)) RETURNING id")!.decode(UUID.self)
+            let id = try await session.run(RoomStore.Added(code: code, name: name))[0]
             for (index, layout) in layouts.enumerated() {
                 try await Self.upsertLayout(id, code: layout.code, label: layout.label, capacity: layout.capacity, field: "layouts[\(index)]", session)
             }
@@ -44,13 +44,7 @@ public struct Rooms: Sendable {
         try actor.require(.manageRooms, "change rooms")
         let name = try name.map { try Validate.text($0, field: "name", maxLength: 100) }
         return try await database.write(as: actor, action: "room.update") { session in
-            guard try await session.first(
-                """
-                UPDATE rooms SET name = coalesce(\(name), name),
-                    archived_at = CASE WHEN \(archived)::boolean IS NULL THEN archived_at WHEN \(archived ?? false) THEN coalesce(archived_at, now()) END
-                WHERE id = \(id) RETURNING id
-                """) != nil
-            else { throw Problem.notFound("room") }
+            guard try await !session.run(RoomStore.Changed(id: id, name: name, archived: archived)).isEmpty else { throw Problem.notFound("room") }
             return try await Self.find(id.uuidString, session)!
         }
     }
@@ -59,7 +53,7 @@ public struct Rooms: Sendable {
     public func setLayout(_ roomId: UUID, code: String, label: String, capacity: Int?, by actor: Actor) async throws -> Room {
         try actor.require(.manageRooms, "change room layouts")
         return try await database.write(as: actor, action: "room.layout") { session in
-            guard try await session.first("SELECT 1 FROM rooms WHERE id = \(roomId)") != nil else { throw Problem.notFound("room") }
+            guard try await session.run(RoomStore.Exists(id: roomId)).first == true else { throw Problem.notFound("room") }
             try await Self.upsertLayout(roomId, code: code, label: label, capacity: capacity, field: "layout", session)
             return try await Self.find(roomId.uuidString, session)!
         }
@@ -70,16 +64,8 @@ public struct Rooms: Sendable {
         guard window.end > window.start else { throw Problem(.endNotAfterStart, "`to` must be after `from`", field: "to") }
         guard window.duration <= 366 * 86_400 else { throw Problem.invalid("to", "ask for at most a year at once") }
         return try await database.read { session in
-            guard try await session.first("SELECT 1 FROM rooms WHERE id = \(roomId)") != nil else { throw Problem.notFound("room") }
-            let taken = try await session.rows(
-                """
-                SELECT lower(period), upper(period) FROM room_bookings
-                WHERE room_id = \(roomId) AND status = 'accepted' AND period && tstzrange(\(window.start), \(window.end), '[)')
-                """
-            ).map { row -> Period in
-                let (start, end) = try row.decode((Date, Date).self)
-                return Period(start: start, end: end)
-            }
+            guard try await session.run(RoomStore.Exists(id: roomId)).first == true else { throw Problem.notFound("room") }
+            let taken = try await session.run(RoomStore.Taken(roomId: roomId, window: window))
             return PeriodSet([window]).subtracting(taken).periods
         }
     }
@@ -92,32 +78,11 @@ public struct Rooms: Sendable {
         if let capacity, !(1...10_000).contains(capacity) {
             throw Problem.invalid("\(field).capacity", "a capacity is between 1 and 10000 people")
         }
-        try await session.execute(
-            """
-            INSERT INTO room_layouts (room_id, code, label, capacity) VALUES (\(roomId), \(code), \(label), \(capacity))
-            ON CONFLICT (room_id, code) DO UPDATE SET label = excluded.label, capacity = excluded.capacity
-            """)
+        _ = try await session.run(RoomStore.LayoutSet(roomId: roomId, code: code, label: label, capacity: capacity))
     }
 
     static func find(_ reference: String, _ session: SQLSession) async throws -> Room? {
-        let id = UUID(uuidString: reference)
-        let code = reference.lowercased()
-        guard let row = try await session.first("SELECT id FROM rooms WHERE id = \(id) OR code = \(code)") else { return nil }
-        let roomId = try row.decode(UUID.self)
-        return try await load(session, includingArchived: true).first { $0.id == roomId }
-    }
-
-    static func load(_ session: SQLSession, includingArchived: Bool) async throws -> [Room] {
-        var layouts: [UUID: [RoomLayout]] = [:]
-        for row in try await session.rows("SELECT room_id, id, code, label, capacity FROM room_layouts ORDER BY room_id, capacity NULLS FIRST, code") {
-            let (roomId, id, code, label, capacity) = try row.decode((UUID, UUID, String, String, Int32?).self)
-            layouts[roomId, default: []].append(RoomLayout(id: id, code: code, label: label, capacity: capacity.map(Int.init)))
-        }
-        return try await session.rows(
-            "SELECT id, code, name, archived_at FROM rooms WHERE \(includingArchived) OR archived_at IS NULL ORDER BY created_at, code"
-        ).map { row in
-            let (id, code, name, archived) = try row.decode((UUID, String, String, Date?).self)
-            return Room(id: id, code: code, name: name, layouts: layouts[id] ?? [], archivedAt: archived)
-        }
+        guard let id = try await session.run(RoomStore.Named(reference: reference)).first else { return nil }
+        return try await RoomStore.rooms(id, includingArchived: true, session).first
     }
 }

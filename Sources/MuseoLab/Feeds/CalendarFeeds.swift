@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import PostgresNIO
 
 /// iCalendar feeds: each user's private, revocable feed of their sessions, and each
 /// machine's busy times. Stable UIDs; every change bumps SEQUENCE, and cancelled
@@ -20,15 +19,11 @@ public struct CalendarFeeds: Sendable {
         guard actor.isUser(userId) || actor.role.allows(.manageOthersTokens) else { throw Problem.notFound("user") }
         let secret = "mlcal_" + String(TokenSecret.generate().dropFirst(TokenSecret.scheme.count))
         try await database.write(as: actor, action: "calendar-feed.create") { session in
-            guard try await session.first("SELECT 1 FROM users WHERE id = \(userId) AND disabled_at IS NULL") != nil else {
+            guard try await !session.run(CalendarFeedStore.LiveUser(userId: userId)).isEmpty else {
                 throw Problem.notFound("user")
             }
-            try await session.execute("UPDATE calendar_feeds SET revoked_at = now() WHERE user_id = \(userId) AND revoked_at IS NULL")
-            try await session.execute(
-                """
-                INSERT INTO calendar_feeds (user_id, token_hash, prefix)
-                VALUES (\(userId), \(TokenSecret.hash(secret)), \(String(secret.prefix(12))))
-                """)
+            _ = try await session.run(CalendarFeedStore.Revoked(userId: userId))
+            _ = try await session.run(CalendarFeedStore.Created(userId: userId, tokenHash: TokenSecret.hash(secret), prefix: String(secret.prefix(12))))
         }
         return secret
     }
@@ -37,9 +32,7 @@ public struct CalendarFeeds: Sendable {
     public func revoke(for userId: UUID, by actor: Actor) async throws {
         guard actor.isUser(userId) || actor.role.allows(.manageOthersTokens) else { throw Problem.notFound("user") }
         try await database.write(as: actor, action: "calendar-feed.revoke") { session in
-            guard try await session.first(
-                "UPDATE calendar_feeds SET revoked_at = now() WHERE user_id = \(userId) AND revoked_at IS NULL RETURNING id") != nil
-            else { throw Problem.notFound("calendar feed") }
+            guard try await !session.run(CalendarFeedStore.Revoked(userId: userId)).isEmpty else { throw Problem.notFound("calendar feed") }
         }
     }
 
@@ -47,20 +40,10 @@ public struct CalendarFeeds: Sendable {
     public func userFeed(secret: String) async throws -> String {
         let hash = TokenSecret.hash(secret)
         return try await database.read { session in
-            guard let row = try await session.first(
-                """
-                SELECT u.id, u.display_name FROM calendar_feeds f JOIN users u ON u.id = f.user_id
-                WHERE f.token_hash = \(hash) AND f.revoked_at IS NULL AND u.disabled_at IS NULL
-                """)
-            else { throw Problem.notFound("calendar feed") }
-            let (userId, name) = try row.decode((UUID, String).self)
-            let ids = try await session.rows(
-                """
-                SELECT id FROM support_sessions
-                WHERE (requester_user_id = \(userId) OR staff_user_id = \(userId)) AND upper(period) > now() - interval '90 days'
-                ORDER BY lower(period)
-                """
-            ).map { try $0.decode(UUID.self) }
+            guard let (userId, name) = try await session.run(CalendarFeedStore.FeedOwner(tokenHash: hash)).first else {
+                throw Problem.notFound("calendar feed")
+            }
+            let ids = try await session.run(CalendarFeedStore.UserSessions(userId: userId))
             let sessions = try await Sessions.load(session, ids: ids)
             return ICalendar(name: "MuséoLab – \(name)", events: sessions.map(Self.event)).render(stamp: now())
         }
@@ -69,10 +52,9 @@ public struct CalendarFeeds: Sendable {
     /// A machine's busy times (bookings and maintenance), without who booked it.
     public func machineFeed(_ machineId: UUID) async throws -> String {
         try await database.read { session in
-            guard let row = try await session.first("SELECT nature, inventory_number FROM machines WHERE id = \(machineId)") else {
+            guard let (nature, inventory) = try await session.run(CalendarFeedStore.FeedMachine(machineId: machineId)).first else {
                 throw Problem.notFound("machine")
             }
-            let (nature, inventory) = try row.decode((String, String?).self)
             let busy = try await MachineAvailability.busy(machineId, session)
             let events = busy.map { occupation in
                 ICalendar.Event(

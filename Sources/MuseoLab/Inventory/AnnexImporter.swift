@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import PostgresNIO
 
 /// Imports an annex table into the inventory: one asset per physical unit.
 ///
@@ -39,13 +38,7 @@ public struct AnnexImporter: Sendable {
             }
             report.totals = Self.totals(table: table, lines: report.lines)
             if !dryRun {
-                try await session.execute(
-                    """
-                    INSERT INTO inventory_imports (annex_year, source_name, source_sha256, created_count, matched_count,
-                                                   updated_count, repeated_count, warning_count)
-                    VALUES (\(year), \(source), \(sha256), \(report.totals.created), \(report.totals.matched),
-                            \(report.totals.updated), \(report.totals.repeated), \(report.totals.warnings))
-                    """)
+                _ = try await session.run(InventoryStore.ImportRecorded(year: year, source: source, sha256: sha256, totals: report.totals))
             }
             return report
         }
@@ -161,73 +154,60 @@ public struct AnnexImporter: Sendable {
         if let serial = unit.serial { state.serialLines[serial] = (row.line, unit.nature) }
 
         // Find the asset this unit is.
-        let existing: PostgresRow?
+        let existing: InventoryStore.StoredUnit?
         // Only assets with neither number are told apart by their occurrence.
         var unitIndex = 1
         if let number = unit.inventoryNumber {
-            existing = try await session.first(
-                "SELECT id, nature, model, serial_number, inventory_number FROM machines WHERE owner_organisation_id = \(owner) AND inventory_number = \(number)")
+            existing = try await session.run(InventoryStore.UnitByInventoryNumber(owner: owner, inventoryNumber: number)).first
         } else if let serial = unit.serial {
-            existing = try await session.first(
-                """
-                SELECT id, nature, model, serial_number, inventory_number FROM machines
-                WHERE owner_organisation_id = \(owner) AND serial_number = \(serial) AND inventory_number IS NULL
-                ORDER BY created_at, id LIMIT 1
-                """)
+            existing = try await session.run(InventoryStore.UnitBySerialNumber(owner: owner, serialNumber: serial)).first
         } else {
             let key = "\(unit.nature)\u{1F}\(unit.model ?? "")"
             unitIndex = state.occurrences[key, default: 0] + 1
             state.occurrences[key] = unitIndex
-            existing = try await session.first(
-                """
-                SELECT id, nature, model, serial_number, inventory_number FROM machines
-                WHERE owner_organisation_id = \(owner) AND inventory_number IS NULL AND serial_number IS NULL
-                  AND nature = \(unit.nature) AND model IS NOT DISTINCT FROM \(unit.model) AND unit_index = \(unitIndex)
-                """)
+            existing = try await session.run(
+                InventoryStore.UnitByOccurrence(owner: owner, nature: unit.nature, model: unit.model, unitIndex: unitIndex)).first
         }
 
         if let existing {
-            let (id, nature, model, serial, _) = try existing.decode((UUID, String, String?, String?, String?).self)
-            line.machineId = id
-            var filled: [String] = []
-            for (field, annex, stored) in [("model", unit.model, model), ("serial number", unit.serial, serial)] {
-                guard let annex else { continue }
-                if stored == nil {
-                    filled.append(field)
-                } else if stored != annex {
-                    line.remarks.append(.init(.differsFromInventory, "\(field) is \"\(annex)\" in the annex, \"\(stored!)\" in the inventory: the inventory is kept"))
-                }
-            }
-            if nature != unit.nature {
-                line.remarks.append(.init(.differsFromInventory, "nature is \"\(unit.nature)\" in the annex, \"\(nature)\" in the inventory: the inventory is kept"))
-            }
+            line.machineId = existing.id
+            let (filled, remarks) = Self.compare(unit, with: existing)
+            line.remarks += remarks
             if filled.isEmpty {
                 line.outcome = .matched
             } else {
                 line.outcome = .updated
-                try await session.execute(
-                    """
-                    UPDATE machines SET model = coalesce(model, \(unit.model)), serial_number = coalesce(serial_number, \(unit.serial))
-                    WHERE id = \(id)
-                    """)
+                _ = try await session.run(InventoryStore.FilledIn(id: existing.id, model: unit.model, serialNumber: unit.serial))
             }
             return line
         }
 
         let extras = try Self.extras(row, remarks: &line.remarks)
         let notes = unit.notes.isEmpty ? nil : unit.notes.joined(separator: "\n")
-        let created = try await session.first(
-            """
-            INSERT INTO machines (nature, model, serial_number, inventory_number, owner_organisation_id, category, status,
-                                  bookable, requires_authorisation, annex_year, unit_index, notes, retired_at)
-            VALUES (\(unit.nature), \(unit.model), \(unit.serial), \(unit.inventoryNumber), \(owner), \(extras.category),
-                    \(extras.status.rawValue), \(extras.bookable && extras.status != .retired), \(extras.authorisation),
-                    \(extras.annexYear ?? year), \(unitIndex), \(notes),
-                    CASE WHEN \(extras.status.rawValue) = 'retired' THEN now() END)
-            RETURNING id
-            """)
-        line.machineId = try created!.decode(UUID.self)
+        line.machineId = try await session.run(InventoryStore.Imported(
+            nature: unit.nature, model: unit.model, serialNumber: unit.serial, inventoryNumber: unit.inventoryNumber, owner: owner,
+            category: extras.category, status: extras.status, bookable: extras.bookable && extras.status != .retired,
+            requiresAuthorisation: extras.authorisation, annexYear: extras.annexYear ?? year, unitIndex: unitIndex, notes: notes)).first
         return line
+    }
+
+    /// What the annex says about a stored asset: the details it fills in (unknown in the
+    /// inventory), and remarks on those it gives differently (the inventory is kept).
+    static func compare(_ unit: Unit, with stored: InventoryStore.StoredUnit) -> (filled: [String], remarks: [ImportRemark]) {
+        var filled: [String] = []
+        var remarks: [ImportRemark] = []
+        for (field, annex, kept) in [("model", unit.model, stored.model), ("serial number", unit.serial, stored.serialNumber)] {
+            guard let annex else { continue }
+            if kept == nil {
+                filled.append(field)
+            } else if kept != annex {
+                remarks.append(.init(.differsFromInventory, "\(field) is \"\(annex)\" in the annex, \"\(kept!)\" in the inventory: the inventory is kept"))
+            }
+        }
+        if stored.nature != unit.nature {
+            remarks.append(.init(.differsFromInventory, "nature is \"\(unit.nature)\" in the annex, \"\(stored.nature)\" in the inventory: the inventory is kept"))
+        }
+        return (filled, remarks)
     }
 
     /// The optional columns of an export, read for assets being created.
@@ -272,9 +252,7 @@ public struct AnnexImporter: Sendable {
     }
 
     static func machineId(owner: UUID, inventoryNumber: String, _ session: SQLSession) async throws -> UUID? {
-        try await session.first(
-            "SELECT id FROM machines WHERE owner_organisation_id = \(owner) AND inventory_number = \(inventoryNumber)"
-        )?.decode(UUID.self)
+        try await session.run(InventoryStore.UnitByInventoryNumber(owner: owner, inventoryNumber: inventoryNumber)).first?.id
     }
 
     static func totals(table: AnnexTable, lines: [InventoryImportReport.Line]) -> InventoryImportReport.Totals {

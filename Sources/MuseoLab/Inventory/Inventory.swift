@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 
 /// The machine inventory: what can be listed, added, changed, exported. Everyone
 /// signed in sees it; managers change it.
@@ -38,7 +37,7 @@ public struct Inventory: Sendable {
             throw Problem.invalid("machine", "\"\(reference)\" is neither a machine id nor an inventory number")
         }
         let ids = try await database.read { session in
-            try await session.rows("SELECT id FROM machines WHERE inventory_number = \(number)").map { try $0.decode(UUID.self) }
+            try await session.run(InventoryStore.Numbered(inventoryNumber: number))
         }
         guard let id = ids.first else { throw Problem.notFound("machine with inventory number \(number)") }
         guard ids.count == 1 else {
@@ -62,15 +61,11 @@ public struct Inventory: Sendable {
         return try await database.write(as: actor, action: "machine.add") { session in
             let owner = try await Self.resolveOwner(new.ownerOrganisationId, session)
             if let inventoryNumber { try await Self.requireFreeInventoryNumber(inventoryNumber, owner: owner, except: nil, session) }
-            let row = try await session.first(
-                """
-                INSERT INTO machines (nature, model, serial_number, inventory_number, owner_organisation_id, category,
-                                      bookable, requires_authorisation, annex_year, acquired_on, notes)
-                VALUES (\(nature), \(model), \(serial), \(inventoryNumber), \(owner), \(category), \(new.bookable),
-                        \(new.requiresAuthorisation), \(annexYear), \(new.acquiredOn?.description)::date, \(notes))
-                RETURNING id
-                """)
-            return try await Self.load(session, id: try row!.decode(UUID.self), filter: .init())[0]
+            let id = try await session.run(InventoryStore.Added(
+                nature: nature, model: model, serialNumber: serial, inventoryNumber: inventoryNumber, owner: owner, category: category,
+                bookable: new.bookable, requiresAuthorisation: new.requiresAuthorisation, annexYear: annexYear,
+                acquiredOn: new.acquiredOn, notes: notes))[0]
+            return try await Self.load(session, id: id, filter: .init())[0]
         }
     }
 
@@ -99,22 +94,10 @@ public struct Inventory: Sendable {
             if let inventoryNumber {
                 try await Self.requireFreeInventoryNumber(inventoryNumber, owner: current.ownerOrganisationId, except: id, session)
             }
-            try await session.execute(
-                """
-                UPDATE machines SET
-                    nature = coalesce(\(nature), nature),
-                    model = coalesce(\(model), model),
-                    serial_number = coalesce(\(serial), serial_number),
-                    inventory_number = coalesce(\(inventoryNumber), inventory_number),
-                    category = coalesce(\(category), category),
-                    status = \(status.rawValue),
-                    bookable = \(bookable),
-                    requires_authorisation = coalesce(\(changes.requiresAuthorisation), requires_authorisation),
-                    acquired_on = coalesce(\(changes.acquiredOn?.description)::date, acquired_on),
-                    notes = coalesce(\(notes), notes),
-                    retired_at = CASE WHEN \(status.rawValue) = 'retired' THEN coalesce(retired_at, now()) END
-                WHERE id = \(id)
-                """)
+            _ = try await session.run(InventoryStore.Changed(
+                id: id, nature: nature, model: model, serialNumber: serial, inventoryNumber: inventoryNumber, category: category,
+                status: status, bookable: bookable, requiresAuthorisation: changes.requiresAuthorisation,
+                acquiredOn: changes.acquiredOn, notes: notes))
             return try await Self.load(session, id: id, filter: .init())[0]
         }
     }
@@ -166,10 +149,8 @@ public struct Inventory: Sendable {
     }
 
     static func requireFreeInventoryNumber(_ number: String, owner: UUID, except id: UUID?, _ session: SQLSession) async throws {
-        if let other = try await session.first(
-            "SELECT nature FROM machines WHERE owner_organisation_id = \(owner) AND inventory_number = \(number) AND id IS DISTINCT FROM \(id)")
-        {
-            throw Problem(.duplicate, "the inventory number \(number) is already that of \(try other.decode(String.self))", field: "inventoryNumber")
+        if let other = try await session.run(InventoryStore.NumberTaken(owner: owner, inventoryNumber: number, except: id)).first {
+            throw Problem(.duplicate, "the inventory number \(number) is already that of \(other)", field: "inventoryNumber")
         }
     }
 
@@ -177,49 +158,22 @@ public struct Inventory: Sendable {
     /// equipment under the agreement in force (the university).
     static func resolveOwner(_ given: UUID?, _ session: SQLSession) async throws -> UUID {
         if let given {
-            guard try await session.first("SELECT 1 FROM organisations WHERE id = \(given)") != nil else {
+            guard try await !session.run(InventoryStore.OrganisationExists(id: given)).isEmpty else {
                 throw Problem.invalid("ownerOrganisationId", "no organisation has the id \(given)")
             }
             return given
         }
-        let row = try await session.first(
-            """
-            SELECT customer_organisation_id FROM agreements
-            ORDER BY (current_date BETWEEN starts_on AND ends_on) DESC, starts_on DESC LIMIT 1
-            """)
-        guard let row else {
+        guard let owner = try await session.run(InventoryStore.LendingOrganisation()).first else {
             throw Problem.invalid("ownerOrganisationId", "no agreement names the lending organisation: give the owner")
         }
-        return try row.decode(UUID.self)
+        return owner
     }
 
+    /// Machines by id and filter (each optional), in inventory order, locked when asked: one statement.
     static func load(_ session: SQLSession, id: UUID?, filter: MachineFilter, lock: Bool = false) async throws -> [Machine] {
-        let rows = try await session.rows(
-            """
-            SELECT m.id, m.nature, m.model, m.serial_number, m.inventory_number, m.owner_organisation_id,
-                   o.name AS owner_name, m.category, m.status, m.bookable, m.requires_authorisation, m.annex_year,
-                   m.unit_index, m.acquired_on::text AS acquired_on, m.notes, m.created_at, m.updated_at, m.retired_at
-            FROM machines m JOIN organisations o ON o.id = m.owner_organisation_id
-            WHERE (\(id)::uuid IS NULL OR m.id = \(id))
-              AND (\(filter.status?.rawValue)::text IS NULL OR m.status = \(filter.status?.rawValue))
-              AND (\(filter.category)::text IS NULL OR m.category = \(filter.category))
-              AND (\(filter.bookable)::boolean IS NULL OR m.bookable = \(filter.bookable))
-            ORDER BY m.position
-            \(unescaped: lock ? "FOR UPDATE OF m" : "")
-            """)
-        return try rows.map { row in
-            let r = row.makeRandomAccess()
-            let acquiredOn: String? = try r.value("acquired_on")
-            return Machine(
-                id: try r.value("id"), nature: try r.value("nature"), model: try r.value("model"),
-                serialNumber: try r.value("serial_number"), inventoryNumber: try r.value("inventory_number"),
-                ownerOrganisationId: try r.value("owner_organisation_id"), ownerName: try r.value("owner_name"),
-                category: try r.value("category"), status: try r.value("status", as: MachineStatus.self),
-                bookable: try r.value("bookable"), requiresAuthorisation: try r.value("requires_authorisation"),
-                annexYear: try r.value("annex_year", as: Int32?.self).map(Int.init), unitIndex: Int(try r.value("unit_index", as: Int32.self)),
-                acquiredOn: acquiredOn.flatMap(CalendarDate.init), notes: try r.value("notes"),
-                createdAt: try r.value("created_at"), updatedAt: try r.value("updated_at"), retiredAt: try r.value("retired_at"))
-        }
+        lock
+            ? try await session.run(InventoryStore.LockedMachines(id: id, filter: filter))
+            : try await session.run(InventoryStore.Machines(id: id, filter: filter))
     }
 }
 

@@ -96,14 +96,6 @@ enum InventoryStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> String { try r.value("nature") }
     }
 
-    /// Whether an organisation exists.
-    struct OrganisationExists: Statement {
-        static let sql = "SELECT true AS found FROM organisations WHERE id = $1::uuid"
-        var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
-    }
-
     /// The customer of the agreement in force (else of the latest to start): the organisation lending its equipment.
     struct LendingOrganisation: Statement {
         static let sql = """

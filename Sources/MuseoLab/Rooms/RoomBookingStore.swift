@@ -285,12 +285,4 @@ enum RoomBookingStore {
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
     }
-
-    /// Whether an organisation exists.
-    struct OrganisationExists: Statement {
-        static let sql = "SELECT true AS found FROM organisations WHERE id = $1::uuid"
-        var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
-    }
 }

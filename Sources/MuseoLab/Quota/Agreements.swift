@@ -53,22 +53,19 @@ public struct Agreements: Sendable {
 
     public func list(by actor: Actor) async throws -> [Agreement] {
         try await database.read { session in
-            let ids = try await session.rows("SELECT id FROM agreements ORDER BY starts_on, reference").map { try $0.decode(UUID.self) }
-            var agreements: [Agreement] = []
-            for id in ids {
-                let agreement = try await Self.load(id, session)
-                if try await Quota.mayView(agreement.id, actor, session) { agreements.append(agreement) }
-            }
-            return agreements
+            let all = try await AgreementStore.agreements(nil, session)
+            if actor.role.allows(.viewQuota) { return all }
+            guard let userId = actor.userId else { return [] }
+            let visible = Set(try await session.run(AgreementStore.ContactOf(userId: userId)))
+            return all.filter { visible.contains($0.id) }
         }
     }
 
     public func get(_ id: UUID, by actor: Actor) async throws -> Agreement {
         try await database.read { session in
-            guard try await session.first("SELECT 1 FROM agreements WHERE id = \(id)") != nil,
-                try await Quota.mayView(id, actor, session)
+            guard let agreement = try await AgreementStore.agreements([id], session).first, try await Quota.mayView(id, actor, session)
             else { throw Problem.notFound("agreement") }
-            return try await Self.load(id, session)
+            return agreement
         }
     }
 
@@ -85,37 +82,26 @@ public struct Agreements: Sendable {
             throw Problem.invalid("roomAllowances.\(room)", "must be between 0 and 366 free bookings a year")
         }
         return try await database.write(as: actor, action: "agreement.amend") { session in
-            guard let row = try await session.first("SELECT starts_on::text, ends_on::text FROM agreements WHERE id = \(id) FOR UPDATE") else {
+            guard let (startsOn, endsOn) = try await session.run(AgreementStore.Locked(id: id)).first else {
                 throw Problem.notFound("agreement")
             }
-            let (starts, ends) = try row.decode((String, String).self)
-            let (startsOn, endsOn) = (try CalendarDate.reading(starts, column: "starts_on"), try CalendarDate.reading(ends, column: "ends_on"))
             guard effectiveFrom >= startsOn, effectiveFrom <= endsOn else {
-                throw Problem.invalid("effectiveFrom", "an amendment takes effect within the agreement (\(starts) to \(ends))")
+                throw Problem.invalid("effectiveFrom", "an amendment takes effect within the agreement (\(startsOn) to \(endsOn))")
             }
             let current = try await Self.load(id, session)
             guard !current.terms.contains(where: { $0.effectiveFrom == effectiveFrom }) else {
                 throw Problem(.duplicate, "terms already take effect on \(effectiveFrom)", field: "effectiveFrom")
             }
             let previous = current.terms.last { $0.effectiveFrom < effectiveFrom } ?? current.terms.first!
-            for room in roomAllowances.keys where previous.roomAllowances[room] == nil {
-                guard try await session.first("SELECT 1 FROM rooms WHERE code = \(room)") != nil else {
-                    throw Problem.invalid("roomAllowances", "no room has the code \(room)")
-                }
+            let new = roomAllowances.keys.filter { previous.roomAllowances[$0] == nil }.sorted()
+            let known = Set(new.isEmpty ? [] : try await session.run(AgreementStore.RoomsCoded(codes: new)))
+            if let unknown = new.first(where: { !known.contains($0) }) {
+                throw Problem.invalid("roomAllowances", "no room has the code \(unknown)")
             }
-            let terms = try await session.first(
-                """
-                INSERT INTO agreement_terms (agreement_id, effective_from, label, support_quota_hours)
-                VALUES (\(id), \(effectiveFrom.description)::date, \(label), \(supportQuotaHours ?? previous.supportQuotaHours))
-                RETURNING id
-                """)!.decode(UUID.self)
-            for (room, count) in previous.roomAllowances.merging(roomAllowances, uniquingKeysWith: { _, new in new }) {
-                try await session.execute(
-                    """
-                    INSERT INTO agreement_room_allowances (terms_id, room_id, free_bookings_per_year)
-                    SELECT \(terms), id, \(count) FROM rooms WHERE code = \(room)
-                    """)
-            }
+            let terms = try await session.run(AgreementStore.TermsAdded(
+                agreementId: id, effectiveFrom: effectiveFrom, label: label, supportQuotaHours: supportQuotaHours ?? previous.supportQuotaHours))[0]
+            let allowances = previous.roomAllowances.merging(roomAllowances, uniquingKeysWith: { _, new in new })
+            if !allowances.isEmpty { _ = try await session.run(AgreementStore.AllowancesAdded(termsId: terms, allowances: allowances)) }
             return try await Self.load(id, session)
         }
     }
@@ -131,50 +117,15 @@ public struct Agreements: Sendable {
             }
         }
         return try await database.write(as: actor, action: "agreement.policy") { session in
-            guard try await session.first(
-                """
-                UPDATE agreements SET
-                    late_cancellations_count = coalesce(\(lateCancellationsCount), late_cancellations_count),
-                    no_shows_count = coalesce(\(noShowsCount), no_shows_count),
-                    alert_thresholds = coalesce(\(alertThresholds?.sorted().map(Int16.init))::smallint[], alert_thresholds)
-                WHERE id = \(id) RETURNING id
-                """) != nil
+            guard try await !session.run(AgreementStore.PolicyChanged(
+                id: id, lateCancellationsCount: lateCancellationsCount, noShowsCount: noShowsCount, alertThresholds: alertThresholds)).isEmpty
             else { throw Problem.notFound("agreement") }
             return try await Self.load(id, session)
         }
     }
 
     static func load(_ id: UUID, _ session: SQLSession) async throws -> Agreement {
-        let row = try await session.first(
-            """
-            SELECT reference, title, customer_organisation_id, provider_organisation_id, starts_on::text AS starts_on, ends_on::text AS ends_on,
-                   contact_email, late_cancellations_count, no_shows_count, alert_thresholds
-            FROM agreements WHERE id = \(id)
-            """)!.makeRandomAccess()
-        let (reference, title, customer, provider): (String, String, UUID, UUID) = (
-            try row.value("reference"), try row.value("title"), try row.value("customer_organisation_id"), try row.value("provider_organisation_id"))
-        let (starts, ends, contact): (String, String, String?) = (try row.value("starts_on"), try row.value("ends_on"), try row.value("contact_email"))
-        let (late, noShows, thresholds): (Bool, Bool, [Int16]) = (
-            try row.value("late_cancellations_count"), try row.value("no_shows_count"), try row.value("alert_thresholds"))
-        var allowances: [UUID: [String: Int]] = [:]
-        for row in try await session.rows(
-            """
-            SELECT a.terms_id, r.code, a.free_bookings_per_year FROM agreement_room_allowances a
-            JOIN agreement_terms t ON t.id = a.terms_id JOIN rooms r ON r.id = a.room_id WHERE t.agreement_id = \(id)
-            """)
-        {
-            let (termsId, room, count) = try row.decode((UUID, String, Int32).self)
-            allowances[termsId, default: [:]][room] = Int(count)
-        }
-        let terms = try await session.rows(
-            "SELECT id, effective_from::text, label, support_quota_hours FROM agreement_terms WHERE agreement_id = \(id) ORDER BY effective_from"
-        ).map { row -> Agreement.Terms in
-            let (termsId, from, label, hours) = try row.decode((UUID, String, String, Int32).self)
-            return .init(id: termsId, effectiveFrom: try CalendarDate.reading(from, column: "effective_from"), label: label, supportQuotaHours: Int(hours), roomAllowances: allowances[termsId] ?? [:])
-        }
-        return Agreement(
-            id: id, reference: reference, title: title, customerOrganisationId: customer, providerOrganisationId: provider,
-            startsOn: try CalendarDate.reading(starts, column: "starts_on"), endsOn: try CalendarDate.reading(ends, column: "ends_on"), contactEmail: contact, lateCancellationsCount: late,
-            noShowsCount: noShows, alertThresholds: thresholds.map(Int.init), terms: terms)
+        guard let agreement = try await AgreementStore.agreements([id], session).first else { throw Problem.notFound("agreement") }
+        return agreement
     }
 }

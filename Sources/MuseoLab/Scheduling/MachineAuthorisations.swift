@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 
 /// A user's authorisation (training) to use a machine, or every machine of a category.
 public struct MachineAuthorisation: Sendable, Equatable, Codable {
@@ -32,13 +31,7 @@ public struct MachineAuthorisations: Sendable {
     public func list(userId: UUID?, by actor: Actor) async throws -> [MachineAuthorisation] {
         let userId = actor.role.allows(.manageAuthorisations) ? userId : actor.userId
         return try await database.read { session in
-            try await session.rows(
-                """
-                SELECT id, user_id, machine_id, category, granted_on::text AS granted_on, expires_on::text AS expires_on, granted_by, note, revoked_at, revocation_reason
-                FROM machine_authorisations WHERE \(userId)::uuid IS NULL OR user_id = \(userId)
-                ORDER BY created_at, id
-                """
-            ).map(Self.authorisation)
+            try await session.run(AuthorisationStore.Listed(userId: userId))
         }
     }
 
@@ -58,20 +51,15 @@ public struct MachineAuthorisations: Sendable {
         }
         let note = try Validate.optionalText(note, field: "note", maxLength: 500)
         return try await database.write(as: actor, action: "authorisation.grant") { session in
-            guard try await session.first("SELECT 1 FROM users WHERE id = \(userId)") != nil else {
+            guard try await session.run(AuthorisationStore.UserExists(id: userId)).first == true else {
                 throw Problem.invalid("userId", "no user has the id \(userId)")
             }
-            if let machineId, try await session.first("SELECT 1 FROM machines WHERE id = \(machineId)") == nil {
+            if let machineId, try await session.run(AuthorisationStore.MachineExists(id: machineId)).isEmpty {
                 throw Problem.invalid("machineId", "no machine has the id \(machineId)")
             }
-            let row = try await session.first(
-                """
-                INSERT INTO machine_authorisations (user_id, machine_id, category, granted_on, expires_on, granted_by, note)
-                VALUES (\(userId), \(machineId), \(category), \(grantedOn.description)::date, \(expiresOn?.description)::date,
-                        \(actor.label), \(note))
-                RETURNING id, user_id, machine_id, category, granted_on::text AS granted_on, expires_on::text AS expires_on, granted_by, note, revoked_at, revocation_reason
-                """)
-            return try Self.authorisation(row!)
+            return try await session.run(AuthorisationStore.Granted(
+                userId: userId, machineId: machineId, category: category, grantedOn: grantedOn, expiresOn: expiresOn, grantedBy: actor.label,
+                note: note))[0]
         }
     }
 
@@ -79,28 +67,11 @@ public struct MachineAuthorisations: Sendable {
         try actor.require(.manageAuthorisations, "revoke machine authorisations")
         let reason = try Validate.optionalText(reason, field: "reason", maxLength: 500)
         return try await database.write(as: actor, action: "authorisation.revoke") { session in
-            let row = try await session.first(
-                """
-                UPDATE machine_authorisations SET revoked_at = now(), revoked_by = \(actor.label), revocation_reason = \(reason)
-                WHERE id = \(id) AND revoked_at IS NULL
-                RETURNING id, user_id, machine_id, category, granted_on::text AS granted_on, expires_on::text AS expires_on, granted_by, note, revoked_at, revocation_reason
-                """)
-            guard let row else {
-                guard try await session.first("SELECT 1 FROM machine_authorisations WHERE id = \(id)") != nil else {
-                    throw Problem.notFound("authorisation")
-                }
+            guard let revoked = try await session.run(AuthorisationStore.Revoked(id: id, revokedBy: actor.label, reason: reason)).first else {
+                guard try await session.run(AuthorisationStore.Exists(id: id)).first == true else { throw Problem.notFound("authorisation") }
                 throw Problem.conflict("this authorisation is already revoked")
             }
-            return try Self.authorisation(row)
+            return revoked
         }
-    }
-
-    static func authorisation(_ row: PostgresRow) throws -> MachineAuthorisation {
-        let r = row.makeRandomAccess()
-        return MachineAuthorisation(
-            id: try r.value("id"), userId: try r.value("user_id"), machineId: try r.value("machine_id"), category: try r.value("category"),
-            grantedOn: try r.date("granted_on"), expiresOn: try r.value("expires_on", as: String?.self).flatMap(CalendarDate.init),
-            grantedBy: try r.value("granted_by"), note: try r.value("note"), revokedAt: try r.value("revoked_at"),
-            revocationReason: try r.value("revocation_reason"))
     }
 }

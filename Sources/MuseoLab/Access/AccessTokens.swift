@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 
 /// Personal API tokens: created with a label and an expiry, shown once, kept only as
 /// a SHA-256 hash, revocable, with the time of last use.
@@ -43,26 +42,21 @@ public struct AccessTokens: Sendable {
         }
         let secret = TokenSecret.generate()
         return try await database.write(as: actor, action: "token.create") { session in
-            guard let owner = try await session.first("SELECT disabled_at FROM users WHERE id = \(userId)") else {
+            guard let disabled = try await session.run(AccessStore.Owner(userId: userId)).first else {
                 throw Problem.notFound("user")
             }
-            if try owner.decode(Date?.self) != nil {
+            if disabled {
                 throw Problem.conflict("the user is disabled: no token can be created for them")
             }
             if let creator {
                 // Held until commit, so a revocation of the creator cannot pass this creation unseen.
-                let revoked = try await session.first("SELECT revoked_at FROM api_tokens WHERE id = \(creator.id) FOR SHARE")?.decode(Date?.self)
-                if revoked != nil {
+                if try await session.run(AccessStore.CreatorRevoked(id: creator.id)).first == true {
                     throw Problem(.authenticationRequired, "the token this request was made with has just been revoked")
                 }
             }
-            let row = try await session.first(
-                """
-                INSERT INTO api_tokens (user_id, label, prefix, token_hash, expires_at, created_by_token_id)
-                VALUES (\(userId), \(label), \(TokenSecret.prefix(secret)), \(TokenSecret.hash(secret)), \(expiry), \(creator?.id))
-                RETURNING id, created_at
-                """)
-            let (id, createdAt) = try row!.decode((UUID, Date).self)
+            let (id, createdAt) = try await session.run(AccessStore.Issued(
+                userId: userId, label: label, prefix: TokenSecret.prefix(secret), hash: TokenSecret.hash(secret), expiresAt: expiry,
+                createdByTokenId: creator?.id))[0]
             let token = ApiToken(
                 id: id, userId: userId, label: label, prefix: TokenSecret.prefix(secret), createdAt: createdAt,
                 expiresAt: expiry, revokedAt: nil, lastUsedAt: nil, createdByTokenId: creator?.id)
@@ -75,11 +69,7 @@ public struct AccessTokens: Sendable {
             throw Problem.notFound("user")
         }
         return try await database.read { session in
-            try await session.rows(
-                """
-                SELECT \(unescaped: Self.columns) FROM api_tokens WHERE user_id = \(userId) ORDER BY created_at, id
-                """
-            ).map(Self.token)
+            try await session.run(AccessStore.Tokens(userId: userId))
         }
     }
 
@@ -88,17 +78,10 @@ public struct AccessTokens: Sendable {
     public func revoke(_ tokenId: UUID, reason: String?, by actor: Actor) async throws -> ApiToken {
         let reason = try Validate.optionalText(reason, field: "reason", maxLength: 500)
         return try await database.write(as: actor, action: "token.revoke") { session in
-            guard let row = try await session.first("SELECT user_id, revoked_at FROM api_tokens WHERE id = \(tokenId) FOR UPDATE")
-            else { throw Problem.notFound("token") }
-            let (owner, revokedAt) = try row.decode((UUID, Date?).self)
+            guard let (owner, revoked) = try await session.run(AccessStore.Locked(id: tokenId)).first else { throw Problem.notFound("token") }
             guard actor.isUser(owner) || actor.role.allows(.manageOthersTokens) else { throw Problem.notFound("token") }
-            guard revokedAt == nil else { throw Problem.conflict("this token is already revoked") }
-            let updated = try await session.first(
-                """
-                UPDATE api_tokens SET revoked_at = now(), revoked_reason = \(reason) WHERE id = \(tokenId)
-                RETURNING \(unescaped: Self.columns)
-                """)
-            return try Self.token(updated!)
+            guard !revoked else { throw Problem.conflict("this token is already revoked") }
+            return try await session.run(AccessStore.Revoked(id: tokenId, reason: reason))[0]
         }
     }
 
@@ -112,70 +95,25 @@ public struct AccessTokens: Sendable {
             throw Problem(.authenticationRequired, "the bearer token is not a MuséoLab token")
         }
         // One statement reads both the client's failures and the token, whichever exists.
-        let row = try await database.read { session in
-            try await session.first(
-                """
-                SELECT f.failures, now() AS now, t.id AS token_id, t.revoked_at, t.expires_at, t.last_used_at,
-                       u.id AS user_id, u.email, u.role, u.organisation_id, u.disabled_at
-                FROM (SELECT 1) AS one
-                LEFT JOIN authentication_failures f ON f.client = \(client)
-                LEFT JOIN api_tokens t ON t.token_hash = \(TokenSecret.hash(secret))
-                LEFT JOIN users u ON u.id = t.user_id
-                """)
-        }!.makeRandomAccess()
-        let now: Date = try row.value("now")
-        if let wait = throttle.retryAfter(failures: try row.value("failures"), now: now) {
+        let presented = try await database.read { session in
+            try await session.run(AccessStore.Presented(client: client, hash: TokenSecret.hash(secret)))[0]
+        }
+        if let wait = throttle.retryAfter(failures: presented.failures, now: presented.now) {
             throw throttle.heldBack(wait)
         }
+        let (actor, touch): (Actor, Bool)
         do {
-            return try await actor(row, now: now)
+            (actor, touch) = try TokenRules.actor(presented, resolution: Self.lastUseResolution)
         } catch let problem as Problem where problem.kind == .authenticationRequired {
             try await throttle.recordFailure(client)
             throw problem
         }
-    }
-
-    private func actor(_ row: PostgresRandomAccessRow, now: Date) async throws -> Actor {
-        guard let tokenId: UUID = try row.value("token_id"), let userId: UUID = try row.value("user_id") else {
-            throw Problem(.authenticationRequired, "unknown token")
-        }
-        if let revokedAt: Date = try row.value("revoked_at") {
-            throw Problem(.authenticationRequired, "this token was revoked on \(Self.format(revokedAt))")
-        }
-        let expiresAt: Date? = try row.value("expires_at")
-        if let expiresAt, expiresAt <= now {
-            throw Problem(.authenticationRequired, "this token expired on \(Self.format(expiresAt))")
-        }
-        if try row.value("disabled_at", as: Date?.self) != nil {
-            throw Problem(.authenticationRequired, "this account is disabled")
-        }
-        let role = try row.value("role", as: Role.self)
-        let email: String = try row.value("email")
-        let actor = Actor(
-            userId: userId, organisationId: try row.value("organisation_id"), role: role, label: "user:\(email)",
-            credential: .apiToken(id: tokenId, expiresAt: expiresAt))
-        let lastUsedAt: Date? = try row.value("last_used_at")
-        if lastUsedAt.map({ now.timeIntervalSince($0) >= Self.lastUseResolution }) ?? true {
-            // Only last_used_at changes: the audit trigger ignores such updates.
+        if touch, case .apiToken(let tokenId, _) = actor.credential {
             try await database.write(as: actor, action: "token.use") { session in
-                try await session.execute(
-                    """
-                    UPDATE api_tokens SET last_used_at = now()
-                    WHERE id = \(tokenId) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-                    """)
+                _ = try await session.run(AccessStore.Used(id: tokenId))
             }
         }
         return actor
-    }
-
-    static let columns = "id, user_id, label, prefix, created_at, expires_at, revoked_at, last_used_at, created_by_token_id"
-
-    static func token(_ row: PostgresRow) throws -> ApiToken {
-        let row = row.makeRandomAccess()
-        return ApiToken(
-            id: try row.value("id"), userId: try row.value("user_id"), label: try row.value("label"), prefix: try row.value("prefix"),
-            createdAt: try row.value("created_at"), expiresAt: try row.value("expires_at"), revokedAt: try row.value("revoked_at"),
-            lastUsedAt: try row.value("last_used_at"), createdByTokenId: try row.value("created_by_token_id"))
     }
 
     static func format(_ date: Date) -> String {

@@ -48,34 +48,17 @@ public struct QuotaAlerts: Sendable {
     public func list(agreementId: UUID?, year: Int?, unacknowledgedOnly: Bool = false, by actor: Actor) async throws -> [QuotaAlert] {
         try actor.require(.viewQuota, "see quota alerts")
         return try await database.read { session in
-            try await session.rows(
-                """
-                SELECT \(unescaped: QuotaAlerts.columns)
-                FROM quota_alerts a
-                WHERE (\(agreementId)::uuid IS NULL OR a.agreement_id = \(agreementId)) AND (\(year)::int IS NULL OR a.year = \(year))
-                  AND (NOT \(unacknowledgedOnly) OR a.acknowledged_at IS NULL)
-                ORDER BY a.fired_at DESC, a.threshold DESC
-                """
-            ).map(Self.alert)
+            try await session.run(AlertStore.Listed(agreementId: agreementId, year: year, unacknowledgedOnly: unacknowledgedOnly))
         }
     }
 
     public func acknowledge(_ id: UUID, by actor: Actor) async throws -> QuotaAlert {
         try actor.require(.manageQuota, "acknowledge alerts")
         return try await database.write(as: actor, action: "alert.acknowledge") { session in
-            guard try await session.first(
-                "UPDATE quota_alerts SET acknowledged_at = now(), acknowledged_by = \(actor.label) WHERE id = \(id) AND acknowledged_at IS NULL RETURNING id")
-                != nil
-            else {
-                guard try await session.first("SELECT 1 FROM quota_alerts WHERE id = \(id)") != nil else { throw Problem.notFound("alert") }
-                throw Problem.conflict("this alert is already acknowledged")
-            }
-            return try await session.rows(
-                """
-                SELECT \(unescaped: QuotaAlerts.columns)
-                FROM quota_alerts a WHERE a.id = \(id)
-                """
-            ).map(Self.alert)[0]
+            let acknowledged = try await session.run(AlertStore.Acknowledged(id: id, by: actor.label))
+            guard let alert = try await session.run(AlertStore.One(id: id)).first else { throw Problem.notFound("alert") }
+            guard !acknowledged.isEmpty else { throw Problem.conflict("this alert is already acknowledged") }
+            return alert
         }
     }
 
@@ -92,24 +75,19 @@ public struct QuotaAlerts: Sendable {
         try actor.require(.manageQuota, "change alert recipients")
         let address = try Self.validate(address, channel: channel)
         return try await database.write(as: actor, action: "alert.recipient.add") { session in
-            guard try await session.first("SELECT 1 FROM agreements WHERE id = \(agreementId)") != nil else { throw Problem.notFound("agreement") }
-            if try await session.first(
-                "SELECT 1 FROM alert_recipients WHERE agreement_id = \(agreementId) AND channel = \(channel.rawValue) AND lower(address) = lower(\(address)) AND removed_at IS NULL")
-                != nil
-            {
+            guard try await session.run(QuotaStore.AgreementExists(id: agreementId)).first == true else { throw Problem.notFound("agreement") }
+            if try await session.run(AlertStore.RecipientTaken(agreementId: agreementId, channel: channel, address: address)).first == true {
                 throw Problem(.duplicate, "\(address) already receives this agreement's alerts", field: "address")
             }
-            let row = try await session.first(
-                "INSERT INTO alert_recipients (agreement_id, channel, address) VALUES (\(agreementId), \(channel.rawValue), \(address)) RETURNING id")
-            return AlertRecipient(id: try row!.decode(UUID.self), agreementId: agreementId, channel: channel, address: address)
+            let id = try await session.run(AlertStore.RecipientAdded(agreementId: agreementId, channel: channel, address: address))[0]
+            return AlertRecipient(id: id, agreementId: agreementId, channel: channel, address: address)
         }
     }
 
     public func removeRecipient(_ id: UUID, by actor: Actor) async throws {
         try actor.require(.manageQuota, "change alert recipients")
         try await database.write(as: actor, action: "alert.recipient.remove") { session in
-            guard try await session.first("UPDATE alert_recipients SET removed_at = now() WHERE id = \(id) AND removed_at IS NULL RETURNING id") != nil
-            else { throw Problem.notFound("alert recipient") }
+            guard try await !session.run(AlertStore.RecipientRemoved(id: id)).isEmpty else { throw Problem.notFound("alert recipient") }
         }
     }
 
@@ -142,23 +120,17 @@ public struct QuotaAlerts: Sendable {
     /// once, even if two transactions ever raced past the quota's lock.
     static func raise(_ due: [(kind: QuotaAlert.Kind, threshold: Int)], balance: QuotaBalance, ledgerEntry: Int64, _ session: SQLSession) async throws {
         for (kind, threshold) in due {
-            guard let row = try await session.first(
-                """
-                INSERT INTO quota_alerts (agreement_id, year, kind, threshold, quota_minutes, consumed_minutes, committed_minutes, ledger_entry_id)
-                VALUES (\(balance.agreementId), \(balance.year), \(kind.rawValue), \(Int16(threshold)), \(balance.quotaMinutes),
-                        \(balance.consumedMinutes), \(balance.committedMinutes), \(ledgerEntry))
-                ON CONFLICT ON CONSTRAINT quota_alerts_once DO NOTHING
-                RETURNING id
-                """)
+            guard let id = try await session.run(AlertStore.Raised(balance: balance, kind: kind, threshold: threshold, ledgerEntry: ledgerEntry)).first
             else { continue }
-            try await queue(try row.decode(UUID.self), kind: kind, threshold: threshold, balance: balance, session)
+            try await queue(id, kind: kind, threshold: threshold, balance: balance, session)
         }
     }
 
     /// One outbox message per recipient, in the alert's transaction.
     static func queue(_ alertId: UUID, kind: QuotaAlert.Kind, threshold: Int, balance: QuotaBalance, _ session: SQLSession) async throws {
-        let agreement = try await session.first("SELECT reference, title FROM agreements WHERE id = \(balance.agreementId)")!
-        let (reference, title) = try agreement.decode((String, String).self)
+        guard let (reference, title) = try await session.run(AlertStore.AgreementNamed(id: balance.agreementId)).first else {
+            throw Problem.notFound("agreement")
+        }
         let hours = { (minutes: Int) in String(format: "%.2f", Double(minutes) / 60).replacingOccurrences(of: ".", with: ",") }
         let subject = kind == .threshold
             ? "MuséoLab – quota \(reference) \(balance.year) : \(threshold) % atteint"
@@ -189,12 +161,7 @@ public struct QuotaAlerts: Sendable {
     }
 
     static func recipients(_ agreementId: UUID, _ session: SQLSession) async throws -> [AlertRecipient] {
-        try await session.rows(
-            "SELECT id, channel, address FROM alert_recipients WHERE agreement_id = \(agreementId) AND removed_at IS NULL ORDER BY created_at, id"
-        ).map { row in
-            let r = row.makeRandomAccess()
-            return AlertRecipient(id: try r.value("id"), agreementId: agreementId, channel: try r.value("channel"), address: try r.value("address"))
-        }
+        try await session.run(AlertStore.Recipients(agreementId: agreementId))
     }
 
     /// What an alert is read with (from `quota_alerts a`), with its deliveries.
@@ -204,10 +171,6 @@ public struct QuotaAlerts: Sendable {
         (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id) AS queued,
         (SELECT count(*) FROM outbox_messages m WHERE m.topic = 'alert:' || a.id AND m.delivered_at IS NOT NULL) AS delivered
         """
-
-    static func alert(_ row: PostgresRow) throws -> QuotaAlert {
-        try alert(row.makeRandomAccess())
-    }
 
     static func alert(_ r: PostgresRandomAccessRow) throws -> QuotaAlert {
         QuotaAlert(

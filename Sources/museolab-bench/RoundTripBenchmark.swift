@@ -81,10 +81,18 @@ struct RoundTripBenchmark: AsyncParsableCommand {
             try await count("quota status") {
                 _ = try await lab.quota.status(UUID(uuidString: "6f0b8d2e-0003-4000-8000-000000000001")!, year: day.year, by: managerActor)
             }
+            // Lists that were read one by one (three statements per version, per agreement; one per staff member).
+            var sizes: [String] = []
+            try await count("list the tariff versions") { sizes.append("\(try await lab.tariffs.versions().count) tariff versions") }
+            try await count("list the agreements") { sizes.append("\(try await lab.agreements.list(by: managerActor).count) agreements") }
+            try await count("list the staff, with their weekly patterns") { sizes.append("\(try await lab.staffAvailability.staff().count) staff") }
+            try await count("list the organisations, with their components") {
+                sizes.append("\(try await lab.organisations.list(by: managerActor).count) organisations")
+            }
 
             print("Round trips: statements sent to PostgreSQL by the domain (a transaction's BEGIN, actor and COMMIT included)")
             for (name, statements) in figures { print("  \(name.padding(toLength: 52, withPad: " ", startingAt: 0)) \(statements)") }
-            print("  (\(listed) invoices listed; an API request adds its token's authentication)")
+            print("  (\(listed) invoices, \(sizes.joined(separator: ", ")) listed; an API request adds its token's authentication)")
         }
     }
 }

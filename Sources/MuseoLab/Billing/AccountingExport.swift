@@ -131,25 +131,27 @@ public struct AccountingExport: Sendable {
             }
             let rows = try await session.stream(
                 """
-                SELECT i.number, i.kind, i.issue_date::text, i.due_date::text, i.chain_position, i.buyer ->> 'name', i.buyer ->> 'siren',
-                       i.buyer ->> 'siret', coalesce(o.customer_account, 'C' || upper(left(replace(o.id::text, '-', ''), 8))), c.number,
-                       l.net_cents, l.vat_rate_bp, l.vat_exemption
+                SELECT i.number, i.kind, i.issue_date::text AS issue_date, i.due_date::text AS due_date, i.chain_position,
+                       i.buyer ->> 'name' AS buyer_name, i.buyer ->> 'siren' AS buyer_siren, i.buyer ->> 'siret' AS buyer_siret,
+                       coalesce(o.customer_account, 'C' || upper(left(replace(o.id::text, '-', ''), 8))) AS customer_account,
+                       c.number AS corrects_number, l.net_cents, l.vat_rate_bp, l.vat_exemption
                 FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id JOIN organisations o ON o.id = i.customer_organisation_id
                 LEFT JOIN invoices c ON c.id = i.corrects_invoice_id
                 WHERE i.status = 'issued' AND i.issue_date BETWEEN \(from.description)::date AND \(to.description)::date
                 ORDER BY i.chain_position, l.position
                 """)
             for try await row in rows {
-                let (number, kind, issue, due, position, name, siren, siret, account, corrects, net, rate, mention) =
-                    try row.decode((String, String, String, String, Int64, String, String?, String?, String, String?, Int64, Int32?, String?).self)
+                let r = row.makeRandomAccess()
+                let number: String = try r.value("number")
                 if current?.number != number {
                     try await flush()
                     current = Document(
-                        number: number, kind: try .reading(kind, column: "invoices.kind"), issueDate: try .reading(issue, column: "invoices.issue_date"),
-                        dueDate: try .reading(due, column: "invoices.due_date"),
-                        chainPosition: Int(position), buyerName: name, buyerSiren: siren, buyerSiret: siret, customerAccount: account,
-                        correctsNumber: corrects, totals: DocumentTotals(lines: []))
+                        number: number, kind: try r.value("kind"), issueDate: try r.date("issue_date"), dueDate: try r.date("due_date"),
+                        chainPosition: Int(try r.value("chain_position", as: Int64.self)), buyerName: try r.value("buyer_name"),
+                        buyerSiren: try r.value("buyer_siren"), buyerSiret: try r.value("buyer_siret"), customerAccount: try r.value("customer_account"),
+                        correctsNumber: try r.value("corrects_number"), totals: DocumentTotals(lines: []))
                 }
+                let (net, rate, mention): (Int64, Int32?, String?) = (try r.value("net_cents"), try r.value("vat_rate_bp"), try r.value("vat_exemption"))
                 lines.append((Int(net), rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: mention ?? "")))
             }
             try await flush()

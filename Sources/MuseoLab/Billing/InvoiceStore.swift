@@ -237,7 +237,7 @@ enum InvoiceStore {
             }
             var bindings = PostgresBindings()
             bindings.append(invoiceId)
-            bindings.append(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self))
+            try bindings.appendJSON(rows)
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }

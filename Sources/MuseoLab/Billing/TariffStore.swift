@@ -106,7 +106,7 @@ enum TariffStore {
             }
             var bindings = PostgresBindings()
             bindings.append(versionId)
-            bindings.append(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self))
+            try bindings.appendJSON(rows)
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> (id: UUID, code: String) { (try r.value("id"), try r.value("code")) }
@@ -123,7 +123,11 @@ enum TariffStore {
             var item_id: UUID, tariff_category: String, unit_price_cents: Int
         }
         var prices: [Price]
-        func makeBindings() throws -> PostgresBindings { .with(String(decoding: try JSONEncoder().encode(prices), as: UTF8.self)) }
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            try bindings.appendJSON(prices)
+            return bindings
+        }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
 

@@ -14,10 +14,6 @@ enum CalendarStore {
         }
     }
 
-    static func json(_ intervals: [WeeklyInterval]) throws -> String {
-        String(decoding: try JSONEncoder().encode(intervals.map(JSONInterval.init)), as: UTF8.self)
-    }
-
     static func interval(_ r: PostgresRandomAccessRow) throws -> WeeklyInterval {
         try interval(weekday: Int(try r.value("weekday", as: Int16.self)), start: try r.value("starts_at"), end: try r.value("ends_at"))
     }
@@ -57,7 +53,11 @@ enum CalendarStore {
             SELECT i.weekday, i.starts_at::time, i.ends_at::time FROM jsonb_to_recordset($1::jsonb) AS i(weekday smallint, starts_at text, ends_at text)
             """
         var intervals: [WeeklyInterval]
-        func makeBindings() throws -> PostgresBindings { .with(try CalendarStore.json(intervals)) }
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            try bindings.appendJSON(intervals.map(JSONInterval.init))
+            return bindings
+        }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
 
@@ -113,11 +113,9 @@ enum CalendarStore {
     }
 
     /// Whether a closure exists, withdrawn or not.
-    struct ClosureExists: Statement {
-        static let sql = "SELECT true AS found FROM closures WHERE id = $1::uuid"
+    struct ClosureExists: IdExists {
+        static let table = "closures"
         var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
     }
 
     // MARK: - Booking rules
@@ -214,7 +212,7 @@ enum CalendarStore {
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
             bindings.append(staffId)
-            bindings.append(try CalendarStore.json(intervals))
+            try bindings.appendJSON(intervals.map(JSONInterval.init))
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}

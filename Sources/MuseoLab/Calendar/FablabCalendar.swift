@@ -121,7 +121,7 @@ public struct FablabCalendar: Sendable {
         try actor.require(.manageCalendar, "withdraw closures")
         return try await database.write(as: actor, action: "calendar.closure.withdraw") { session in
             guard let closure = try await session.run(CalendarStore.ClosureWithdrawn(id: id)).first else {
-                guard try await session.run(CalendarStore.ClosureExists(id: id)).first == true else { throw Problem.notFound("closure") }
+                guard try await session.exists(CalendarStore.ClosureExists(id: id)) else { throw Problem.notFound("closure") }
                 throw Problem.conflict("this closure is already withdrawn")
             }
             return closure

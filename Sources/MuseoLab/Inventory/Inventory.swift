@@ -158,7 +158,7 @@ public struct Inventory: Sendable {
     /// equipment under the agreement in force (the university).
     static func resolveOwner(_ given: UUID?, _ session: SQLSession) async throws -> UUID {
         if let given {
-            guard try await !session.run(PeopleStore.OrganisationExists(id: given)).isEmpty else {
+            guard try await session.exists(PeopleStore.OrganisationExists(id: given)) else {
                 throw Problem.invalid("ownerOrganisationId", "no organisation has the id \(given)")
             }
             return given

@@ -69,6 +69,12 @@ enum InventoryStore {
         func decodeRow(_ row: PostgresRandomAccessRow) throws -> Machine { try machine(row) }
     }
 
+    /// Whether a machine exists, retired or not.
+    struct MachineExists: IdExists {
+        static let table = "machines"
+        var id: UUID
+    }
+
     /// The machines with an inventory number, whatever their owner.
     struct Numbered: Statement {
         static let sql = "SELECT id FROM machines WHERE inventory_number = $1::text"

@@ -91,7 +91,7 @@ public struct Organisations: Sendable {
         try actor.require(.manageOrganisations, "add components to organisations")
         let name = try Validate.text(name, field: "name", maxLength: 200)
         return try await database.write(as: actor, action: "organisation.add-component") { session in
-            guard try await session.run(PeopleStore.OrganisationExists(id: organisationId)).first == true else {
+            guard try await session.exists(PeopleStore.OrganisationExists(id: organisationId)) else {
                 throw Problem.notFound("organisation")
             }
             let id = try await session.run(PeopleStore.ComponentAdded(organisationId: organisationId, kind: kind, name: name))[0]

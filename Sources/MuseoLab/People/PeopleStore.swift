@@ -119,11 +119,15 @@ enum PeopleStore {
     }
 
     /// Whether an organisation exists.
-    struct OrganisationExists: Statement {
-        static let sql = "SELECT true AS found FROM organisations WHERE id = $1::uuid"
+    struct OrganisationExists: IdExists {
+        static let table = "organisations"
         var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
+    }
+
+    /// Whether a user exists, disabled or not.
+    struct UserExists: IdExists {
+        static let table = "users"
+        var id: UUID
     }
 
     /// A new component of an organisation; answers its id.

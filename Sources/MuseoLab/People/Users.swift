@@ -111,7 +111,7 @@ public struct Users: Sendable {
     }
 
     static func requireOrganisation(_ organisationId: UUID, component: UUID?, _ session: SQLSession) async throws {
-        guard try await session.run(PeopleStore.OrganisationExists(id: organisationId)).first == true else {
+        guard try await session.exists(PeopleStore.OrganisationExists(id: organisationId)) else {
             throw Problem.invalid("organisationId", "no organisation has the id \(organisationId)")
         }
         if let component {

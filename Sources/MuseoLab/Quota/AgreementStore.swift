@@ -72,6 +72,12 @@ enum AgreementStore {
         }
     }
 
+    /// Whether an agreement exists.
+    struct AgreementExists: IdExists {
+        static let table = "agreements"
+        var id: UUID
+    }
+
     /// The agreements whose customer a user is the active contact person of.
     struct ContactOf: Statement {
         static let sql = """
@@ -131,7 +137,7 @@ enum AgreementStore {
             var bindings = PostgresBindings()
             bindings.append(termsId)
             let rows = allowances.sorted { $0.key < $1.key }.map { Allowance(room: $0.key, count: $0.value) }
-            bindings.append(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self))
+            try bindings.appendJSON(rows)
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}

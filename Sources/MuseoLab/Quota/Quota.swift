@@ -110,7 +110,7 @@ public struct Quota: Sendable {
         let reason = try Validate.text(reason, field: "reason", maxLength: 1000)
         let today = ParisClock.date(of: now())
         return try await database.write(as: actor, action: "quota.adjust") { session in
-            guard try await session.run(QuotaStore.AgreementExists(id: agreementId)).first == true else { throw Problem.notFound("agreement") }
+            guard try await session.exists(AgreementStore.AgreementExists(id: agreementId)) else { throw Problem.notFound("agreement") }
             let serviceDate = today.year == year ? today : CalendarDate(year: year, month: 12, day: 31)!
             let balance = try await QuotaLedger.post(
                 .init(agreementId: agreementId, year: year, kind: .adjustment, sessionId: nil, committed: 0, consumed: minutes, reason: reason,
@@ -158,11 +158,11 @@ public struct Quota: Sendable {
     static func mayView(_ agreementId: UUID, _ actor: Actor, _ session: SQLSession) async throws -> Bool {
         if actor.role.allows(.viewQuota) { return true }
         guard let userId = actor.userId else { return false }
-        return try await session.run(QuotaStore.ContactOf(agreementId: agreementId, userId: userId)).first == true
+        return try await session.run(AgreementStore.ContactOf(userId: userId)).contains(agreementId)
     }
 
     static func requireView(_ agreementId: UUID, _ actor: Actor, _ session: SQLSession) async throws {
-        guard try await session.run(QuotaStore.AgreementExists(id: agreementId)).first == true else { throw Problem.notFound("agreement") }
+        guard try await session.exists(AgreementStore.AgreementExists(id: agreementId)) else { throw Problem.notFound("agreement") }
         guard try await mayView(agreementId, actor, session) else {
             throw Problem.forbidden("only LLV staff and the organisation's contact person see the quota")
         }

@@ -75,7 +75,7 @@ public struct QuotaAlerts: Sendable {
         try actor.require(.manageQuota, "change alert recipients")
         let address = try Self.validate(address, channel: channel)
         return try await database.write(as: actor, action: "alert.recipient.add") { session in
-            guard try await session.run(QuotaStore.AgreementExists(id: agreementId)).first == true else { throw Problem.notFound("agreement") }
+            guard try await session.exists(AgreementStore.AgreementExists(id: agreementId)) else { throw Problem.notFound("agreement") }
             if try await session.run(AlertStore.RecipientTaken(agreementId: agreementId, channel: channel, address: address)).first == true {
                 throw Problem(.duplicate, "\(address) already receives this agreement's alerts", field: "address")
             }

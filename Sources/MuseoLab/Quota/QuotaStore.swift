@@ -4,30 +4,6 @@ import PostgresNIO
 /// How the quota's reports are read: one type per statement, rows decoded by column name. (The
 /// ledger's postings and balance are `QuotaLedger`'s; alerts and overage keep their own.)
 enum QuotaStore {
-    /// Whether an agreement exists.
-    struct AgreementExists: Statement {
-        static let sql = "SELECT true AS found FROM agreements WHERE id = $1::uuid"
-        var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
-    }
-
-    /// Whether a user is the active contact person of an agreement's customer.
-    struct ContactOf: Statement {
-        static let sql = """
-            SELECT true AS found FROM agreements a JOIN users u ON u.organisation_id = a.customer_organisation_id
-            WHERE a.id = $1::uuid AND u.id = $2::uuid AND u.organisation_contact AND u.disabled_at IS NULL
-            """
-        var agreementId: UUID, userId: UUID
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(agreementId)
-            bindings.append(userId)
-            return bindings
-        }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
-    }
-
     /// The agreements in force during a year, by reference.
     struct AgreementsInForce: Statement {
         static let sql = """

@@ -33,7 +33,7 @@ public struct RoomBookings: Sendable {
             if organisationId != requester.organisationId && !actor.role.allows(.manageRooms) {
                 throw Problem.forbidden("a member books for their own organisation")
             }
-            guard try await session.run(PeopleStore.OrganisationExists(id: organisationId)).first == true else {
+            guard try await session.exists(PeopleStore.OrganisationExists(id: organisationId)) else {
                 throw Problem.invalid("organisationId", "no organisation has the id \(organisationId)")
             }
             let agreementId = try await Sessions.agreement(for: organisationId, on: ParisClock.date(of: period.start), session)

@@ -65,11 +65,9 @@ enum RoomStore {
     }
 
     /// Whether a room exists.
-    struct Exists: Statement {
-        static let sql = "SELECT true AS found FROM rooms WHERE id = $1::uuid"
+    struct Exists: IdExists {
+        static let table = "rooms"
         var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
     }
 
     /// A new room; answers its id.

@@ -53,7 +53,7 @@ public struct Rooms: Sendable {
     public func setLayout(_ roomId: UUID, code: String, label: String, capacity: Int?, by actor: Actor) async throws -> Room {
         try actor.require(.manageRooms, "change room layouts")
         return try await database.write(as: actor, action: "room.layout") { session in
-            guard try await session.run(RoomStore.Exists(id: roomId)).first == true else { throw Problem.notFound("room") }
+            guard try await session.exists(RoomStore.Exists(id: roomId)) else { throw Problem.notFound("room") }
             try await Self.upsertLayout(roomId, code: code, label: label, capacity: capacity, field: "layout", session)
             return try await Self.find(roomId.uuidString, session)!
         }
@@ -64,7 +64,7 @@ public struct Rooms: Sendable {
         guard window.end > window.start else { throw Problem(.endNotAfterStart, "`to` must be after `from`", field: "to") }
         guard window.duration <= 366 * 86_400 else { throw Problem.invalid("to", "ask for at most a year at once") }
         return try await database.read { session in
-            guard try await session.run(RoomStore.Exists(id: roomId)).first == true else { throw Problem.notFound("room") }
+            guard try await session.exists(RoomStore.Exists(id: roomId)) else { throw Problem.notFound("room") }
             let taken = try await session.run(RoomStore.Taken(roomId: roomId, window: window))
             return PeriodSet([window]).subtracting(taken).periods
         }

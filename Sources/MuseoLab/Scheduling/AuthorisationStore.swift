@@ -26,22 +26,6 @@ enum AuthorisationStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> MachineAuthorisation { try AuthorisationStore.authorisation(r) }
     }
 
-    /// Whether a user exists.
-    struct UserExists: Statement {
-        static let sql = "SELECT true AS found FROM users WHERE id = $1::uuid"
-        var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
-    }
-
-    /// Whether a machine exists.
-    struct MachineExists: Statement {
-        static let sql = "SELECT true AS found FROM machines WHERE id = $1::uuid"
-        var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
-    }
-
     /// An authorisation granted, already checked; answers it.
     struct Granted: Statement {
         static let sql = """
@@ -84,10 +68,8 @@ enum AuthorisationStore {
     }
 
     /// Whether an authorisation exists, revoked or not.
-    struct Exists: Statement {
-        static let sql = "SELECT true AS found FROM machine_authorisations WHERE id = $1::uuid"
+    struct Exists: IdExists {
+        static let table = "machine_authorisations"
         var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
     }
 }

@@ -51,10 +51,10 @@ public struct MachineAuthorisations: Sendable {
         }
         let note = try Validate.optionalText(note, field: "note", maxLength: 500)
         return try await database.write(as: actor, action: "authorisation.grant") { session in
-            guard try await session.run(AuthorisationStore.UserExists(id: userId)).first == true else {
+            guard try await session.exists(PeopleStore.UserExists(id: userId)) else {
                 throw Problem.invalid("userId", "no user has the id \(userId)")
             }
-            if let machineId, try await session.run(AuthorisationStore.MachineExists(id: machineId)).isEmpty {
+            if let machineId, try await !session.exists(InventoryStore.MachineExists(id: machineId)) {
                 throw Problem.invalid("machineId", "no machine has the id \(machineId)")
             }
             return try await session.run(AuthorisationStore.Granted(
@@ -68,7 +68,7 @@ public struct MachineAuthorisations: Sendable {
         let reason = try Validate.optionalText(reason, field: "reason", maxLength: 500)
         return try await database.write(as: actor, action: "authorisation.revoke") { session in
             guard let revoked = try await session.run(AuthorisationStore.Revoked(id: id, revokedBy: actor.label, reason: reason)).first else {
-                guard try await session.run(AuthorisationStore.Exists(id: id)).first == true else { throw Problem.notFound("authorisation") }
+                guard try await session.exists(AuthorisationStore.Exists(id: id)) else { throw Problem.notFound("authorisation") }
                 throw Problem.conflict("this authorisation is already revoked")
             }
             return revoked

@@ -31,14 +31,7 @@ enum MaintenanceStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> MaintenanceWindow { try MaintenanceStore.window(r) }
     }
 
-    /// A machine's nature, if it exists; locked when asked (while maintenance is scheduled on it).
-    struct Machine: Statement {
-        static let sql = "SELECT nature FROM machines WHERE id = $1::uuid"
-        var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> String { try r.value("nature") }
-    }
-
+    /// A machine's nature, locked while maintenance is scheduled on it.
     struct LockedMachine: Statement {
         static let sql = "SELECT nature FROM machines WHERE id = $1::uuid FOR UPDATE"
         var id: UUID
@@ -116,10 +109,8 @@ enum MaintenanceStore {
     }
 
     /// Whether a window exists, withdrawn or not.
-    struct Exists: Statement {
-        static let sql = "SELECT true AS found FROM maintenance_windows WHERE id = $1::uuid"
+    struct Exists: IdExists {
+        static let table = "maintenance_windows"
         var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
     }
 }

@@ -27,7 +27,7 @@ public struct MaintenanceWindows: Sendable {
     public func list(machineId: UUID, includingWithdrawn: Bool = false, by actor: Actor) async throws -> [MaintenanceWindow] {
         try actor.require(.viewInventory, "see maintenance windows")
         return try await database.read { session in
-            guard try await !session.run(MaintenanceStore.Machine(id: machineId)).isEmpty else { throw Problem.notFound("machine") }
+            guard try await session.exists(InventoryStore.MachineExists(id: machineId)) else { throw Problem.notFound("machine") }
             return try await session.run(MaintenanceStore.Listed(machineId: machineId, includingWithdrawn: includingWithdrawn))
         }
     }
@@ -74,7 +74,7 @@ public struct MaintenanceWindows: Sendable {
         try actor.require(.manageInventory, "withdraw maintenance windows")
         return try await database.write(as: actor, action: "maintenance.withdraw") { session in
             guard let window = try await session.run(MaintenanceStore.Withdrawn(id: id, withdrawnBy: actor.label)).first else {
-                guard try await session.run(MaintenanceStore.Exists(id: id)).first == true else { throw Problem.notFound("maintenance window") }
+                guard try await session.exists(MaintenanceStore.Exists(id: id)) else { throw Problem.notFound("maintenance window") }
                 throw Problem.conflict("this maintenance window is already withdrawn")
             }
             return window

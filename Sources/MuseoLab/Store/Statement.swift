@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 
 /// A statement of a context's store, as one type: its text, its bound values, and the row it
@@ -36,7 +37,34 @@ extension SQLSession {
     }
 }
 
+/// Whether a row of `table` has an id: the check a store makes before a write, so that a missing
+/// row is a 404 or a named field rather than a foreign key's refusal. A conforming type names its
+/// table; the text, bindings and row follow.
+protocol IdExists: Statement where Row == Bool {
+    static var table: String { get }
+    var id: UUID { get }
+}
+
+extension IdExists {
+    static var sql: String { "SELECT true AS found FROM \(table) WHERE id = $1::uuid" }
+    func makeBindings() throws -> PostgresBindings { .with(id) }
+    func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("found") }
+}
+
+extension SQLSession {
+    /// Whether the row an `IdExists` names is there.
+    func exists<S: IdExists>(_ statement: S) async throws -> Bool {
+        try await !run(statement).isEmpty
+    }
+}
+
 extension PostgresBindings {
+    /// Appends a value as the JSON text a `$n::jsonb` parameter reads (`jsonb_to_recordset`
+    /// writes a batch of rows in one statement).
+    mutating func appendJSON<T: Encodable>(_ value: T) throws {
+        append(String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+    }
+
     /// Bindings of one value.
     static func with<T: PostgresNonThrowingEncodable>(_ value: T) -> PostgresBindings {
         var bindings = PostgresBindings()

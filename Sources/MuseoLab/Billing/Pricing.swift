@@ -105,16 +105,8 @@ extension Pricing {
     /// category: `nil` when no grid is in force on that date.
     static func price(_ item: BillableItem, _ session: SQLSession) async throws -> [PricedLine]? {
         guard let version = try await TariffGrid.inForce(on: item.serviceDate, session) else { return nil }
-        let row = try await session.first(
-            """
-            SELECT o.tariff_category, r.code, m.category
-            FROM billable_items b JOIN organisations o ON o.id = b.customer_organisation_id
-            LEFT JOIN room_bookings rb ON rb.id = b.room_booking_id LEFT JOIN rooms r ON r.id = rb.room_id
-            LEFT JOIN machines m ON m.id = b.machine_id
-            WHERE b.id = \(item.id)
-            """)!
-        let (category, room, machineCategory) = try row.decode((String, String?, String?).self)
-        return try price(item, .init(version: version, category: category, roomCode: room, machineCategory: machineCategory))
+        let facts = try await session.run(BillableItemStore.PricingFacts(id: item.id))[0]
+        return try price(item, .init(version: version, category: facts.category, roomCode: facts.roomCode, machineCategory: facts.machineCategory))
     }
 
     /// Snapshots the price of open items that no draft holds yet: one item when it is
@@ -122,15 +114,7 @@ extension Pricing {
     /// An item the grid cannot price yet (no price for its customer's category) stays
     /// unpriced; drafting it says why.
     static func snapshot(item: UUID? = nil, from date: CalendarDate? = nil, _ session: SQLSession) async throws {
-        let items = try await session.rows(
-            """
-            SELECT \(unescaped: BillableItems.columns) FROM billable_items b
-            WHERE b.status = 'open' AND (\(item)::uuid IS NULL OR b.id = \(item)) AND (\(date?.description)::date IS NULL OR b.service_date >= \(date?.description)::date)
-              AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.billable_item_id = b.id)
-            """
-        ).map(BillableItems.item)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let items = try await session.run(BillableItemStore.Repriceable(id: item, from: date))
         for item in items {
             let lines: [PricedLine]?
             do {
@@ -138,12 +122,7 @@ extension Pricing {
             } catch let problem as Problem where problem.kind.isConflict {
                 lines = nil
             }
-            try await session.execute(
-                """
-                UPDATE billable_items SET tariff_version_id = \(lines?.first?.tariffVersionId), net_cents = \(lines.map { $0.reduce(0) { $0 + $1.netCents } }),
-                    priced_lines = \(try lines.map { String(decoding: try encoder.encode($0), as: UTF8.self) })::jsonb
-                WHERE id = \(item.id)
-                """)
+            _ = try await session.run(BillableItemStore.Priced(id: item.id, lines: lines))
         }
     }
 
@@ -151,10 +130,8 @@ extension Pricing {
     /// billed overage item would be; `nil` when no grid is in force or it has no price for them.
     static func estimateOverage(minutes: Int, agreementId: UUID, on date: CalendarDate, _ session: SQLSession) async throws -> Int? {
         guard let version = try await TariffGrid.inForce(on: date, session),
-            let row = try await session.first(
-                "SELECT o.id, o.tariff_category FROM agreements a JOIN organisations o ON o.id = a.customer_organisation_id WHERE a.id = \(agreementId)")
+            let (customer, category) = try await session.run(BillableItemStore.CustomerOfAgreement(agreementId: agreementId)).first
         else { return nil }
-        let (customer, category) = try row.decode((UUID, String).self)
         let item = BillableItem(
             id: UUID(), kind: .supportOverage, customerOrganisationId: customer, agreementId: agreementId, roomBookingId: nil, overageItemId: nil,
             sessionId: nil, serviceDate: date, description: "estimation", minutes: minutes, quantity: 1, tariffItemCode: nil, status: .open,

@@ -163,7 +163,7 @@ enum CalendarStore {
 
     /// The active staff members (managers and administrators), by name.
     struct Staff: Statement {
-        static let sql = "SELECT id, display_name, email FROM users WHERE role IN ('manager', 'admin') AND disabled_at IS NULL ORDER BY display_name"
+        static let sql = "SELECT id, display_name, email FROM users WHERE role IN ('manager', 'admin') AND disabled_at IS NULL ORDER BY display_name, id"
         func makeBindings() throws -> PostgresBindings { PostgresBindings() }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> (id: UUID, displayName: String, email: String) {
             (try r.value("id"), try r.value("display_name"), try r.value("email"))

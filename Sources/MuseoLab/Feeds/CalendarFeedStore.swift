@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 
 /// How calendar feeds are read and written: one type per statement, rows decoded by column name.
-/// The sessions of a feed are then read by `Sessions.load`, in one batch.
+/// The sessions of a feed are then read by `SessionStore.load`, in one batch.
 enum CalendarFeedStore {
     /// Whether a user exists and is not disabled.
     struct LiveUser: Statement {

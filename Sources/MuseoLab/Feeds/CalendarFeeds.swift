@@ -44,7 +44,7 @@ public struct CalendarFeeds: Sendable {
                 throw Problem.notFound("calendar feed")
             }
             let ids = try await session.run(CalendarFeedStore.UserSessions(userId: userId))
-            let sessions = try await Sessions.load(session, ids: ids)
+            let sessions = try await SessionStore.load(ids, session)
             return ICalendar(name: "MuséoLab – \(name)", events: sessions.map(Self.event)).render(stamp: now())
         }
     }

@@ -130,6 +130,16 @@ enum PeopleStore {
         var id: UUID
     }
 
+    /// A user's standing when something is booked for them: their organisation, e-mail, and whether they are disabled.
+    struct Standing: Statement {
+        static let sql = "SELECT organisation_id, email, disabled_at IS NOT NULL AS disabled FROM users WHERE id = $1::uuid"
+        var id: UUID
+        func makeBindings() throws -> PostgresBindings { .with(id) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UserStanding {
+            UserStanding(organisationId: try r.value("organisation_id"), email: try r.value("email"), disabled: try r.value("disabled"))
+        }
+    }
+
     /// A new component of an organisation; answers its id.
     struct ComponentAdded: Statement {
         static let sql = """

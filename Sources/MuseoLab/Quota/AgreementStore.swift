@@ -78,6 +78,23 @@ enum AgreementStore {
         var id: UUID
     }
 
+    /// The agreement charged for an organisation on a day: the one of which it is the customer, in force then.
+    struct InForce: Statement {
+        static let sql = """
+            SELECT id FROM agreements WHERE customer_organisation_id = $1::uuid
+              AND starts_on <= $2::text::date AND ends_on >= $2::text::date
+            ORDER BY starts_on DESC LIMIT 1
+            """
+        var organisationId: UUID, date: CalendarDate
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(organisationId)
+            bindings.append(date.description)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
+    }
+
     /// The agreements whose customer a user is the active contact person of.
     struct ContactOf: Statement {
         static let sql = """

@@ -18,7 +18,7 @@ struct SessionLifecycle: Sendable {
         _ ids: [UUID], by actor: Actor, _ session: SQLSession, decide: (SupportSession) throws -> SessionMove?
     ) async throws -> [SupportSession] {
         guard !ids.isEmpty else { return [] }
-        let current = try await Sessions.load(session, ids: ids, locking: true)
+        let current = try await SessionStore.load(ids, locking: true, session)
         guard current.count == Set(ids).count else { throw Problem.notFound("session") }
         var moved: [SupportSession] = []
         for before in current {
@@ -31,38 +31,17 @@ struct SessionLifecycle: Sendable {
         return moved
     }
 
-    /// The move and its event, in one statement (the session's checks see the whole new row),
-    /// which answers with what the session becomes: no reading back.
+    /// The move and its event, in one statement, and what the session becomes: no reading back.
     private func write(_ move: SessionMove, of current: SupportSession, by actor: Actor, _ session: SQLSession) async throws -> SupportSession {
-        let row = try await session.first(
-            """
-            WITH moved AS (
-                UPDATE support_sessions SET status = \(move.to.rawValue), revision = revision + 1,
-                    late_cancellation = \(move.lateCancellation),
-                    actual_period = CASE WHEN \(move.actual != nil) THEN tstzrange(\(move.actual?.start), \(move.actual?.end), '[)') END
-                WHERE id = \(current.id)
-                RETURNING id, revision, updated_at, lower(actual_period) AS actual_start, upper(actual_period) AS actual_end
-            ), recorded AS (
-                INSERT INTO session_events (session_id, from_status, to_status, actor, actor_user_id, reason)
-                SELECT id, \(current.status.rawValue), \(move.to.rawValue), \(actor.label), \(actor.userId), \(move.reason) FROM moved
-                RETURNING occurred_at
-            )
-            SELECT moved.revision, moved.updated_at, moved.actual_start, moved.actual_end,
-                   (extract(epoch FROM recorded.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint AS occurred
-            FROM moved, recorded
-            """)!.makeRandomAccess()
+        let written = try await session.run(SessionStore.Moved(id: current.id, from: current.status, move: move, actor: actor))[0]
         var after = current
         after.status = move.to
-        after.revision = Int(try row.value("revision", as: Int32.self))
-        after.updatedAt = try row.value("updated_at")
+        after.revision = written.revision
+        after.updatedAt = written.updatedAt
         after.lateCancellation = move.lateCancellation
-        // As stored (to the microsecond), not as asked.
-        let (start, end): (Date?, Date?) = (try row.value("actual_start"), try row.value("actual_end"))
-        after.actualPeriod = start.flatMap { start in end.map { Period(start: start, end: $0) } }
-        // As `Sessions.load` reads an event's time: microseconds since 2000, PostgreSQL's own resolution.
+        after.actualPeriod = written.actual  // as stored (to the microsecond), not as asked
         after.events.append(SessionEvent(
-            occurredAt: Date(timeInterval: Double(try row.value("occurred", as: Int64.self)) / 1_000_000, since: Sessions.postgresEpoch),
-            from: current.status, to: move.to, actor: actor.label, actorUserId: actor.userId, reason: move.reason))
+            occurredAt: written.occurredAt, from: current.status, to: move.to, actor: actor.label, actorUserId: actor.userId, reason: move.reason))
         return after
     }
 }

@@ -64,28 +64,9 @@ public struct Sessions: Sendable {
             try Self.checkMachines(context.machines, unsupervised: !request.supervised)
             let staffId = request.supervised ? try await Self.chooseStaff(request.staffId, for: period, session) : nil
 
-            // The session, its machines' occupations (under the exclusion constraint) and its first
-            // event, in one statement that answers with the session as `load` reads it.
-            let row = try await session.first(
-                """
-                WITH booked AS (
-                    INSERT INTO support_sessions (supervised, requester_user_id, organisation_id, agreement_id, staff_user_id,
-                                                  purpose, participants, period)
-                    VALUES (\(request.supervised), \(requesterId), \(requester.organisationId), \(agreementId), \(staffId),
-                            \(purpose), \(request.participants), tstzrange(\(period.start), \(period.end), '[)'))
-                    RETURNING *
-                ), occupied AS (
-                    INSERT INTO machine_occupations (machine_id, period, session_id)
-                    SELECT machine.id, booked.period, booked.id FROM booked, unnest(\(machineIds)::uuid[]) AS machine (id)
-                    RETURNING *
-                ), recorded AS (
-                    INSERT INTO session_events (session_id, from_status, to_status, actor, actor_user_id)
-                    SELECT id, NULL, \(SessionStatus.requested.rawValue), \(actor.label), \(actor.userId) FROM booked
-                    RETURNING *
-                )
-                \(unescaped: Self.selectJustBooked)
-                """)
-            let booked = try Self.decodeSession(row!)
+            let booked = try await session.run(SessionStore.Booked(
+                supervised: request.supervised, requesterId: requesterId, organisationId: requester.organisationId, agreementId: agreementId,
+                staffId: staffId, purpose: purpose, participants: request.participants, period: period, machineIds: machineIds, actor: actor))[0]
             try await events.publish(.sessionRequested(booked), by: actor, session)
             return booked
         }
@@ -107,27 +88,14 @@ public struct Sessions: Sendable {
             throw Problem(.endNotAfterStart, "the end of the window must be after its start", field: "to")
         }
         return try await database.read { session in
-            let ids = try await session.rows(
-                """
-                SELECT s.id FROM support_sessions s
-                WHERE (\(filter.status?.rawValue)::text IS NULL OR s.status = \(filter.status?.rawValue))
-                  AND (\(filter.within?.start)::timestamptz IS NULL OR s.period && tstzrange(\(filter.within?.start), \(filter.within?.end), '[)'))
-                  AND (\(filter.staffId)::uuid IS NULL OR s.staff_user_id = \(filter.staffId))
-                  AND (\(filter.requesterId)::uuid IS NULL OR s.requester_user_id = \(filter.requesterId))
-                  AND (\(filter.organisationId)::uuid IS NULL OR s.organisation_id = \(filter.organisationId))
-                  AND (\(filter.machineId)::uuid IS NULL OR EXISTS (
-                        SELECT 1 FROM machine_occupations o WHERE o.session_id = s.id AND o.machine_id = \(filter.machineId)))
-                ORDER BY lower(s.period), s.number
-                LIMIT \(filter.limit)
-                """
-            ).map { try $0.decode(UUID.self) }
-            return try await Self.load(session, ids: ids)
+            let ids = try await session.run(SessionStore.Listed(filter: filter))
+            return try await SessionStore.load(ids, session)
         }
     }
 
     /// One session: its requester, its staff member, or anyone who may see all sessions. Others get 404.
     public func get(_ id: UUID, by actor: Actor) async throws -> SupportSession {
-        let found = try await database.read { try await Self.load($0, ids: [id]).first }
+        let found = try await database.read { try await SessionStore.load([id], $0).first }
         guard let found, Self.maySee(found, actor) else { throw Problem.notFound("session") }
         return found
     }
@@ -139,9 +107,7 @@ public struct Sessions: Sendable {
         guard let number = Int64(digits) else {
             throw Problem.invalid("session", "\"\(reference)\" is neither a session id nor a number like S-000042")
         }
-        let id = try await database.read { session in
-            try await session.first("SELECT id FROM support_sessions WHERE number = \(number)")?.decode(UUID.self)
-        }
+        let id = try await database.read { try await $0.run(SessionStore.Numbered(number: number)).first }
         guard let id else { throw Problem.notFound("session \(reference)") }
         return try await get(id, by: actor)
     }
@@ -260,9 +226,7 @@ public struct Sessions: Sendable {
             }
             return requested
         }
-        let candidates = try await session.rows(
-            "SELECT id FROM users WHERE role IN ('manager', 'admin') AND disabled_at IS NULL ORDER BY display_name, id"
-        ).map { try $0.decode(UUID.self) }
+        let candidates = try await session.run(CalendarStore.Staff()).map(\.id)
         var anyAvailable = false
         for candidate in candidates
         where try await StaffAvailability.available(candidate, within: period, session).covers(period) {
@@ -276,11 +240,7 @@ public struct Sessions: Sendable {
     }
 
     static func isStaffBusy(_ staffId: UUID, _ period: Period, _ session: SQLSession) async throws -> Bool {
-        try await session.first(
-            """
-            SELECT 1 FROM support_sessions WHERE staff_user_id = \(staffId) AND status IN ('requested', 'confirmed')
-              AND period && tstzrange(\(period.start), \(period.end), '[)') LIMIT 1
-            """) != nil
+        try await !session.run(SessionStore.StaffBusy(staffId: staffId, period: period)).isEmpty
     }
 
     /// Each machine exists, is in service, bookable, free, and the requester is authorised where needed;
@@ -311,9 +271,7 @@ public struct Sessions: Sendable {
     }
 
     static func activeUser(_ id: UUID, field: String, _ session: SQLSession) async throws -> (organisationId: UUID, email: String) {
-        let found = try await session.first("SELECT organisation_id, email, disabled_at FROM users WHERE id = \(id)")?
-            .decode((UUID, String, Date?).self)
-        return try requireActive(found.map { UserStanding(organisationId: $0.0, email: $0.1, disabled: $0.2 != nil) }, id: id, field: field)
+        try requireActive(try await session.run(PeopleStore.Standing(id: id)).first, id: id, field: field)
     }
 
     /// The user exists and is not disabled.
@@ -325,12 +283,7 @@ public struct Sessions: Sendable {
 
     /// The agreement charged: the one whose customer is the organisation, in force on that day.
     static func agreement(for organisationId: UUID, on date: CalendarDate, _ session: SQLSession) async throws -> UUID? {
-        try await session.first(
-            """
-            SELECT id FROM agreements WHERE customer_organisation_id = \(organisationId)
-              AND starts_on <= \(date.description)::date AND ends_on >= \(date.description)::date
-            ORDER BY starts_on DESC LIMIT 1
-            """)?.decode(UUID.self)
+        try await session.run(AgreementStore.InForce(organisationId: organisationId, date: date)).first
     }
 
     static func describe(_ period: Period) -> String {
@@ -341,85 +294,4 @@ public struct Sessions: Sendable {
     static func hours(_ minutes: Int) -> String {
         minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(String(format: "%02d", minutes % 60))"
     }
-
-    // MARK: - Store
-
-    /// 2000-01-01T00:00:00Z, from which PostgreSQL counts its microseconds (as PostgresNIO decodes them).
-    static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
-
-    /// Sessions with their machines and history, in one query: machines and events come as
-    /// JSON arrays (event times as microseconds since 2000, PostgreSQL's own resolution).
-    /// - Parameter locking: lock the sessions' rows until the transaction ends (in the order of
-    ///   their ids, so that two transactions locking several never wait on each other).
-    static func load(_ session: SQLSession, ids: [UUID], locking: Bool = false) async throws -> [SupportSession] {
-        guard !ids.isEmpty else { return [] }
-        // One id (every booking and transition) by equality: PostgreSQL then keeps one generic
-        // plan for the prepared statement, where an array keeps it planning each call.
-        let lock = locking ? " ORDER BY s.id FOR UPDATE OF s" : ""
-        let rows = ids.count == 1
-            ? try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = \(ids[0])\(unescaped: lock)")
-            : try await session.rows("\(unescaped: Self.selectSessions) WHERE s.id = ANY(\(ids))\(unescaped: lock)")
-        let byId = try Dictionary(uniqueKeysWithValues: rows.map { row in
-            let session = try decodeSession(row)
-            return (session.id, session)
-        })
-        return ids.compactMap { byId[$0] }
-    }
-
-    /// One row of `sessionsQuery`, from the tables or from a booking statement, by column name.
-    private static func decodeSession(_ row: PostgresRow) throws -> SupportSession {
-        let r = row.makeRandomAccess()
-        let staffId: UUID? = try r.value("staff_id")
-        let (actualStart, actualEnd): (Date?, Date?) = (try r.value("actual_start"), try r.value("actual_end"))
-        let machines = try JSONArrays(try r.value("machines")).map { machine in
-            SupportSession.BookedMachine(
-                id: try machine.uuid(0), nature: try machine.string(1), model: machine.optionalString(2),
-                inventoryNumber: machine.optionalString(3))
-        }
-        let events = try JSONArrays(try r.value("events")).map { event in
-            SessionEvent(
-                occurredAt: Date(timeInterval: Double(try event.int(0)) / 1_000_000, since: Self.postgresEpoch),
-                from: try event.optional(1, as: SessionStatus.self), to: try event.value(2, as: SessionStatus.self),
-                actor: try event.string(3), actorUserId: event.optionalString(4).flatMap(UUID.init(uuidString:)),
-                reason: event.optionalString(5))
-        }
-        return SupportSession(
-            id: try r.value("id"), number: Int(try r.value("number", as: Int64.self)), supervised: try r.value("supervised"),
-            requester: .init(id: try r.value("requester_id"), displayName: try r.value("requester_name"), email: try r.value("requester_email")),
-            organisationId: try r.value("organisation_id"), organisationName: try r.value("organisation_name"),
-            agreementId: try r.value("agreement_id"),
-            staff: try staffId.map { .init(id: $0, displayName: try r.value("staff_name"), email: try r.value("staff_email")) },
-            purpose: try r.value("purpose"), participants: Int(try r.value("participants", as: Int32.self)),
-            period: Period(start: try r.value("start"), end: try r.value("end")),
-            status: try r.value("status", as: SessionStatus.self),
-            actualPeriod: actualStart.flatMap { start in actualEnd.map { Period(start: start, end: $0) } },
-            lateCancellation: try r.value("late_cancellation"), revision: Int(try r.value("revision", as: Int32.self)),
-            machines: machines, events: events,
-            createdAt: try r.value("created_at"), updatedAt: try r.value("updated_at"))
-    }
-
-    /// The sessions' columns, machines and history, read from the tables; or, in the statement that
-    /// books a session, from the rows it inserts (a statement does not see its own inserts in the tables).
-    private static func sessionsQuery(sessions: String, occupations: String, events: String) -> String {
-        """
-        SELECT s.id, s.number, s.supervised, s.requester_user_id AS requester_id, r.display_name AS requester_name, r.email AS requester_email,
-               s.organisation_id, o.name AS organisation_name, s.agreement_id, s.staff_user_id AS staff_id, st.display_name AS staff_name,
-               st.email AS staff_email, s.purpose, s.participants, lower(s.period) AS start, upper(s.period) AS "end", s.status,
-               lower(s.actual_period) AS actual_start, upper(s.actual_period) AS actual_end,
-               s.late_cancellation, s.revision, s.created_at, s.updated_at,
-               (SELECT coalesce(json_agg(json_build_array(m.id, m.nature, m.model, m.inventory_number) ORDER BY m.position), '[]')
-                FROM \(occupations) mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text AS machines,
-               (SELECT coalesce(json_agg(json_build_array(
-                           (extract(epoch FROM e.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint,
-                           e.from_status, e.to_status, e.actor, e.actor_user_id, e.reason) ORDER BY e.id), '[]')
-                FROM \(events) e WHERE e.session_id = s.id)::text AS events
-        FROM \(sessions) s
-        JOIN users r ON r.id = s.requester_user_id
-        JOIN organisations o ON o.id = s.organisation_id
-        LEFT JOIN users st ON st.id = s.staff_user_id
-        """
-    }
-
-    private static let selectSessions = sessionsQuery(sessions: "support_sessions", occupations: "machine_occupations", events: "session_events")
-    private static let selectJustBooked = sessionsQuery(sessions: "booked", occupations: "occupied", events: "recorded")
 }

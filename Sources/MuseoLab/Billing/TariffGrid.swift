@@ -90,7 +90,6 @@ public struct TariffGrid: Sendable {
                 guard drafts == 0 else {
                     throw Problem.conflict("\(drafts) draft invoice(s) are priced by the grid effective from \(effectiveFrom): issue or discard them first")
                 }
-                _ = try await session.run(TariffStore.PricesWithdrawn(versionId: versionId))
                 _ = try await session.run(TariffStore.ItemsWithdrawn(versionId: versionId))
                 _ = try await session.run(TariffStore.VersionRelabelled(id: versionId, label: label, sourceSHA256: sha))
             } else {

@@ -32,17 +32,10 @@ enum TariffStore {
     }
 
     /// The prices of an unlocked version's items, before they are replaced (a locked version's
-    /// are refused by the database).
-    struct PricesWithdrawn: Statement {
-        static let sql = "DELETE FROM tariff_prices WHERE item_id IN (SELECT id FROM tariff_items WHERE version_id = $1::uuid)"
-        var versionId: UUID
-        func makeBindings() throws -> PostgresBindings { .with(versionId) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws {}
-    }
-
-    /// The items of an unlocked version, before they are replaced.
+    /// The items in force of an unlocked version marked withdrawn, before others replace them
+    /// (their prices stay theirs).
     struct ItemsWithdrawn: Statement {
-        static let sql = "DELETE FROM tariff_items WHERE version_id = $1::uuid"
+        static let sql = "UPDATE tariff_items SET withdrawn_at = now() WHERE version_id = $1::uuid AND withdrawn_at IS NULL"
         var versionId: UUID
         func makeBindings() throws -> PostgresBindings { .with(versionId) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
@@ -157,7 +150,7 @@ enum TariffStore {
     struct Items: Statement {
         static let sql = """
             SELECT id, version_id, code, label, unit, applies_to, room_code, machine_category, vat_rate_bp, vat_exemption
-            FROM tariff_items WHERE $1::uuid[] IS NULL OR version_id = ANY($1::uuid[]) ORDER BY code
+            FROM tariff_items WHERE withdrawn_at IS NULL AND ($1::uuid[] IS NULL OR version_id = ANY($1::uuid[])) ORDER BY code
             """
         var versionIds: [UUID]?
         func makeBindings() throws -> PostgresBindings { .with(versionIds) }
@@ -175,7 +168,7 @@ enum TariffStore {
     struct Prices: Statement {
         static let sql = """
             SELECT p.item_id, p.tariff_category, p.unit_price_cents FROM tariff_prices p JOIN tariff_items i ON i.id = p.item_id
-            WHERE $1::uuid[] IS NULL OR i.version_id = ANY($1::uuid[])
+            WHERE i.withdrawn_at IS NULL AND ($1::uuid[] IS NULL OR i.version_id = ANY($1::uuid[]))
             """
         var versionIds: [UUID]?
         func makeBindings() throws -> PostgresBindings { .with(versionIds) }

@@ -32,16 +32,17 @@ enum CalendarStore {
     /// The weekly opening hours, in the order of the week.
     struct OpeningHours: Statement {
         static let sql = """
-            SELECT weekday, opens_at::text AS starts_at, closes_at::text AS ends_at FROM opening_hours ORDER BY weekday, opens_at
+            SELECT weekday, opens_at::text AS starts_at, closes_at::text AS ends_at FROM opening_hours WHERE replaced_at IS NULL
+            ORDER BY weekday, opens_at
             """
         func makeBindings() throws -> PostgresBindings { PostgresBindings() }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> WeeklyInterval { try CalendarStore.interval(r) }
     }
 
-    /// The opening hours cleared, before others are set (two statements, not one: in one, the
-    /// new rows could meet the old ones in the no-overlap constraint).
-    struct OpeningHoursCleared: Statement {
-        static let sql = "DELETE FROM opening_hours"
+    /// The opening hours in force marked replaced, before others are set (two statements, not
+    /// one: in one, the new rows could meet the old ones in the no-overlap constraint).
+    struct OpeningHoursReplaced: Statement {
+        static let sql = "UPDATE opening_hours SET replaced_at = now() WHERE replaced_at IS NULL"
         func makeBindings() throws -> PostgresBindings { PostgresBindings() }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
@@ -184,7 +185,7 @@ enum CalendarStore {
     struct Weekly: Statement {
         static let sql = """
             SELECT staff_user_id, weekday, starts_at::text AS starts_at, ends_at::text AS ends_at FROM staff_weekly_availability
-            WHERE staff_user_id = ANY($1::uuid[]) ORDER BY weekday, starts_at
+            WHERE staff_user_id = ANY($1::uuid[]) AND replaced_at IS NULL ORDER BY weekday, starts_at
             """
         var staffIds: [UUID]
         func makeBindings() throws -> PostgresBindings { .with(staffIds) }
@@ -193,9 +194,9 @@ enum CalendarStore {
         }
     }
 
-    /// A staff member's weekly pattern cleared, before another is set.
-    struct WeeklyCleared: Statement {
-        static let sql = "DELETE FROM staff_weekly_availability WHERE staff_user_id = $1::uuid"
+    /// A staff member's weekly pattern in force marked replaced, before another is set.
+    struct WeeklyReplaced: Statement {
+        static let sql = "UPDATE staff_weekly_availability SET replaced_at = now() WHERE staff_user_id = $1::uuid AND replaced_at IS NULL"
         var staffId: UUID
         func makeBindings() throws -> PostgresBindings { .with(staffId) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}

@@ -91,7 +91,7 @@ public struct FablabCalendar: Sendable {
         try actor.require(.manageCalendar, "change the opening hours")
         try WeeklyInterval.validate(intervals, field: "openingHours")
         return try await database.write(as: actor, action: "calendar.opening-hours") { session in
-            _ = try await session.run(CalendarStore.OpeningHoursCleared())
+            _ = try await session.run(CalendarStore.OpeningHoursReplaced())
             if !intervals.isEmpty { _ = try await session.run(CalendarStore.OpeningHoursSet(intervals: intervals)) }
             return try await Self.openingHours(session)
         }

@@ -51,7 +51,7 @@ public struct StaffAvailability: Sendable {
         try WeeklyInterval.validate(intervals, field: "weekly")
         return try await database.write(as: actor, action: "staff.availability.weekly") { session in
             try await Self.requireStaff(staffId, session)
-            _ = try await session.run(CalendarStore.WeeklyCleared(staffId: staffId))
+            _ = try await session.run(CalendarStore.WeeklyReplaced(staffId: staffId))
             if !intervals.isEmpty { _ = try await session.run(CalendarStore.WeeklySet(staffId: staffId, intervals: intervals)) }
             return try await Self.weekly(staffId, session)
         }

@@ -53,7 +53,7 @@ struct BookingContext: Sendable {
                       AND a.starts_on <= $2::text::date AND a.ends_on >= $2::text::date
                     ORDER BY a.starts_on DESC LIMIT 1) AS agreement_id,
                    (SELECT coalesce(json_agg(json_build_array(h.weekday, h.opens_at::text, h.closes_at::text) ORDER BY h.weekday, h.opens_at), '[]')
-                    FROM opening_hours h)::text AS opening_hours,
+                    FROM opening_hours h WHERE h.replaced_at IS NULL)::text AS opening_hours,
                    (SELECT coalesce(json_agg(json_build_array(c.id, c.starts_on::text, c.ends_on::text, c.label) ORDER BY c.starts_on), '[]')
                     FROM closures c
                     WHERE c.starts_on <= $3::text::date AND c.ends_on >= $2::text::date AND c.withdrawn_at IS NULL)::text AS closures,

@@ -126,37 +126,17 @@ public struct QuotaAlerts: Sendable {
         }
     }
 
-    /// One outbox message per recipient, in the alert's transaction.
+    /// One outbox message per recipient, in the alert's transaction, worded by `QuotaAlertMessage`.
     static func queue(_ alertId: UUID, kind: QuotaAlert.Kind, threshold: Int, balance: QuotaBalance, _ session: SQLSession) async throws {
         guard let (reference, title) = try await session.run(AlertStore.AgreementNamed(id: balance.agreementId)).first else {
             throw Problem.notFound("agreement")
         }
-        let hours = { (minutes: Int) in String(format: "%.2f", Double(minutes) / 60).replacingOccurrences(of: ".", with: ",") }
-        let subject = kind == .threshold
-            ? "MuséoLab – quota \(reference) \(balance.year) : \(threshold) % atteint"
-            : "MuséoLab – quota \(reference) \(balance.year) : dépassement prévu"
-        let body = """
-            \(title) (\(reference)), année \(balance.year).
-            \(kind == .threshold ? "Le seuil de \(threshold) % du quota d'accompagnement est atteint." : "Les heures consommées et engagées dépassent le quota d'accompagnement.")
-
-            Quota : \(hours(balance.quotaMinutes)) h
-            Consommé : \(hours(balance.consumedMinutes)) h (\(String(format: "%.1f", balance.percentConsumed).replacingOccurrences(of: ".", with: ",")) %)
-            Engagé (séances confirmées à venir) : \(hours(balance.committedMinutes)) h
-            Restant : \(hours(balance.remainingMinutes)) h
-
-            Au-delà du quota, les heures peuvent être facturées selon la grille tarifaire en vigueur (convention, article 5-4).
-            """
-        let payload: [String: Any] = [
-            "event": "quota.alert", "alertId": alertId.uuidString.lowercased(), "kind": kind.rawValue, "threshold": threshold,
-            "agreementId": balance.agreementId.uuidString.lowercased(), "agreementReference": reference, "year": balance.year,
-            "quotaMinutes": balance.quotaMinutes, "consumedMinutes": balance.consumedMinutes, "committedMinutes": balance.committedMinutes,
-            "percentConsumed": balance.percentConsumed,
-        ]
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+        let message = try QuotaAlertMessage(
+            alertId: alertId, kind: kind, threshold: threshold, balance: balance, agreementReference: reference, agreementTitle: title)
         for recipient in try await recipients(balance.agreementId, session) {
             try await Outbox.enqueue(
                 topic: "alert:\(alertId.uuidString.lowercased())", channel: recipient.channel, recipient: recipient.address,
-                subject: subject, body: body, payload: json, session)
+                subject: message.subject, body: message.body, payload: message.payload, session)
         }
     }
 

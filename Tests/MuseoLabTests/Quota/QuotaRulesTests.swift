@@ -73,4 +73,33 @@ import Testing
         #expect(QuotaRules.forecast(Self.quota(consumed: 0), today: today, consumedInLast90Days: 900, confirmed: [])?.method == .notThisYear)
         #expect(QuotaRules.forecast(Self.quota(consumed: 0), today: today, consumedInLast90Days: 0, confirmed: [])?.method == .notThisYear)
     }
+
+    @Test func anAlertSaysWhatIsConsumedAndCommittedInFrench() throws {
+        let balance = QuotaBalance(agreementId: TestLab.agreement, year: 2027, quotaMinutes: 24_000, consumedMinutes: 18_000, committedMinutes: 1_234)
+        let alertId = UUID()
+        let reached = try QuotaAlertMessage(
+            alertId: alertId, kind: .threshold, threshold: 75, balance: balance, agreementReference: "CONV-2026", agreementTitle: "Convention Artois")
+        #expect(reached.subject == "MuséoLab – quota CONV-2026 2027 : 75 % atteint")
+        #expect(reached.body.components(separatedBy: "\n") == [
+            "Convention Artois (CONV-2026), année 2027.",
+            "Le seuil de 75 % du quota d'accompagnement est atteint.",
+            "",
+            "Quota : 400,00 h",
+            "Consommé : 300,00 h (75,0 %)",
+            "Engagé (séances confirmées à venir) : 20,57 h",
+            "Restant : 100,00 h",
+            "",
+            "Au-delà du quota, les heures peuvent être facturées selon la grille tarifaire en vigueur (convention, article 5-4).",
+        ])
+        let facts = try JSONSerialization.jsonObject(with: Data(reached.payload.utf8)) as? [String: Any]
+        #expect(facts?["event"] as? String == "quota.alert")
+        #expect(facts?["alertId"] as? String == alertId.uuidString.lowercased())
+        #expect(facts?["threshold"] as? Int == 75)
+        #expect(facts?["committedMinutes"] as? Int == 1_234)
+
+        let projected = try QuotaAlertMessage(
+            alertId: alertId, kind: .projected, threshold: 100, balance: balance, agreementReference: "CONV-2026", agreementTitle: "Convention Artois")
+        #expect(projected.subject == "MuséoLab – quota CONV-2026 2027 : dépassement prévu")
+        #expect(projected.body.contains("Les heures consommées et engagées dépassent le quota d'accompagnement."))
+    }
 }

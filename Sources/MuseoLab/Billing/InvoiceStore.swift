@@ -327,6 +327,105 @@ enum InvoiceStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
     }
 
+    /// The Chorus Pro service code an organisation is invoiced under by default, if the organisation exists.
+    struct CustomerServiceCode: Statement {
+        static let sql = "SELECT chorus_service_code FROM organisations WHERE id = $1::uuid"
+        var customerId: UUID
+        func makeBindings() throws -> PostgresBindings { .with(customerId) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> String? { try r.value("chorus_service_code") }
+    }
+
+    /// A draft invoice of a customer's period, without its lines; answers its id.
+    struct NewDraft: Statement {
+        static let sql = """
+            INSERT INTO invoices (kind, customer_organisation_id, period_start, period_end, buyer_service_code, commitment_number)
+            VALUES ('invoice', $1::uuid, $2::text::date, $3::text::date, $4::text, $5::text)
+            RETURNING id
+            """
+        var customerId: UUID, from: CalendarDate, to: CalendarDate, serviceCode: String?, commitmentNumber: String?
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(customerId)
+            bindings.append(from.description)
+            bindings.append(to.description)
+            bindings.append(serviceCode)
+            bindings.append(commitmentNumber)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
+    }
+
+    /// A draft credit note correcting an invoice, with the invoice's customer, period and references, without its lines; answers its id.
+    struct NewCreditNote: Statement {
+        static let sql = """
+            INSERT INTO invoices (kind, customer_organisation_id, period_start, period_end, buyer_service_code, commitment_number,
+                                  corrects_invoice_id, credit_reason, reopens_items)
+            VALUES ('credit_note', $1::uuid, $2::text::date, $3::text::date, $4::text, $5::text, $6::uuid, $7::text, $8::boolean)
+            RETURNING id
+            """
+        var original: Invoice, reason: String, reopensItems: Bool
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(original.customerOrganisationId)
+            bindings.append(original.periodStart.description)
+            bindings.append(original.periodEnd.description)
+            bindings.append(original.buyerServiceCode)
+            bindings.append(original.commitmentNumber)
+            bindings.append(original.id)
+            bindings.append(reason)
+            bindings.append(reopensItems)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
+    }
+
+    /// A document's status, the document locked until the transaction ends (none when it does not exist).
+    struct LockedStatus: Statement {
+        static let sql = "SELECT status FROM invoices WHERE id = $1::uuid FOR UPDATE"
+        var id: UUID
+        func makeBindings() throws -> PostgresBindings { .with(id) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Invoice.Status { try r.value("status", as: Invoice.Status.self) }
+    }
+
+    /// A discarded draft's lines let go of their items (kept as released), so that the items can be drafted again.
+    struct ReleaseItems: Statement {
+        static let sql = "UPDATE invoice_lines SET released_item_id = billable_item_id, billable_item_id = NULL WHERE invoice_id = $1::uuid"
+        var invoiceId: UUID
+        func makeBindings() throws -> PostgresBindings { .with(invoiceId) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws {}
+    }
+
+    /// A draft marked discarded.
+    struct Discard: Statement {
+        static let sql = "UPDATE invoices SET status = 'discarded' WHERE id = $1::uuid"
+        var id: UUID
+        func makeBindings() throws -> PostgresBindings { .with(id) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws {}
+    }
+
+    /// Whether a document exists.
+    struct Exists: IdExists {
+        static let table = "invoices"
+        var id: UUID
+    }
+
+    /// The id of the document of a number (`F2026-000001`).
+    struct Numbered: Statement {
+        static let sql = "SELECT id FROM invoices WHERE number = $1::text"
+        var number: String
+        func makeBindings() throws -> PostgresBindings { .with(number) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
+    }
+
+    /// The issued documents in chain order: id, place in the chain and number.
+    struct Chain: Statement {
+        static let sql = "SELECT id, chain_position, number FROM invoices WHERE status = 'issued' ORDER BY chain_position"
+        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (id: UUID, position: Int64, number: String) {
+            (try r.value("id"), try r.value("chain_position"), try r.value("number"))
+        }
+    }
+
     /// Documents by id, in the order asked: two statements, however many.
     static func load(_ ids: [UUID], _ session: SQLSession) async throws -> [Invoice] {
         guard !ids.isEmpty else { return [] }

@@ -71,10 +71,8 @@ public struct Invoices: Sendable {
         let serviceCode = try Validate.optionalText(serviceCode, field: "buyerServiceCode", maxLength: 100)
         let commitment = try Validate.optionalText(commitmentNumber, field: "commitmentNumber", maxLength: 50)
         return try await database.write(as: actor, action: "invoice.draft") { session in
-            guard let customer = try await session.first(
-                "SELECT tariff_category, chorus_service_code FROM organisations WHERE id = \(customerId)")
+            guard let defaultServiceCode = try await session.run(InvoiceStore.CustomerServiceCode(customerId: customerId)).first
             else { throw Problem.invalid("customerId", "no organisation has the id \(customerId)") }
-            let defaultServiceCode = try customer.decode((String, String?).self).1
             let items = try await session.rows(
                 """
                 SELECT \(unescaped: BillableItems.columns) FROM billable_items b
@@ -98,12 +96,8 @@ public struct Invoices: Sendable {
                 }
                 lines += priced.map { InvoiceRules.NewLine($0, invoicing: item.id) }
             }
-            let id = try await session.first(
-                """
-                INSERT INTO invoices (kind, customer_organisation_id, period_start, period_end, buyer_service_code, commitment_number)
-                VALUES ('invoice', \(customerId), \(from.description)::date, \(to.description)::date, \(serviceCode ?? defaultServiceCode), \(commitment))
-                RETURNING id
-                """)!.decode(UUID.self)
+            let id = try await session.run(InvoiceStore.NewDraft(
+                customerId: customerId, from: from, to: to, serviceCode: serviceCode ?? defaultServiceCode, commitmentNumber: commitment))[0]
             _ = try await session.run(InvoiceStore.InsertLines(invoiceId: id, lines: lines))
             return try await Self.load(id, session)
         }
@@ -126,14 +120,7 @@ public struct Invoices: Sendable {
             try InvoiceRules.checkCreditable(original)
             let credited = Dictionary(try await session.run(InvoiceStore.Credited(invoiceId: invoiceId)).map { ($0.line, $0.cents) }, uniquingKeysWith: +)
             let lines = try InvoiceRules.creditLines(of: original, alreadyCredited: credited, amounts: amounts)
-            let id = try await session.first(
-                """
-                INSERT INTO invoices (kind, customer_organisation_id, period_start, period_end, buyer_service_code, commitment_number,
-                                      corrects_invoice_id, credit_reason, reopens_items)
-                VALUES ('credit_note', \(original.customerOrganisationId), \(original.periodStart.description)::date, \(original.periodEnd.description)::date,
-                        \(original.buyerServiceCode), \(original.commitmentNumber), \(invoiceId), \(reason), \(reopenItems))
-                RETURNING id
-                """)!.decode(UUID.self)
+            let id = try await session.run(InvoiceStore.NewCreditNote(original: original, reason: reason, reopensItems: reopenItems))[0]
             _ = try await session.run(InvoiceStore.InsertLines(invoiceId: id, lines: lines))
             return try await Self.load(id, session)
         }
@@ -143,10 +130,10 @@ public struct Invoices: Sendable {
     public func discard(_ id: UUID, by actor: Actor) async throws -> Invoice {
         try actor.require(.manageBilling, "discard drafts")
         return try await database.write(as: actor, action: "invoice.discard") { session in
-            guard let row = try await session.first("SELECT status FROM invoices WHERE id = \(id) FOR UPDATE") else { throw Problem.notFound("invoice") }
-            guard try row.decode(String.self) == "draft" else { throw Problem(.invalidTransition, "only a draft can be discarded; an issued document is corrected by a credit note") }
-            try await session.execute("UPDATE invoice_lines SET released_item_id = billable_item_id, billable_item_id = NULL WHERE invoice_id = \(id)")
-            try await session.execute("UPDATE invoices SET status = 'discarded' WHERE id = \(id)")
+            guard let status = try await session.run(InvoiceStore.LockedStatus(id: id)).first else { throw Problem.notFound("invoice") }
+            guard status == .draft else { throw Problem(.invalidTransition, "only a draft can be discarded; an issued document is corrected by a credit note") }
+            _ = try await session.run(InvoiceStore.ReleaseItems(invoiceId: id))
+            _ = try await session.run(InvoiceStore.Discard(id: id))
             return try await Self.load(id, session)
         }
     }
@@ -180,7 +167,7 @@ public struct Invoices: Sendable {
     public func get(_ id: UUID, by actor: Actor) async throws -> Invoice {
         try actor.require(.viewBilling, "see invoices")
         return try await database.read { session in
-            guard try await session.first("SELECT 1 FROM invoices WHERE id = \(id)") != nil else { throw Problem.notFound("invoice") }
+            guard try await session.exists(InvoiceStore.Exists(id: id)) else { throw Problem.notFound("invoice") }
             return try await Self.load(id, session)
         }
     }
@@ -189,7 +176,7 @@ public struct Invoices: Sendable {
     public func find(_ reference: String, by actor: Actor) async throws -> Invoice {
         if let id = UUID(uuidString: reference) { return try await get(id, by: actor) }
         try actor.require(.viewBilling, "see invoices")
-        guard let id = try await database.read({ try await $0.first("SELECT id FROM invoices WHERE number = \(reference.uppercased())")?.decode(UUID.self) })
+        guard let id = try await database.read({ try await $0.run(InvoiceStore.Numbered(number: reference.uppercased())).first })
         else { throw Problem.notFound("invoice \(reference)") }
         return try await get(id, by: actor)
     }
@@ -206,9 +193,8 @@ public struct Invoices: Sendable {
     public func verifyChain(by actor: Actor) async throws -> ChainVerification {
         try actor.require(.viewBilling, "verify the invoice chain")
         return try await database.read { session in
-            let rows = try await session.rows("SELECT id, chain_position, number FROM invoices WHERE status = 'issued' ORDER BY chain_position")
-            let chain = try rows.map { try $0.decode((UUID, Int64, String).self) }
-            let documents = try await InvoiceStore.load(chain.map(\.0), session)
+            let chain = try await session.run(InvoiceStore.Chain())
+            let documents = try await InvoiceStore.load(chain.map(\.id), session)
             var previous = Footprint.genesis
             var count = 0
             for ((_, position, number), invoice) in zip(chain, documents) {

@@ -31,17 +31,7 @@ public struct AccountingExport: Sendable {
     public func register(from: CalendarDate, to: CalendarDate, by actor: Actor, write: @Sendable (String) async throws -> Void) async throws {
         try actor.require(.manageBilling, "export the accounts")
         guard to >= from else { throw Problem(.endNotAfterStart, "`to` must be on or after `from`", field: "to") }
-        let treatments = try await database.read { session in
-            try await session.rows(
-                """
-                SELECT DISTINCT l.vat_rate_bp, l.vat_exemption FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-                WHERE i.status = 'issued' AND i.issue_date BETWEEN \(from.description)::date AND \(to.description)::date
-                """
-            ).map { row -> VATTreatment in
-                let (rate, mention) = try row.decode((Int32?, String?).self)
-                return rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: mention ?? "")
-            }
-        }
+        let treatments = try await database.read { try await $0.run(AccountingExportStore.Treatments(from: from, to: to)) }
         let ordered = DocumentTotals(lines: treatments.map { (0, $0) }).groups.map(\.vat)
         var header = ["Type", "Numéro", "Date", "Échéance", "Client", "SIREN", "SIRET", "Compte client", "Document corrigé"]
         for treatment in ordered {
@@ -110,10 +100,7 @@ public struct AccountingExport: Sendable {
 
     /// The file name the FEC layout asks for: the seller's SIREN, `FEC`, the closing date (`797553567FEC20261231.txt`).
     public func fecFileName(to: CalendarDate) async throws -> String {
-        let siren = try await database.read { session in
-            try await session.first(
-                "SELECT o.siren FROM billing_settings s JOIN organisations o ON o.id = s.seller_organisation_id")?.decode(String?.self)
-        }
+        let siren = try await database.read { try await $0.run(AccountingExportStore.SellerSiren()).first ?? nil }
         return "\(siren ?? "000000000")FEC\(to.description.replacingOccurrences(of: "-", with: "")).txt"
     }
 
@@ -129,30 +116,15 @@ public struct AccountingExport: Sendable {
                 current = nil
                 lines = []
             }
-            let rows = try await session.stream(
-                """
-                SELECT i.number, i.kind, i.issue_date::text AS issue_date, i.due_date::text AS due_date, i.chain_position,
-                       i.buyer ->> 'name' AS buyer_name, i.buyer ->> 'siren' AS buyer_siren, i.buyer ->> 'siret' AS buyer_siret,
-                       coalesce(o.customer_account, 'C' || upper(left(replace(o.id::text, '-', ''), 8))) AS customer_account,
-                       c.number AS corrects_number, l.net_cents, l.vat_rate_bp, l.vat_exemption
-                FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id JOIN organisations o ON o.id = i.customer_organisation_id
-                LEFT JOIN invoices c ON c.id = i.corrects_invoice_id
-                WHERE i.status = 'issued' AND i.issue_date BETWEEN \(from.description)::date AND \(to.description)::date
-                ORDER BY i.chain_position, l.position
-                """)
-            for try await row in rows {
-                let r = row.makeRandomAccess()
-                let number: String = try r.value("number")
-                if current?.number != number {
+            for try await line in try await session.stream(AccountingExportStore.DocumentLines(from: from, to: to)) {
+                if current?.number != line.number {
                     try await flush()
                     current = Document(
-                        number: number, kind: try r.value("kind"), issueDate: try r.date("issue_date"), dueDate: try r.date("due_date"),
-                        chainPosition: Int(try r.value("chain_position", as: Int64.self)), buyerName: try r.value("buyer_name"),
-                        buyerSiren: try r.value("buyer_siren"), buyerSiret: try r.value("buyer_siret"), customerAccount: try r.value("customer_account"),
-                        correctsNumber: try r.value("corrects_number"), totals: DocumentTotals(lines: []))
+                        number: line.number, kind: line.kind, issueDate: line.issueDate, dueDate: line.dueDate, chainPosition: line.chainPosition,
+                        buyerName: line.buyerName, buyerSiren: line.buyerSiren, buyerSiret: line.buyerSiret, customerAccount: line.customerAccount,
+                        correctsNumber: line.correctsNumber, totals: DocumentTotals(lines: []))
                 }
-                let (net, rate, mention): (Int64, Int32?, String?) = (try r.value("net_cents"), try r.value("vat_rate_bp"), try r.value("vat_exemption"))
-                lines.append((Int(net), rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: mention ?? "")))
+                lines.append((line.netCents, line.vat))
             }
             try await flush()
         }

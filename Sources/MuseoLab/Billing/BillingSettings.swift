@@ -93,21 +93,10 @@ extension BillingSettings {
             let vat = try changes.vatCollectedAccount.map { try Self.pattern($0, "vatCollectedAccount", #"^4457[0-9]{0,8}$"#, "a VAT account 4457…") }
             let customers = try changes.customerAccount.map { try Self.pattern($0, "customerAccount", #"^411[0-9]{0,9}$"#, "a customer account 411…") }
             return try await database.write(as: actor, action: "billing-settings.update") { session in
-                try await session.execute(
-                    """
-                    UPDATE billing_settings SET
-                        seller_vat_id = coalesce(\(vatId), seller_vat_id),
-                        payment_terms_days = coalesce(\(changes.paymentTermsDays), payment_terms_days),
-                        late_penalty_rate_bp = coalesce(\(changes.latePenaltyRateBp), late_penalty_rate_bp),
-                        recovery_indemnity_cents = coalesce(\(changes.recoveryIndemnityCents), recovery_indemnity_cents),
-                        payment_iban = coalesce(\(iban), payment_iban),
-                        payment_bic = coalesce(\(bic), payment_bic),
-                        journal_code = coalesce(\(journal), journal_code),
-                        journal_label = coalesce(\(journalLabel), journal_label),
-                        revenue_account = coalesce(\(revenue), revenue_account),
-                        vat_collected_account = coalesce(\(vat), vat_collected_account),
-                        customer_account = coalesce(\(customers), customer_account)
-                    """)
+                _ = try await session.run(BillingSettingsStore.Update(
+                    sellerVatId: vatId, paymentTermsDays: changes.paymentTermsDays, latePenaltyRateBp: changes.latePenaltyRateBp,
+                    recoveryIndemnityCents: changes.recoveryIndemnityCents, paymentIBAN: iban, paymentBIC: bic, journalCode: journal,
+                    journalLabel: journalLabel, revenueAccount: revenue, vatCollectedAccount: vat, customerAccount: customers))
                 return try await BillingSettings.load(session)
             }
         }
@@ -122,20 +111,10 @@ extension BillingSettings {
     }
 
     static func load(_ session: SQLSession) async throws -> BillingSettings {
-        let row = try await session.first(
-            """
-            SELECT seller_organisation_id, seller_vat_id, payment_terms_days, late_penalty_rate_bp, recovery_indemnity_cents, payment_iban,
-                   payment_bic, journal_code, journal_label, revenue_account, vat_collected_account, customer_account, updated_at
-            FROM billing_settings
-            """)
-        guard let r = row?.makeRandomAccess() else { throw Problem.conflict("the billing settings are missing: the reference data was not loaded") }
-        return BillingSettings(
-            sellerOrganisationId: try r.value("seller_organisation_id"), sellerVatId: try r.value("seller_vat_id"),
-            paymentTermsDays: Int(try r.value("payment_terms_days", as: Int32.self)), latePenaltyRateBp: Int(try r.value("late_penalty_rate_bp", as: Int32.self)),
-            recoveryIndemnityCents: Int(try r.value("recovery_indemnity_cents", as: Int32.self)), paymentIBAN: try r.value("payment_iban"),
-            paymentBIC: try r.value("payment_bic"), journalCode: try r.value("journal_code"), journalLabel: try r.value("journal_label"),
-            revenueAccount: try r.value("revenue_account"), vatCollectedAccount: try r.value("vat_collected_account"),
-            customerAccount: try r.value("customer_account"), updatedAt: try r.value("updated_at"))
+        guard let settings = try await session.run(BillingSettingsStore.Settings()).first else {
+            throw Problem.conflict("the billing settings are missing: the reference data was not loaded")
+        }
+        return settings
     }
 }
 

@@ -42,12 +42,8 @@ public struct Outbox: Sendable {
     static func enqueue(
         topic: String, channel: AlertRecipient.Channel, recipient: String, subject: String, body: String, payload: String, _ session: SQLSession
     ) async throws {
-        try await session.execute(
-            """
-            INSERT INTO outbox_messages (channel, recipient, subject, body, payload, topic)
-            VALUES (\(channel.rawValue), \(recipient), \(subject), \(body), \(payload)::jsonb, \(topic))
-            ON CONFLICT ON CONSTRAINT outbox_messages_once DO NOTHING
-            """)
+        _ = try await session.run(OutboxStore.Enqueue(
+            channel: channel, recipient: recipient, subject: subject, body: body, payload: payload, topic: topic))
     }
 
     /// Delivers the messages that are due, at most `limit`, through the transports.
@@ -60,32 +56,20 @@ public struct Outbox: Sendable {
         for _ in 0..<limit {
             // One message per transaction: the row stays locked while it is being sent.
             let outcome: Bool? = try await database.write(as: .system("outbox"), action: "outbox.deliver") { session in
-                guard let row = try await session.first(
-                    """
-                    SELECT id, channel, recipient, subject, body, payload::text AS payload, topic, attempts, next_attempt_at, delivered_at, last_error
-                    FROM outbox_messages WHERE delivered_at IS NULL AND next_attempt_at <= now() AND id <> ALL(\(tried))
-                    ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
-                    """)
-                else { return nil }
-                let message = try Self.message(row)
+                guard let message = try await session.run(OutboxStore.NextDue(tried: tried)).first else { return nil }
                 tried.append(message.id)
                 do {
                     guard let transport = transports[message.channel] else {
                         throw DeliveryError(description: "no \(message.channel.rawValue) transport is configured")
                     }
                     try await transport.send(message)
-                    try await session.execute(
-                        "UPDATE outbox_messages SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = \(message.id)")
+                    _ = try await session.run(OutboxStore.Delivered(id: message.id))
                     return true
                 } catch {
                     let delay = min(baseDelay * (1 << min(message.attempts, 20)), maximumDelay)
                     let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-                    try await session.execute(
-                        """
-                        UPDATE outbox_messages SET attempts = attempts + 1, last_error = \(String(describing: error).prefix(1000).description),
-                            next_attempt_at = now() + make_interval(secs => \(seconds))
-                        WHERE id = \(message.id)
-                        """)
+                    _ = try await session.run(OutboxStore.Failed(
+                        id: message.id, error: String(describing: error).prefix(1000).description, delaySeconds: seconds))
                     return false
                 }
             }
@@ -99,25 +83,11 @@ public struct Outbox: Sendable {
     public func messages(topic: String? = nil, by actor: Actor) async throws -> [OutboxMessage] {
         try actor.require(.viewQuota, "see the outbox")
         return try await database.read { session in
-            try await session.rows(
-                """
-                SELECT id, channel, recipient, subject, body, payload::text AS payload, topic, attempts, next_attempt_at, delivered_at, last_error
-                FROM outbox_messages WHERE \(topic)::text IS NULL OR topic = \(topic) ORDER BY id DESC LIMIT 500
-                """
-            ).map(Self.message)
+            try await session.run(OutboxStore.Messages(topic: topic))
         }
     }
 
     struct DeliveryError: Error, CustomStringConvertible {
         var description: String
-    }
-
-    static func message(_ row: PostgresRow) throws -> OutboxMessage {
-        let r = row.makeRandomAccess()
-        return OutboxMessage(
-            id: try r.value("id"), channel: try r.value("channel", as: AlertRecipient.Channel.self), recipient: try r.value("recipient"),
-            subject: try r.value("subject"), body: try r.value("body"), payload: try r.value("payload"), topic: try r.value("topic"),
-            attempts: Int(try r.value("attempts", as: Int32.self)), nextAttemptAt: try r.value("next_attempt_at"),
-            deliveredAt: try r.value("delivered_at"), lastError: try r.value("last_error"))
     }
 }

@@ -36,26 +36,9 @@ public struct AuditTrail: Sendable {
         filter.entity = try Validate.optionalText(filter.entity, field: "entity", maxLength: 100)
         filter.entityId = try Validate.optionalText(filter.entityId, field: "entityId", maxLength: 200)
         return try await database.read { session in
-            try await session.rows(
-                """
-                SELECT id, occurred_at, actor, actor_user_id, action, request_id, entity, entity_id, operation,
-                       before::text AS before, after::text AS after
-                FROM audit_log
-                WHERE (\(filter.entity)::text IS NULL OR entity = \(filter.entity))
-                  AND (\(filter.entityId)::text IS NULL OR entity_id = \(filter.entityId))
-                  AND (\(filter.actorUserId)::uuid IS NULL OR actor_user_id = \(filter.actorUserId))
-                  AND (\(filter.since)::timestamptz IS NULL OR occurred_at >= \(filter.since))
-                  AND (\(filter.before)::bigint IS NULL OR id < \(filter.before))
-                ORDER BY id DESC
-                LIMIT \(filter.limit)
-                """
-            ).map { row in
-                let r = row.makeRandomAccess()
-                return AuditEntry(
-                    id: try r.value("id"), occurredAt: try r.value("occurred_at"), actor: try r.value("actor"), actorUserId: try r.value("actor_user_id"),
-                    action: try r.value("action"), requestId: try r.value("request_id"), entity: try r.value("entity"),
-                    entityId: try r.value("entity_id"), operation: try r.value("operation"), before: try r.value("before"), after: try r.value("after"))
-            }
+            try await session.run(AuditStore.Entries(
+                entity: filter.entity, entityId: filter.entityId, actorUserId: filter.actorUserId, since: filter.since, before: filter.before,
+                limit: filter.limit))
         }
     }
 }

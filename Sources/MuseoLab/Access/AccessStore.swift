@@ -123,4 +123,44 @@ enum AccessStore {
         func makeBindings() throws -> PostgresBindings { .with(id) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
+
+    // MARK: - Authentication throttle
+
+    /// A client's recent failed authentications (none when it has no row), with the database's clock.
+    struct Failures: Statement {
+        static let sql = "SELECT (SELECT failures FROM authentication_failures WHERE client = $1::text) AS failures, now() AS now"
+        var client: String
+        func makeBindings() throws -> PostgresBindings { .with(client) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (failures: [Date]?, now: Date) { (try r.value("failures"), try r.value("now")) }
+    }
+
+    /// A failed authentication counted (its last `kept` within the window kept), and up to 100 other clients whose failures all left the window forgotten.
+    struct Failure: Statement {
+        static let sql = """
+            WITH stale AS (
+                DELETE FROM authentication_failures
+                WHERE client IN (
+                    SELECT client FROM authentication_failures
+                    WHERE last_failed_at < now() - $2::double precision * interval '1 second' AND client <> $1::text
+                    LIMIT 100)
+            )
+            INSERT INTO authentication_failures AS f (client, failures, last_failed_at)
+            VALUES ($1::text, ARRAY[now()], now())
+            ON CONFLICT (client) DO UPDATE SET
+                failures = ARRAY(
+                    SELECT failed FROM unnest(f.failures || now()) AS failed
+                    WHERE failed > now() - $2::double precision * interval '1 second'
+                    ORDER BY failed DESC LIMIT $3::integer),
+                last_failed_at = now()
+            """
+        var client: String, windowSeconds: Double, kept: Int
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(client)
+            bindings.append(windowSeconds)
+            bindings.append(Int32(kept))
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws {}
+    }
 }

@@ -41,11 +41,7 @@ public struct AuthenticationThrottle: Sendable {
 
     /// Seconds `client` must wait before it may try again, when it is held back now.
     public func retryAfter(_ client: String) async throws -> Int? {
-        let row = try await database.read { session in
-            try await session.first(
-                "SELECT (SELECT failures FROM authentication_failures WHERE client = \(client)), now()")
-        }
-        let (failures, now) = try row!.decode(([Date]?, Date).self)
+        let (failures, now) = try await database.read { try await $0.run(AccessStore.Failures(client: client))[0] }
         return retryAfter(failures: failures, now: now)
     }
 
@@ -63,24 +59,7 @@ public struct AuthenticationThrottle: Sendable {
     /// all left the window. One statement, committed on its own: bookkeeping, not audited.
     public func recordFailure(_ client: String) async throws {
         try await database.read { session in
-            try await session.execute(
-                """
-                WITH stale AS (
-                    DELETE FROM authentication_failures
-                    WHERE client IN (
-                        SELECT client FROM authentication_failures
-                        WHERE last_failed_at < now() - \(windowSeconds) * interval '1 second' AND client <> \(client)
-                        LIMIT 100)
-                )
-                INSERT INTO authentication_failures AS f (client, failures, last_failed_at)
-                VALUES (\(client), ARRAY[now()], now())
-                ON CONFLICT (client) DO UPDATE SET
-                    failures = ARRAY(
-                        SELECT failed FROM unnest(f.failures || now()) AS failed
-                        WHERE failed > now() - \(windowSeconds) * interval '1 second'
-                        ORDER BY failed DESC LIMIT \(min(limit, Self.keptFailures))),
-                    last_failed_at = now()
-                """)
+            _ = try await session.run(AccessStore.Failure(client: client, windowSeconds: windowSeconds, kept: min(limit, Self.keptFailures)))
         }
     }
 }

@@ -34,33 +34,16 @@ enum QuotaLedger {
     /// Serialises the entries of one agreement's year until the transaction ends: two
     /// transactions crossing a threshold together see each other and fire one alert.
     static func lock(_ agreementId: UUID, year: Int, _ session: SQLSession) async throws {
-        try await session.execute("SELECT pg_advisory_xact_lock(hashtext('quota'), hashtext(\(agreementId.uuidString + String(year))))")
+        _ = try await session.run(QuotaStore.YearLock(agreementId: agreementId, year: year))
     }
 
     /// The year's balance, the quota of the terms in force on `today`'s reference day, the
     /// agreement's policy and alerts: one statement.
     static func state(_ agreementId: UUID, year: Int, today: CalendarDate, _ session: SQLSession) async throws -> YearState {
         let reference = referenceDay(of: year, today: today)
-        guard let row = try await session.first(
-            """
-            SELECT l.consumed, l.committed, a.late_cancellations_count, a.no_shows_count, a.alert_thresholds,
-                   (SELECT support_quota_hours FROM agreement_terms
-                    WHERE agreement_id = a.id AND effective_from <= \(reference.description)::date
-                    ORDER BY effective_from DESC LIMIT 1) AS quota_hours,
-                   (SELECT coalesce(array_agg(f.kind || ':' || f.threshold), '{}') FROM quota_alerts f
-                    WHERE f.agreement_id = a.id AND f.year = \(year)) AS fired
-            FROM agreements a,
-                 LATERAL (SELECT coalesce(sum(consumed_minutes), 0)::bigint AS consumed, coalesce(sum(committed_minutes), 0)::bigint AS committed
-                          FROM quota_ledger WHERE agreement_id = a.id AND year = \(year)) l
-            WHERE a.id = \(agreementId)
-            """)?.makeRandomAccess()
+        guard let state = try await session.run(QuotaStore.YearState(agreementId: agreementId, year: year, referenceDay: reference)).first
         else { throw Problem.notFound("agreement") }
-        return YearState(
-            balance: QuotaBalance(
-                agreementId: agreementId, year: year, quotaMinutes: Int(try row.value("quota_hours", as: Int32?.self) ?? 0) * 60,
-                consumedMinutes: Int(try row.value("consumed", as: Int64.self)), committedMinutes: Int(try row.value("committed", as: Int64.self))),
-            lateCancellationsCount: try row.value("late_cancellations_count"), noShowsCount: try row.value("no_shows_count"),
-            thresholds: try row.value("alert_thresholds", as: [Int16].self).map(Int.init), fired: Set(try row.value("fired", as: [String].self)))
+        return state
     }
 
     /// Records an entry and what follows from it (overage beyond the quota, alerts not fired yet);
@@ -82,21 +65,7 @@ enum QuotaLedger {
         after.committedMinutes += entry.committed
         after.consumedMinutes += entry.consumed
         let overage = max(0, after.overQuotaMinutes - before.overQuotaMinutes)
-        let row = try await session.first(
-            """
-            WITH entry AS (
-                INSERT INTO quota_ledger (agreement_id, year, kind, session_id, committed_minutes, consumed_minutes, reason, actor, actor_user_id)
-                VALUES (\(entry.agreementId), \(entry.year), \(entry.kind.rawValue), \(entry.sessionId), \(entry.committed), \(entry.consumed),
-                        \(entry.reason), \(actor.label), \(actor.userId))
-                RETURNING id
-            ), overage AS (
-                INSERT INTO overage_items (agreement_id, year, session_id, ledger_entry_id, minutes, service_date)
-                SELECT \(entry.agreementId), \(entry.year), \(entry.sessionId), id, \(overage), \(entry.serviceDate.description)::date
-                FROM entry WHERE \(overage)::int > 0
-            )
-            SELECT id FROM entry
-            """)
-        let entryId = try row!.decode(Int64.self)
+        let entryId = try await session.run(QuotaStore.Posting(entry: entry, actor: actor, overageMinutes: overage))[0]
         let due = QuotaAlerts.due(after, thresholds: state.thresholds, fired: state.fired)
         if !due.isEmpty { try await QuotaAlerts.raise(due, balance: after, ledgerEntry: entryId, session) }
         return after

@@ -1,9 +1,86 @@
 import Foundation
 import PostgresNIO
 
-/// How the quota's reports are read: one type per statement, rows decoded by column name. (The
-/// ledger's postings and balance are `QuotaLedger`'s; alerts and overage keep their own.)
+/// How the quota ledger is posted and read, and its reports: one type per statement, rows decoded
+/// by column name. (Alerts and overage keep their own stores.)
 enum QuotaStore {
+    // MARK: - Ledger postings
+
+    /// Holds the lock of an agreement's year until the transaction ends: its entries are posted one at a time.
+    struct YearLock: Statement {
+        static let sql = "SELECT pg_advisory_xact_lock(hashtext('quota'), hashtext($1::text))"
+        var agreementId: UUID, year: Int
+        func makeBindings() throws -> PostgresBindings { .with(agreementId.uuidString + String(year)) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws {}
+    }
+
+    /// An agreement's year as posting reads it: its ledger's sums, the quota of the terms in force on a day, the policy, the alerts fired.
+    struct YearState: Statement {
+        static let sql = """
+            SELECT l.consumed, l.committed, a.late_cancellations_count, a.no_shows_count, a.alert_thresholds,
+                   (SELECT support_quota_hours FROM agreement_terms
+                    WHERE agreement_id = a.id AND effective_from <= $3::text::date
+                    ORDER BY effective_from DESC LIMIT 1) AS quota_hours,
+                   (SELECT coalesce(array_agg(f.kind || ':' || f.threshold), '{}') FROM quota_alerts f
+                    WHERE f.agreement_id = a.id AND f.year = $2::int) AS fired
+            FROM agreements a,
+                 LATERAL (SELECT coalesce(sum(consumed_minutes), 0)::bigint AS consumed, coalesce(sum(committed_minutes), 0)::bigint AS committed
+                          FROM quota_ledger WHERE agreement_id = a.id AND year = $2::int) l
+            WHERE a.id = $1::uuid
+            """
+        var agreementId: UUID, year: Int, referenceDay: CalendarDate
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(agreementId)
+            bindings.append(Int32(year))
+            bindings.append(referenceDay.description)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> QuotaLedger.YearState {
+            QuotaLedger.YearState(
+                balance: QuotaBalance(
+                    agreementId: agreementId, year: year, quotaMinutes: Int(try r.value("quota_hours", as: Int32?.self) ?? 0) * 60,
+                    consumedMinutes: Int(try r.value("consumed", as: Int64.self)), committedMinutes: Int(try r.value("committed", as: Int64.self))),
+                lateCancellationsCount: try r.value("late_cancellations_count"), noShowsCount: try r.value("no_shows_count"),
+                thresholds: try r.value("alert_thresholds", as: [Int16].self).map(Int.init), fired: Set(try r.value("fired", as: [String].self)))
+        }
+    }
+
+    /// A ledger entry and, when it goes beyond the quota, its overage item, in one statement; answers the entry's id.
+    struct Posting: Statement {
+        static let sql = """
+            WITH entry AS (
+                INSERT INTO quota_ledger (agreement_id, year, kind, session_id, committed_minutes, consumed_minutes, reason, actor, actor_user_id)
+                VALUES ($1::uuid, $2::int, $3::text, $4::uuid, $5::int, $6::int, $7::text, $8::text, $9::uuid)
+                RETURNING id
+            ), overage AS (
+                INSERT INTO overage_items (agreement_id, year, session_id, ledger_entry_id, minutes, service_date)
+                SELECT $1::uuid, $2::int, $4::uuid, id, $10::int, $11::text::date
+                FROM entry WHERE $10::int > 0
+            )
+            SELECT id FROM entry
+            """
+        var entry: QuotaLedger.Entry, actor: Actor, overageMinutes: Int
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(entry.agreementId)
+            bindings.append(Int32(entry.year))
+            bindings.append(entry.kind.rawValue)
+            bindings.append(entry.sessionId)
+            bindings.append(Int32(entry.committed))
+            bindings.append(Int32(entry.consumed))
+            bindings.append(entry.reason)
+            bindings.append(actor.label)
+            bindings.append(actor.userId)
+            bindings.append(Int32(overageMinutes))
+            bindings.append(entry.serviceDate.description)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Int64 { try r.value("id") }
+    }
+
+    // MARK: - Reports
+
     /// The agreements in force during a year, by reference.
     struct AgreementsInForce: Statement {
         static let sql = """

@@ -335,6 +335,27 @@ enum InvoiceStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> String? { try r.value("chorus_service_code") }
     }
 
+    /// A customer's open items of a period (service dates included) that no invoice line holds, by service date, locked until the transaction ends.
+    struct OpenItems: Statement {
+        static let sql = """
+            SELECT \(BillableItemStore.columns) FROM billable_items b
+            WHERE b.customer_organisation_id = $1::uuid AND b.status = 'open'
+              AND b.service_date BETWEEN $2::text::date AND $3::text::date
+              AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.billable_item_id = b.id)
+            ORDER BY b.service_date, b.created_at, b.id
+            FOR UPDATE
+            """
+        var customerId: UUID, from: CalendarDate, to: CalendarDate
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(customerId)
+            bindings.append(from.description)
+            bindings.append(to.description)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> BillableItem { try BillableItemStore.item(r) }
+    }
+
     /// A draft invoice of a customer's period, without its lines; answers its id.
     struct NewDraft: Statement {
         static let sql = """

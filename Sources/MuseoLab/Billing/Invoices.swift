@@ -73,16 +73,7 @@ public struct Invoices: Sendable {
         return try await database.write(as: actor, action: "invoice.draft") { session in
             guard let defaultServiceCode = try await session.run(InvoiceStore.CustomerServiceCode(customerId: customerId)).first
             else { throw Problem.invalid("customerId", "no organisation has the id \(customerId)") }
-            let items = try await session.rows(
-                """
-                SELECT \(unescaped: BillableItems.columns) FROM billable_items b
-                WHERE customer_organisation_id = \(customerId) AND status = 'open'
-                  AND service_date BETWEEN \(from.description)::date AND \(to.description)::date
-                  AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.billable_item_id = b.id)
-                ORDER BY service_date, created_at, id
-                FOR UPDATE
-                """
-            ).map(BillableItems.item)
+            let items = try await session.run(InvoiceStore.OpenItems(customerId: customerId, from: from, to: to))
             guard !items.isEmpty else {
                 throw Problem(.conflict, "nothing to invoice: no open billable item for this customer from \(from) to \(to)")
             }

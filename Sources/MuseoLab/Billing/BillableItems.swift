@@ -103,8 +103,4 @@ public struct BillableItems: Sendable {
     static func cancel(roomBooking: UUID, kind: BillableItem.Kind?, reason: String, _ session: SQLSession) async throws {
         _ = try await session.run(BillableItemStore.RoomBookingItemsCancelled(roomBookingId: roomBooking, reason: reason, kind: kind))
     }
-
-    // Until Invoices reads its items through its store.
-    static let columns = BillableItemStore.columns
-    static func item(_ row: PostgresRow) throws -> BillableItem { try BillableItemStore.item(row.makeRandomAccess()) }
 }

@@ -286,7 +286,7 @@ enum InvoiceStore {
     struct Issue: Statement {
         static let sql = """
             UPDATE invoices SET status = 'issued', series = $2::text, sequence_number = $3::bigint, number = $4::text,
-                issue_date = $5::date, due_date = $6::date, seller = $7::jsonb, buyer = $8::jsonb,
+                issue_date = $5::text::date, due_date = $6::text::date, seller = $7::jsonb, buyer = $8::jsonb,
                 total_net_cents = $9::bigint, total_vat_cents = $10::bigint, total_gross_cents = $11::bigint,
                 chain_position = $12::bigint, previous_footprint = $13::text,
                 payment_terms_days = $14::integer, late_penalty_rate_bp = $15::integer, recovery_indemnity_cents = $16::integer,

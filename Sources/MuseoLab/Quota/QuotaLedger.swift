@@ -105,7 +105,7 @@ enum QuotaLedger {
             for: current, to: status, lateCancellation: lateCancellation, actual: actual, byMaintenance: byMaintenance,
             lateCancellationsCount: state.lateCancellationsCount, noShowsCount: state.noShowsCount)
         else { return }
-        try await record(entry, on: state, actor: actor, session)
+        _ = try await record(entry, on: state, actor: actor, session)
     }
 
     /// The entry a session's move calls for, if any: the rule, over the session and the policy.

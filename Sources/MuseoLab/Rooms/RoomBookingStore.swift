@@ -228,7 +228,7 @@ enum RoomBookingStore {
         static let sql = """
             SELECT coalesce(a.free_bookings_per_year, 0) AS free_bookings FROM agreement_terms t
             LEFT JOIN agreement_room_allowances a ON a.terms_id = t.id AND a.room_id = $2::uuid
-            WHERE t.agreement_id = $1::uuid AND t.effective_from <= $3::date
+            WHERE t.agreement_id = $1::uuid AND t.effective_from <= $3::text::date
             ORDER BY t.effective_from DESC LIMIT 1
             """
         var agreementId: UUID, roomId: UUID, day: CalendarDate

@@ -65,6 +65,22 @@ import Testing
         }
     }
 
+    /// Nothing is deleted: the service may delete from no table but the throttle's bookkeeping.
+    @Test func theServicesGroupRoleDeletesFromNoTableButTheThrottles() async throws {
+        try await TestLab.with { t in
+            let deletable = try await t.lab.database.read { session in
+                try await session.rows(
+                    """
+                    SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = 'public' AND c.relkind = 'r' AND has_table_privilege('museolab_app', c.oid, 'DELETE')
+                    ORDER BY 1
+                    """
+                ).map { try $0.decode(String.self) }
+            }
+            #expect(deletable == ["authentication_failures"])
+        }
+    }
+
     /// A table added without its grants would fail at the first request that reads it: here instead.
     @Test func theServicesGroupRoleReadsEveryTable() async throws {
         try await TestLab.with { t in

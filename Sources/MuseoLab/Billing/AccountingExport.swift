@@ -12,7 +12,7 @@ public struct AccountingExport: Sendable {
     }
 
     /// One issued document with its lines' totals per VAT treatment.
-    struct Document {
+    struct Document: Sendable {
         var number: String
         var kind: Invoice.Kind
         var issueDate: CalendarDate
@@ -117,12 +117,9 @@ public struct AccountingExport: Sendable {
                 lines = []
             }
             for try await line in try await session.stream(AccountingExportStore.DocumentLines(from: from, to: to)) {
-                if current?.number != line.number {
+                if current?.number != line.document.number {
                     try await flush()
-                    current = Document(
-                        number: line.number, kind: line.kind, issueDate: line.issueDate, dueDate: line.dueDate, chainPosition: line.chainPosition,
-                        buyerName: line.buyerName, buyerSiren: line.buyerSiren, buyerSiret: line.buyerSiret, customerAccount: line.customerAccount,
-                        correctsNumber: line.correctsNumber, totals: DocumentTotals(lines: []))
+                    current = line.document
                 }
                 lines.append((line.netCents, line.vat))
             }

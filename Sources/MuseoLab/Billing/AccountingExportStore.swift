@@ -4,6 +4,14 @@ import PostgresNIO
 /// How the accounting exports read the issued documents: one type per statement, rows decoded by
 /// column name. The documents' lines are streamed (`SQLSession.stream`), never all held at once.
 enum AccountingExportStore {
+    /// The bindings of a period's first and last days.
+    static func period(_ from: CalendarDate, _ to: CalendarDate) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(from.description)
+        bindings.append(to.description)
+        return bindings
+    }
+
     /// The VAT treatments (rate, or exemption) of the lines of the documents issued in a period.
     struct Treatments: Statement {
         static let sql = """
@@ -11,30 +19,17 @@ enum AccountingExportStore {
             WHERE i.status = 'issued' AND i.issue_date BETWEEN $1::text::date AND $2::text::date
             """
         var from: CalendarDate, to: CalendarDate
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(from.description)
-            bindings.append(to.description)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { period(from, to) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> VATTreatment {
             let (rate, mention): (Int32?, String?) = (try r.value("vat_rate_bp"), try r.value("vat_exemption"))
             return rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: mention ?? "")
         }
     }
 
-    /// One line of an issued document, with what its document states (repeated on each of its lines).
+    /// One line of an issued document, with what its document states (repeated on each of its
+    /// lines; the document's totals are the export's to sum).
     struct DocumentLine: Sendable {
-        var number: String
-        var kind: Invoice.Kind
-        var issueDate: CalendarDate
-        var dueDate: CalendarDate
-        var chainPosition: Int
-        var buyerName: String
-        var buyerSiren: String?
-        var buyerSiret: String?
-        var customerAccount: String
-        var correctsNumber: String?
+        var document: AccountingExport.Document
         var netCents: Int
         var vat: VATTreatment
     }
@@ -53,20 +48,17 @@ enum AccountingExportStore {
             ORDER BY i.chain_position, l.position
             """
         var from: CalendarDate, to: CalendarDate
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(from.description)
-            bindings.append(to.description)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { period(from, to) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> DocumentLine {
             let (rate, mention): (Int32?, String?) = (try r.value("vat_rate_bp"), try r.value("vat_exemption"))
-            return DocumentLine(
+            let document = AccountingExport.Document(
                 number: try r.value("number"), kind: try r.value("kind", as: Invoice.Kind.self), issueDate: try r.date("issue_date"),
                 dueDate: try r.date("due_date"), chainPosition: Int(try r.value("chain_position", as: Int64.self)),
                 buyerName: try r.value("buyer_name"), buyerSiren: try r.value("buyer_siren"), buyerSiret: try r.value("buyer_siret"),
-                customerAccount: try r.value("customer_account"), correctsNumber: try r.value("corrects_number"),
-                netCents: Int(try r.value("net_cents", as: Int64.self)), vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: mention ?? ""))
+                customerAccount: try r.value("customer_account"), correctsNumber: try r.value("corrects_number"), totals: DocumentTotals(lines: []))
+            return DocumentLine(
+                document: document, netCents: Int(try r.value("net_cents", as: Int64.self)),
+                vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: mention ?? ""))
         }
     }
 

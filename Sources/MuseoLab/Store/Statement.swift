@@ -14,22 +14,35 @@ protocol Statement: Sendable {
     func decodeRow(_ row: PostgresRandomAccessRow) throws -> Row
 }
 
+/// The rows of a prepared statement as PostgresNIO hands them over.
+typealias PreparedRows = AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
+
 extension SQLSession {
     /// Runs a store's statement, prepared once per connection, and decodes its rows.
     func run<S: Statement>(_ statement: S) async throws -> [S.Row] {
+        let rows = try await prepared(statement) { rows in
+            var collected: [PostgresRow] = []
+            for try await row in rows { collected.append(row) }
+            return collected
+        }
+        return try rows.map { try statement.decodeRow($0.makeRandomAccess()) }
+    }
+
+    /// Sends a store's statement as a prepared statement (prepared once per connection) and hands
+    /// its rows to `body`, a lost connection and a failing statement told apart as everywhere.
+    func prepared<S: Statement, Result: Sendable>(
+        _ statement: S, _ body: @escaping @Sendable (PreparedRows) async throws -> Result
+    ) async throws -> Result {
         let name = SQL.statementName(S.sql, parameterTypes: [])
         let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: S.sql)
         let (connection, logger, bindings) = (connection, logger, try statement.makeBindings())
         usage?.sent()
         do {
-            let rows = try await ConnectionLoss.guarding(connection) {
+            return try await ConnectionLoss.guarding(connection) {
                 try await PreparedSQL.$text.withValue(text) {
-                    var rows: [PostgresRow] = []
-                    for try await row in try await connection.execute(PreparedSQL(bindings: bindings), logger: logger) { rows.append(row) }
-                    return rows
+                    try await body(try await connection.execute(PreparedSQL(bindings: bindings), logger: logger))
                 }
             }
-            return try rows.map { try statement.decodeRow($0.makeRandomAccess()) }
         } catch let error as PSQLError {
             PreparedSQL.noteFailure(error, of: name)
             throw error

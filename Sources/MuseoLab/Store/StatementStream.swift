@@ -6,21 +6,8 @@ extension SQLSession {
     /// decoded one at a time as they arrive, never all held at once (exports): PostgresNIO reads
     /// more from the connection only as the rows are consumed.
     func stream<S: Statement>(_ statement: S) async throws -> StatementRows<S> {
-        let name = SQL.statementName(S.sql, parameterTypes: [])
-        let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: S.sql)
-        let (connection, logger, bindings) = (connection, logger, try statement.makeBindings())
-        usage?.sent()
-        do {
-            let rows = try await ConnectionLoss.guarding(connection) {
-                try await PreparedSQL.$text.withValue(text) {
-                    try await connection.execute(PreparedSQL(bindings: bindings), logger: logger)
-                }
-            }
-            return StatementRows(rows: rows, statement: statement, name: name)
-        } catch let error as PSQLError {
-            PreparedSQL.noteFailure(error, of: name)
-            throw error
-        }
+        let rows = try await prepared(statement) { $0 }
+        return StatementRows(rows: rows, statement: statement, name: SQL.statementName(S.sql, parameterTypes: []))
     }
 }
 
@@ -28,12 +15,12 @@ extension SQLSession {
 struct StatementRows<S: Statement>: AsyncSequence, Sendable {
     typealias Element = S.Row
 
-    fileprivate let rows: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
+    fileprivate let rows: PreparedRows
     fileprivate let statement: S
     fileprivate let name: String
 
     struct AsyncIterator: AsyncIteratorProtocol {
-        fileprivate var rows: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>.AsyncIterator
+        fileprivate var rows: PreparedRows.AsyncIterator
         fileprivate let statement: S
         fileprivate let name: String
 

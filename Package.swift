@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Already built for Hummingbird: its channel streams exports with backpressure.
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        // Server-rendered pages; no dependencies of its own, escapes by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Every business rule and the PostgreSQL store.
@@ -78,10 +80,21 @@ let package = Package(
             // The OpenAPI document, served verbatim; Sources/MuseoLabAPI/openapi.yaml links here for the generator.
             resources: [.copy("Resources/openapi.yaml")]
         ),
+        // The web pages (French first), served beside the API: maps forms to the domain, nothing more.
+        .target(
+            name: "MuseoLabWeb",
+            dependencies: [
+                "MuseoLab",
+                "MuseoLabHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/static")]
+        ),
         .executableTarget(
             name: "museolab-server",
             dependencies: [
-                "MuseoLabHTTP", "MuseoLab", "MuseoLabRuntime",
+                "MuseoLabHTTP", "MuseoLabWeb", "MuseoLab", "MuseoLabRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,7 +119,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MuseoLabTests",
-            dependencies: ["MuseoLab", "MuseoLabHTTP", "MuseoLabAPI", "MuseoLabRuntime", "EmbeddedPostgres"]
+            dependencies: [
+                "MuseoLab", "MuseoLabHTTP", "MuseoLabWeb", "MuseoLabAPI", "MuseoLabRuntime", "EmbeddedPostgres",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
         ),
     ]
 )

@@ -23,6 +23,7 @@ public struct MuseoLab: Sendable {
     public var organisations: Organisations { Organisations(database: database) }
     public var users: Users { Users(database: database) }
     public var tokens: AccessTokens { AccessTokens(database: database, now: now) }
+    public var signIn: WebSignIn { WebSignIn(database: database, now: now) }
     public var audit: AuditTrail { AuditTrail(database: database) }
     public var calendar: FablabCalendar { FablabCalendar(database: database) }
     public var staffAvailability: StaffAvailability { StaffAvailability(database: database) }

@@ -42,7 +42,10 @@ public struct ServerSettings: Sendable {
 /// The router: request ids and logs, metrics, problem+json for every refusal, the 1 MiB
 /// body limit, bearer authentication under /v1/ (throttled), then the handlers generated
 /// from openapi.yaml.
-public func buildRouter(lab: MuseoLab, settings: ServerSettings = ServerSettings()) throws -> Router<MuseoLabRequestContext> {
+/// `frontEnds` adds the routes of other front ends (the web pages) before the route table is read.
+public func buildRouter(
+    lab: MuseoLab, settings: ServerSettings = ServerSettings(), frontEnds: (Router<MuseoLabRequestContext>) throws -> Void = { _ in }
+) throws -> Router<MuseoLabRequestContext> {
     let router = Router(context: MuseoLabRequestContext.self)
     let routes = RouteTable()
     let requiredQuery = try RequiredQueryParameters(openAPI: String(decoding: try OpenAPIDocument.yaml(), as: UTF8.self))
@@ -59,6 +62,7 @@ public func buildRouter(lab: MuseoLab, settings: ServerSettings = ServerSettings
     try APIImplementation(lab: lab, metrics: metrics, databasePoolSize: settings.databasePoolSize).registerHandlers(
         on: router, configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()),
         middlewares: [LocationHeaderMiddleware(), RequestBodyMiddleware()])
+    try frontEnds(router)
     routes.load(router.routes)
     return router
 }
@@ -67,10 +71,11 @@ public func buildRouter(lab: MuseoLab, settings: ServerSettings = ServerSettings
 /// `beforeServerStarts` work (migrations) runs once they are up.
 public func buildApplication(
     lab: MuseoLab, settings: ServerSettings, logger: Logger, services: [any Service] = [],
+    frontEnds: (Router<MuseoLabRequestContext>) throws -> Void = { _ in },
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> Application<RouterResponder<MuseoLabRequestContext>> {
     Application(
-        router: try buildRouter(lab: lab, settings: settings),
+        router: try buildRouter(lab: lab, settings: settings, frontEnds: frontEnds),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "MuseoLab"),
         services: services,
         onServerRunning: onServerRunning,

@@ -15,8 +15,8 @@ public struct MuseoLabRequestContext: RequestContext, RemoteAddressRequestContex
 
 /// Who is calling, as an address: the peer, or, when the peer is a trusted reverse proxy,
 /// the last address it appended to `X-Forwarded-For` that is not itself a trusted proxy.
-struct ClientAddress {
-    static func of(_ request: Request, peer: SocketAddress?, trustedProxies: Set<String>) -> String {
+public struct ClientAddress {
+    public static func of(_ request: Request, peer: SocketAddress?, trustedProxies: Set<String>) -> String {
         let peerAddress = peer?.ipAddress ?? "unknown"
         guard trustedProxies.contains(peerAddress), let forwarded = request.headers[.init("X-Forwarded-For")!] else { return peerAddress }
         let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -5,6 +5,7 @@ import Logging
 import MuseoLab
 import MuseoLabHTTP
 import MuseoLabRuntime
+import MuseoLabWeb
 import PostgresNIO
 
 /// The HTTP server: its configuration (one place, `ServerConfiguration`), the database
@@ -13,7 +14,7 @@ import PostgresNIO
 struct MuseoLabServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "museolab-server",
-        abstract: "Serve MuséoLab: the HTTP API at /v1 and the outbox's deliveries, over PostgreSQL.",
+        abstract: "Serve MuséoLab: the web pages at /, the HTTP API at /v1 and the outbox's deliveries, over PostgreSQL.",
         discussion: ServerConfiguration.help)
 
     @Option(help: "The address to listen on (HOST).") var host: String?
@@ -62,13 +63,17 @@ struct MuseoLabServer: AsyncParsableCommand {
             outbox: outbox, transports: OutboxDispatcher.transports(smtp: service.smtp), interval: service.outboxInterval, logger: logger,
             ready: { for await _ in prepared {} })
         if service.smtp == nil {
-            logger.notice("no SMTP relay configured (SMTP_HOST): e-mail alerts wait in the outbox")
+            logger.notice("no SMTP relay configured (SMTP_HOST): e-mails wait in the outbox; sign-in links are written to standard error")
         }
 
         var failed = false
         let served = settings
+        var webSettings = configuration.web
+        webSettings.trustedProxies = settings.trustedProxies
         do {
-            var app = try buildApplication(lab: lab, settings: served, logger: logger, services: [client, dispatcher])
+            let web = try await WebFrontEnd(lab: lab, settings: webSettings, logger: logger)
+            var app = try buildApplication(
+                lab: lab, settings: served, logger: logger, services: [client, dispatcher], frontEnds: { web.register(on: $0) })
             app.beforeServerStarts {
                 try await Self.prepare(lab, location: location, settings: served, logger: logger)
                 preparedContinuation.finish()

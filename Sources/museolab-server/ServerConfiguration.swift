@@ -2,6 +2,7 @@ import Foundation
 import MuseoLab
 import MuseoLabHTTP
 import MuseoLabRuntime
+import MuseoLabWeb
 
 /// Everything the server is configured with, parsed and checked in this one place: what every
 /// process reads (`ServiceConfiguration`), then the HTTP settings, the options of the command
@@ -9,6 +10,7 @@ import MuseoLabRuntime
 struct ServerConfiguration: Sendable {
     var service: ServiceConfiguration
     var http: ServerSettings
+    var web: WebSettings
     /// Whether `TRUSTED_PROXIES` was given (the embedded run trusts loopback when it was not).
     var proxiesGiven: Bool
 
@@ -21,6 +23,10 @@ struct ServerConfiguration: Sendable {
         ("AUTH_FAILURE_LIMIT", "10", "failed authentications an address may make in the window"),
         ("AUTH_FAILURE_WINDOW_SECONDS", "60", "that window"),
         ("METRICS_TOKEN", "none: open", "bearer token /metrics requires"),
+        ("PUBLIC_URL", "none: loopback requests only", "the address sign-in links point to (https://museolab.example.org)"),
+        ("SECURE_COOKIES", "false", "true behind TLS: the web pages' cookies are marked Secure"),
+        ("WEB_SESSION_IDLE_MINUTES", "120", "a web session unused this long ends"),
+        ("WEB_SESSION_HOURS", "24", "a web session ends this long after sign-in"),
     ]
 
     init(environment: [String: String], host: String? = nil, port: Int? = nil) throws {
@@ -43,6 +49,22 @@ struct ServerConfiguration: Sendable {
         http.authenticationFailureWindow = .seconds(
             try reader.integer("AUTH_FAILURE_WINDOW_SECONDS", default: 60, in: 1...86_400, "a number of seconds"))
         http.metricsToken = reader.text("METRICS_TOKEN")
+
+        web = WebSettings()
+        if let url = reader.text("PUBLIC_URL") {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil, parsed.query == nil else {
+                throw BadSetting(variable: "PUBLIC_URL", expected: "an http(s) address such as https://museolab.example.org", value: url)
+            }
+            web.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        switch reader.text("SECURE_COOKIES")?.lowercased() {
+        case nil, "false", "0", "no": web.secureCookies = false
+        case "true", "1", "yes": web.secureCookies = true
+        case let other?: throw BadSetting(variable: "SECURE_COOKIES", expected: "true or false", value: other)
+        }
+        web.signIn.idleTimeout = TimeInterval(60 * (try reader.integer("WEB_SESSION_IDLE_MINUTES", default: 120, in: 5...10_080, "a number of minutes")))
+        web.signIn.absoluteLifetime = TimeInterval(3600 * (try reader.integer("WEB_SESSION_HOURS", default: 24, in: 1...2_160, "a number of hours")))
+        web.showLinksOnStandardError = service.smtp == nil
     }
 
     /// The help's list of variables.

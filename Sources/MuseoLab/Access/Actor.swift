@@ -45,6 +45,8 @@ public struct Actor: Sendable, Equatable {
 public enum Credential: Sendable, Equatable {
     /// A personal API token, and when it expires (`nil`: never).
     case apiToken(id: UUID, expiresAt: Date?)
+    /// A browser's session of the web pages.
+    case webSession(id: UUID)
 }
 
 /// The request being served, for the audit log and the logs.

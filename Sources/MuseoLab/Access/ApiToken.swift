@@ -30,7 +30,9 @@ public struct IssuedToken: Sendable {
 enum TokenSecret {
     static let scheme = "mlab_"
 
-    static func generate() -> String {
+    /// A new secret of `scheme` (`mlab_` API tokens, `mllink_` sign-in links, `mlsess_` web
+    /// sessions): 32 random bytes in base64url, which `SecretRedaction` recognises in any text.
+    static func generate(scheme: String = scheme) -> String {
         var generator = SystemRandomNumberGenerator()  // getrandom(2): cryptographically secure
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let base64 = Data(bytes).base64EncodedString()
@@ -40,7 +42,7 @@ enum TokenSecret {
         return scheme + base64
     }
 
-    static func isWellFormed(_ secret: String) -> Bool {
+    static func isWellFormed(_ secret: String, scheme: String = scheme) -> Bool {
         secret.hasPrefix(scheme) && secret.utf8.count == scheme.utf8.count + 43
             && secret.utf8.dropFirst(scheme.utf8.count).allSatisfy {
                 ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F

@@ -38,6 +38,9 @@ public struct Outbox: Sendable {
         self.maximumDelay = maximumDelay
     }
 
+    /// What the outbox shows in place of a body that opens an account (a sign-in link's).
+    static let withheld = "(withheld: it holds a sign-in link)"
+
     /// Queues a message, once per topic, channel and recipient.
     static func enqueue(
         topic: String, channel: AlertRecipient.Channel, recipient: String, subject: String, body: String, payload: String, _ session: SQLSession

@@ -77,8 +77,11 @@ enum OutboxStore {
 
     /// The 500 newest messages, of a topic or of all, newest first.
     struct Messages: Statement {
+        // A sign-in link's e-mail opens its recipient's account: staff who watch the outbox see
+        // that it was sent, never its body.
         static let sql = """
-            SELECT \(columns)
+            SELECT \(columns.replacingOccurrences(
+                of: "body,", with: "CASE WHEN topic LIKE 'sign-in:%' THEN '\(Outbox.withheld)' ELSE body END AS body,"))
             FROM outbox_messages WHERE $1::text IS NULL OR topic = $1::text ORDER BY id DESC LIMIT 500
             """
         var topic: String?

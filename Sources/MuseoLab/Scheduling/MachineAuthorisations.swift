@@ -16,6 +16,11 @@ public struct MachineAuthorisation: Sendable, Equatable, Codable {
     public func isValid(on date: CalendarDate) -> Bool {
         revokedAt == nil && grantedOn <= date && (expiresOn.map { date <= $0 } ?? true)
     }
+
+    /// Whether it lets its holder use `machine` on `date`: the machine itself, or its category.
+    public func covers(_ machine: Machine, on date: CalendarDate) -> Bool {
+        isValid(on: date) && (machineId == machine.id || (category != nil && category == machine.category))
+    }
 }
 
 /// Granting and revoking authorisations; managers decide, members see their own.

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MuseoLab
 import MuseoLabHTTP
+import MuseoLabWeb
 import NIOCore
 
 /// The HTTP server, in process, on a free loopback port: real sockets, real HTTP.
@@ -12,12 +13,13 @@ struct TestServer: Sendable {
 
     /// Serves `lab` while `body` runs.
     static func with<Result: Sendable>(
-        _ lab: MuseoLab, settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
+        _ lab: MuseoLab, settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), web: WebSettings = WebSettings(),
         _ body: @Sendable (TestServer) async throws -> Result
     ) async throws -> Result {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let pages = try await WebFrontEnd(lab: lab, settings: web, logger: TestLog.logger)
         let app = try buildApplication(
-            lab: lab, settings: settings, logger: TestLog.logger,
+            lab: lab, settings: settings, logger: TestLog.logger, frontEnds: { pages.register(on: $0) },
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()

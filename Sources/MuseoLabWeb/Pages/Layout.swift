@@ -1,0 +1,35 @@
+import Foundation
+import MuseoLab
+
+/// What every page of a signed-in person shows around its content: the menu, and the form that
+/// signs out (with the CSRF token every form carries).
+struct Navigation: Sendable {
+    enum Section: String, Sendable {
+        case machines, bookings, account
+    }
+
+    var displayName: String
+    var csrf: String
+    var onMachines: Bool
+    var onBookings: Bool
+    var onAccount: Bool
+
+    init(displayName: String, csrf: String, current: Section?) {
+        self.displayName = displayName
+        self.csrf = csrf
+        onMachines = current == .machines
+        onBookings = current == .bookings
+        onAccount = current == .account
+    }
+}
+
+/// A page that says something went wrong (not found, refused), in French.
+struct MessagePage: Page {
+    static let template = "message"
+    var title: String
+    var message: String
+    var nav: Navigation?
+    /// Where to go next.
+    var nextHref: String
+    var nextLabel: String
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The inventory as members see it: what each machine is, whether it can be booked, whether it
+/// needs training and whether the member has it.
+struct MachinesPage: Page {
+    static let template = "machines"
+    var title = "Machines"
+    var nav: Navigation
+    var machines: [Row]
+
+    struct Row: Sendable {
+        var id: String
+        var nature: String
+        var model: String?
+        var inventoryNumber: String?
+        var category: String?
+        var status: String
+        var available: Bool
+        var bookable: Bool
+        var trainingRequired: Bool
+        var authorised: Bool
+    }
+}
+
+/// The member's sessions: coming ones first, then past ones.
+struct MyBookingsPage: Page {
+    static let template = "my-bookings"
+    var title = "Mes réservations"
+    var nav: Navigation
+    var upcoming: [Row]
+    var past: [Row]
+
+    struct Row: Sendable {
+        var reference: String
+        var when: String
+        var machines: String
+        var purpose: String
+        var status: String
+        var statusClass: String
+    }
+}
+
+/// The account: who is signed in, and signing out of every device.
+struct AccountPage: Page {
+    static let template = "account"
+    var title = "Mon compte"
+    var nav: Navigation
+    var displayName: String
+    var email: String
+    var organisation: String
+    var openSessions: Int
+    var notice: String?
+}

@@ -1,0 +1,65 @@
+import Foundation
+import MuseoLab
+
+/// How the pages write dates, times, numbers and amounts: French conventions, Europe/Paris.
+/// Written by hand rather than through a locale, so a server without French locale data writes
+/// the same.
+enum French {
+    static let weekdays = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+    static let months = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ]
+    /// The narrow no-break space of French typography between groups of digits, and the no-break
+    /// space before a unit.
+    static let thinSpace = "\u{202F}"
+    static let noBreakSpace = "\u{00A0}"
+
+    /// `mardi 12 janvier 2027`
+    static func day(_ date: CalendarDate) -> String {
+        "\(weekdays[date.weekday.rawValue - 1]) \(date.day == 1 ? "1er" : String(date.day)) \(months[date.month - 1]) \(date.year)"
+    }
+
+    /// `14 h 00`
+    static func time(_ instant: Date) -> String {
+        let time = ParisClock.time(of: instant)
+        return "\(time.hour) h \(time.minute < 10 ? "0" : "")\(time.minute)"
+    }
+
+    /// `mardi 12 janvier 2027, 14 h 00`
+    static func dateTime(_ instant: Date) -> String {
+        "\(day(ParisClock.date(of: instant))), \(time(instant))"
+    }
+
+    /// `mardi 12 janvier 2027, 14 h 00 – 16 h 30` (the end's day when it differs).
+    static func period(_ period: Period) -> String {
+        let sameDay = ParisClock.date(of: period.start) == ParisClock.date(of: period.end.addingTimeInterval(-1))
+        return "\(dateTime(period.start)) – \(sameDay ? time(period.end) : dateTime(period.end))"
+    }
+
+    /// `1 234,50 €`
+    static func euros(_ cents: Int) -> String {
+        let sign = cents < 0 ? "−" : ""
+        let magnitude = abs(cents)
+        return "\(sign)\(grouped(magnitude / 100)),\(magnitude % 100 < 10 ? "0" : "")\(magnitude % 100)\(noBreakSpace)€"
+    }
+
+    /// `1 234`
+    static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (value < 0 ? "−" : "") + groups.joined(separator: thinSpace)
+    }
+
+    /// `2,5 h`, `1 h 30` style is for times of day; durations say hours with a decimal comma.
+    static func hours(minutes: Int) -> String {
+        let whole = minutes / 60
+        let rest = minutes % 60
+        return rest == 0 ? "\(whole)\(noBreakSpace)h" : "\(whole)\(noBreakSpace)h\(noBreakSpace)\(rest < 10 ? "0" : "")\(rest)"
+    }
+}

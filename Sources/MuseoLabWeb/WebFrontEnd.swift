@@ -131,17 +131,19 @@ public struct WebFrontEnd: Sendable {
             try await signedIn(request) { visitor in
                 let sessions = try await lab.sessions.list(SessionFilter(requesterId: visitor.user.id, limit: 1000), by: visitor.actor)
                 let now = lab.now()
-                func row(_ session: SupportSession) -> MyBookingsPage.Row {
-                    MyBookingsPage.Row(
-                        reference: session.reference, when: French.period(session.period),
-                        machines: session.machines.isEmpty ? "Accompagnement seul" : session.machines.map(\.nature).joined(separator: ", "),
-                        purpose: session.purpose, status: WebTexts.status(session.status),
-                        statusClass: session.status.rawValue.replacingOccurrences(of: "_", with: "-"))
-                }
                 return MyBookingsPage(
                     nav: visitor.nav(.bookings),
                     upcoming: sessions.filter { $0.period.end > now }.map(row),
                     past: sessions.filter { $0.period.end <= now }.reversed().map(row))
+            }
+        }
+        router.get("/reservations/:reference") { request, context in
+            try await signedIn(request) { visitor in
+                // Another member's session, or none: the domain says "not found" either way.
+                let session = try await lab.sessions.find(context.parameters.get("reference") ?? "", by: visitor.actor)
+                return BookingPage(
+                    title: "Réservation \(session.reference)", nav: visitor.nav(.bookings), booking: row(session),
+                    staff: session.staff?.displayName, participants: session.participants)
             }
         }
         router.get("/compte") { request, _ in
@@ -162,6 +164,14 @@ public struct WebFrontEnd: Sendable {
 
     // MARK: - Pages
 
+    func row(_ session: SupportSession) -> MyBookingsPage.Row {
+        MyBookingsPage.Row(
+            reference: session.reference, href: "/reservations/\(session.reference)", when: French.period(session.period),
+            machines: session.machines.isEmpty ? "Accompagnement seul" : session.machines.map(\.nature).joined(separator: ", "),
+            purpose: session.purpose, status: WebTexts.status(session.status),
+            statusClass: session.status.rawValue.replacingOccurrences(of: "_", with: "-"))
+    }
+
     func accountPage(_ visitor: Visitor, notice: String?) async throws -> AccountPage {
         AccountPage(
             nav: visitor.nav(.account), displayName: visitor.user.displayName, email: visitor.user.email,
@@ -175,7 +185,7 @@ public struct WebFrontEnd: Sendable {
         guard let visitor = try await visitor(request) else { return redirect("/connexion") }
         do {
             return try page(try await body(visitor), csrf: visitor.newCSRF ? visitor.csrf : nil)
-        } catch let problem as Problem where problem.kind == .notFound || problem.kind == .forbidden {
+        } catch let problem as Problem where [.notFound, .forbidden, .invalidField].contains(problem.kind) {
             return try page(MessagePage(
                 title: "Page introuvable", message: WebTexts.notFound, nav: visitor.nav(nil), nextHref: "/machines", nextLabel: "Retour aux machines"),
                 status: .notFound)

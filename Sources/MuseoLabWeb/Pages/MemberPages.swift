@@ -32,6 +32,7 @@ struct MyBookingsPage: Page {
 
     struct Row: Sendable {
         var reference: String
+        var href: String
         var when: String
         var machines: String
         var purpose: String
@@ -50,4 +51,14 @@ struct AccountPage: Page {
     var organisation: String
     var openSessions: Int
     var notice: String?
+}
+
+/// One of the member's sessions.
+struct BookingPage: Page {
+    static let template = "booking"
+    var title: String
+    var nav: Navigation
+    var booking: MyBookingsPage.Row
+    var staff: String?
+    var participants: Int
 }

@@ -4,6 +4,8 @@ import Foundation
 struct SignInPage: Page {
     static let template = "sign-in"
     var title = "Connexion"
+    /// No menu: nobody is signed in yet.
+    var nav: Navigation? = nil
     var csrf: String
     var email: String
     /// What is wrong with the address, said at the field.
@@ -16,6 +18,8 @@ struct SignInPage: Page {
 struct LinkSentPage: Page {
     static let template = "link-sent"
     var title = "Vérifiez votre messagerie"
+    /// No menu: nobody is signed in yet.
+    var nav: Navigation? = nil
     var email: String
     var minutes: Int
 }
@@ -25,6 +29,8 @@ struct LinkSentPage: Page {
 struct LinkPage: Page {
     static let template = "link"
     var title = "Se connecter"
+    /// No menu: nobody is signed in yet.
+    var nav: Navigation? = nil
     var csrf: String
     var secret: String
 }

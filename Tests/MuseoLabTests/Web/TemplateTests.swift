@@ -1,0 +1,106 @@
+import Foundation
+import Mustache
+import Testing
+@testable import MuseoLabWeb
+
+/// Every template renders with fixture view models, and every name a template uses is a property
+/// of its model (or of the section it is in): a misspelt key cannot render empty unnoticed.
+@Suite struct TemplateTests {
+    static let nav = Navigation(displayName: "Ana Martin", csrf: "mlcsrf_fixture", current: .machines)
+    static let row = MyBookingsPage.Row(
+        reference: "S-000042", href: "/reservations/S-000042", when: "mardi 12 janvier 2027, 14 h 00 – 16 h 00",
+        machines: "Imprimante 3D", purpose: "Maquette", status: "Confirmée", statusClass: "confirmed")
+
+    /// One fixture per page, every optional given and every list non-empty, so every section is looked into.
+    static let pages: [any Page] = [
+        SignInPage(csrf: "mlcsrf_fixture", email: "ana@univ-artois.fr", emailError: "Adresse incomplète", notice: "Lien expiré"),
+        LinkSentPage(email: "ana@univ-artois.fr", minutes: 15),
+        LinkPage(csrf: "mlcsrf_fixture", secret: "mllink_fixture"),
+        MachinesPage(nav: nav, machines: [
+            .init(id: "m1", nature: "Imprimante 3D", model: "Ultimaker S5", inventoryNumber: "12548", category: "impression-3d",
+                  status: "En service", available: true, bookable: true, trainingRequired: true, authorised: true),
+        ]),
+        MyBookingsPage(nav: nav, upcoming: [row], past: [row]),
+        BookingPage(title: "Réservation S-000042", nav: nav, booking: row, staff: "Marc Dupont", participants: 3),
+        AccountPage(nav: nav, displayName: "Ana Martin", email: "ana@univ-artois.fr", organisation: "Université d'Artois", openSessions: 2,
+                    notice: "Déconnecté partout"),
+        MessagePage(title: "Page introuvable", message: "Cette page n'existe pas.", nav: nav, nextHref: "/machines", nextLabel: "Retour"),
+    ]
+
+    static func source(_ name: String) throws -> String {
+        try String(contentsOf: PageRenderer.resources.appendingPathComponent("templates/\(name).mustache"), encoding: .utf8)
+    }
+
+    @Test func everyTemplateHasAPageAndEveryPageRenders() async throws {
+        let renderer = try await PageRenderer.load()
+        let templates = try FileManager.default.contentsOfDirectory(atPath: PageRenderer.resources.appendingPathComponent("templates").path)
+            .filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(9)) }
+        #expect(Set(templates) == Set(Self.pages.map { type(of: $0).template } + ["layout"]))
+        for page in Self.pages {
+            let html = try renderer.html(page)
+            #expect(html.hasPrefix("<!doctype html>\n<html lang=\"fr\">"), "\(type(of: page))")
+            #expect(html.contains("<title>\(page.title) – MuséoLab</title>"), "\(type(of: page))")
+            #expect(html.contains("</main>"), "\(type(of: page))")
+        }
+    }
+
+    @Test func everyNameATemplateUsesIsOneOfItsModel() throws {
+        for page in Self.pages {
+            let name = type(of: page).template
+            let missing = try Self.unresolved(in: try Self.source("layout") + Self.source(name), model: page)
+            #expect(missing.isEmpty, "\(name).mustache names what \(type(of: page)) lacks: \(missing)")
+        }
+        // The check itself finds a misspelt key.
+        #expect(try Self.unresolved(in: "{{#machines}}{{natur}}{{/machines}}", model: Self.pages[3]) == ["natur"])
+    }
+
+    @Test func valuesAreEscaped() async throws {
+        let renderer = try await PageRenderer.load()
+        let html = try renderer.html(LinkSentPage(email: "<script>alert(1)</script>", minutes: 15))
+        #expect(!html.contains("<script>alert"))
+        #expect(html.contains("&lt;script&gt;"))
+    }
+
+    /// The names of variables and sections that resolve to nothing in the model, following
+    /// sections into their values (the first element of a list), as Mustache looks names up.
+    static func unresolved(in template: String, model: Any) throws -> [String] {
+        let tag = try Regex(#"\{\{\s*([#^/<$>!&]?)\s*([A-Za-z0-9_.]+)\s*\}\}"#)
+        var stack: [Any?] = [model]  // nil: a section whose fixture value is absent (not looked into)
+        var missing: [String] = []
+        func lookup(_ name: String) -> (found: Bool, value: Any?) {
+            for context in stack.reversed() {
+                guard let context else { return (true, nil) }
+                if let child = Mirror(reflecting: context).children.first(where: { $0.label == name }) { return (true, unwrap(child.value)) }
+            }
+            return (false, nil)
+        }
+        for match in template.matches(of: tag) {
+            let kind = String(match.output[1].substring ?? "")
+            let name = String(match.output[2].substring ?? "")
+            switch kind {
+            case "<", "$", "!", ">": continue
+            case "/":
+                if !["layout", "main"].contains(name) { stack.removeLast() }
+            case "#", "^":
+                let (found, value) = lookup(name)
+                if !found { missing.append(name) }
+                if kind == "^" || value is Bool {
+                    stack.append(stack.last ?? nil)
+                } else if let list = value as? [Any] {
+                    stack.append(list.first)
+                } else {
+                    stack.append(value)
+                }
+            default:
+                if !lookup(name).found { missing.append(name) }
+            }
+        }
+        return missing
+    }
+
+    static func unwrap(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first.map { unwrap($0.value) } ?? nil
+    }
+}

@@ -1,0 +1,173 @@
+"""The member's side of the web pages in a real browser (Debian's chromium through Playwright).
+
+Run by Tests/MuseoLabTests/Web/BrowserTests.swift, which serves a seeded database, delivers the
+outbox to a real SMTP sink and writes each e-mail it receives to MAILS as N.txt.
+
+    member_flows.py BASE_URL MAILS SCREENSHOTS EMAIL OTHER_BOOKING OTHER_SERVER_URL
+
+OTHER_SERVER_URL is a second server on the same database: a session opened on one is open on
+the other, and signing out on one ends it on both.
+
+Each check raises on failure; the last line printed is "ok" when every flow passed. Every page
+is checked with axe-core (no serious or critical violation), and screenshotted at desktop width
+and at 390 px (no horizontal scrolling).
+"""
+import pathlib
+import re
+import sys
+import time
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+BASE, MAILS, SHOTS, EMAIL, OTHER_BOOKING, OTHER = sys.argv[1:7]
+axe = Axe()
+checked = []
+
+
+def mails():
+    return sorted(pathlib.Path(MAILS).glob("*.txt"), key=lambda p: int(p.stem))
+
+
+def next_link(seen):
+    """The sign-in link of the first e-mail after the `seen` first ones."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        files = mails()
+        if len(files) > seen:
+            match = re.search(r"(https?://\S+/connexion/lien\?jeton=\S+)", files[seen].read_text())
+            assert match, "the e-mail holds no sign-in link"
+            return match.group(1), seen + 1
+        time.sleep(0.2)
+    raise AssertionError("no sign-in e-mail arrived")
+
+
+def check_page(page, name):
+    """axe-core, then screenshots at desktop width and at 390 px without horizontal scrolling."""
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{name}: axe violations {[(v['id'], v['impact'], [n['target'] for n in v['nodes']]) for v in bad]}"
+    assert page.locator("html").get_attribute("lang") == "fr", f"{name}: not lang=fr"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=f"{SHOTS}/{name}-desktop.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{name}: {width} px wide at 390 px"
+    page.screenshot(path=f"{SHOTS}/{name}-390.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    checked.append(name)
+
+
+def sign_in(page, seen):
+    page.goto(f"{BASE}/connexion")
+    page.get_by_label("Adresse électronique").fill(EMAIL)
+    page.get_by_role("button", name="Recevoir mon lien de connexion").click()
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    link, seen = next_link(seen)
+    page.goto(link)
+    page.get_by_role("button", name="Me connecter").click()
+    expect(page).to_have_url(f"{BASE}/machines")
+    return link, seen
+
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+
+    # Anonymous: every page leads to the sign-in page, reachable with the keyboard.
+    page.goto(f"{BASE}/machines")
+    expect(page).to_have_url(f"{BASE}/connexion")
+    check_page(page, "connexion")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller au contenu", "the skip link comes first"
+
+    # A wrong address is said at the field, and announced.
+    page.get_by_label("Adresse électronique").fill("ana")
+    page.get_by_label("Adresse électronique").press("Enter")
+    error = page.locator("#email-erreur")
+    expect(error).to_be_visible()
+    expect(error).to_have_attribute("role", "alert")
+    assert page.get_by_label("Adresse électronique").get_attribute("aria-invalid") == "true"
+    check_page(page, "connexion-erreur")
+
+    # The link from the e-mail signs in, once.
+    seen = 0
+    page.get_by_label("Adresse électronique").fill(EMAIL)
+    page.get_by_role("button", name="Recevoir mon lien de connexion").click()
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    check_page(page, "lien-envoye")
+    link, seen = next_link(seen)
+    page.goto(link)
+    check_page(page, "lien")
+    page.get_by_role("button", name="Me connecter").click()
+    expect(page).to_have_url(f"{BASE}/machines")
+    expect(page.get_by_role("heading", name="Machines", exact=True)).to_be_visible()
+    assert page.locator(".card").count() > 20, "the inventory is listed"
+    expect(page.get_by_text("requise, vous ne l'avez pas encore").first).to_be_visible()
+    check_page(page, "machines")
+
+    # My bookings: the session booked for the member, and its page.
+    page.get_by_role("link", name="Mes réservations").click()
+    expect(page.get_by_role("heading", name="Mes réservations")).to_be_visible()
+    booking = page.locator(".booking a.reference").first
+    expect(booking).to_be_visible()
+    check_page(page, "mes-reservations")
+    booking.click()
+    expect(page.get_by_role("heading", name=re.compile(r"Réservation S-\d{6}"))).to_be_visible()
+    check_page(page, "reservation")
+
+    # Another member's booking: 404, as for an address that does not exist.
+    response = page.goto(f"{BASE}/reservations/{OTHER_BOOKING}")
+    assert response.status == 404, f"another member's booking: {response.status}"
+    expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
+    check_page(page, "introuvable")
+
+    # A used link is refused, saying why.
+    fresh = browser.new_context(locale="fr-FR")
+    reuse = fresh.new_page()
+    reuse.goto(link)
+    reuse.get_by_role("button", name="Me connecter").click()
+    expect(reuse.get_by_role("alert")).to_contain_text("déjà servi")
+    fresh.close()
+
+    # A form posted without its CSRF token, or from another origin, is refused.
+    refused = page.request.post(f"{BASE}/deconnexion", form={"csrf": "mlcsrf_forged"}, max_redirects=0)
+    assert refused.status == 403, f"without the token: {refused.status}"
+    token = page.locator("form.sign-out input[name=csrf]").first.get_attribute("value")
+    refused = page.request.post(f"{BASE}/deconnexion", form={"csrf": token}, headers={"Origin": "http://evil.example"}, max_redirects=0)
+    assert refused.status == 403, f"from another origin: {refused.status}"
+    page.goto(f"{BASE}/compte")
+    expect(page.get_by_role("heading", name="Mon compte")).to_be_visible()
+    check_page(page, "compte")
+
+    # The session is the database's: the other server process knows it too.
+    page.goto(f"{OTHER}/machines")
+    expect(page).to_have_url(f"{OTHER}/machines")
+
+    # Signed in on a second device; signing out everywhere ends both, on both servers.
+    phone = browser.new_context(locale="fr-FR")
+    second = phone.new_page()
+    _, seen = sign_in(second, seen)
+    page.goto(f"{BASE}/compte")
+    expect(page.get_by_text("connecté sur 2 appareil(s)")).to_be_visible()
+    page.get_by_role("button", name="Me déconnecter partout").click()
+    expect(page).to_have_url(f"{BASE}/connexion")
+    for base in (BASE, OTHER):
+        second.goto(f"{base}/machines")
+        expect(second).to_have_url(f"{base}/connexion")
+    page.goto(f"{OTHER}/machines")
+    expect(page).to_have_url(f"{OTHER}/connexion")
+    phone.close()
+
+    # Signing in again, then out: the session is over.
+    _, seen = sign_in(page, seen)
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page).to_have_url(f"{BASE}/connexion")
+    page.goto(f"{BASE}/mes-reservations")
+    expect(page).to_have_url(f"{BASE}/connexion")
+
+    browser.close()
+
+print("pages checked:", ", ".join(checked))
+print("ok")

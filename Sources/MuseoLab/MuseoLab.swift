@@ -32,6 +32,7 @@ public struct MuseoLab: Sendable {
     public var sessions: Sessions { Sessions(database: database, now: now, events: events) }
     public var maintenance: MaintenanceWindows { MaintenanceWindows(database: database, events: events) }
     public var machineAvailability: MachineAvailability { MachineAvailability(database: database) }
+    public var bookingSlots: BookingSlots { BookingSlots(database: database, now: now) }
     public var authorisations: MachineAuthorisations { MachineAuthorisations(database: database, now: now) }
     public var notifications: Notifications { Notifications(database: database) }
     public var calendarFeeds: CalendarFeeds { CalendarFeeds(database: database, now: now) }

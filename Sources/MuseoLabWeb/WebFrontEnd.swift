@@ -112,6 +112,7 @@ public struct WebFrontEnd: Sendable {
         }
 
         // The member's pages.
+        registerBooking(on: router)
         router.get("/machines") { request, _ in
             try await signedIn(request) { visitor in
                 let today = ParisClock.date(of: lab.now())
@@ -135,15 +136,6 @@ public struct WebFrontEnd: Sendable {
                     nav: visitor.nav(.bookings),
                     upcoming: sessions.filter { $0.period.end > now }.map(row),
                     past: sessions.filter { $0.period.end <= now }.reversed().map(row))
-            }
-        }
-        router.get("/reservations/:reference") { request, context in
-            try await signedIn(request) { visitor in
-                // Another member's session, or none: the domain says "not found" either way.
-                let session = try await lab.sessions.find(context.parameters.get("reference") ?? "", by: visitor.actor)
-                return BookingPage(
-                    title: "Réservation \(session.reference)", nav: visitor.nav(.bookings), booking: row(session),
-                    staff: session.staff?.displayName, participants: session.participants)
             }
         }
         router.get("/compte") { request, _ in
@@ -185,11 +177,18 @@ public struct WebFrontEnd: Sendable {
         guard let visitor = try await visitor(request) else { return redirect("/connexion") }
         do {
             return try page(try await body(visitor), csrf: visitor.newCSRF ? visitor.csrf : nil)
-        } catch let problem as Problem where [.notFound, .forbidden, .invalidField].contains(problem.kind) {
-            return try page(MessagePage(
-                title: "Page introuvable", message: WebTexts.notFound, nav: visitor.nav(nil), nextHref: "/machines", nextLabel: "Retour aux machines"),
-                status: .notFound)
+        } catch let problem as Problem where Self.notFoundKinds.contains(problem.kind) {
+            return try notFoundPage(visitor)
         }
+    }
+
+    /// What the pages answer for what does not exist or is not the visitor's: the same 404.
+    static let notFoundKinds: [Problem.Kind] = [.notFound, .forbidden, .invalidField]
+
+    func notFoundPage(_ visitor: Visitor) throws -> Response {
+        try page(MessagePage(
+            title: "Page introuvable", message: WebTexts.notFound, nav: visitor.nav(nil), nextHref: "/machines", nextLabel: "Retour aux machines"),
+            status: .notFound)
     }
 
     /// The signed-in person, when the session cookie still opens a session.

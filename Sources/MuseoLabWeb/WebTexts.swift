@@ -41,4 +41,38 @@ enum WebTexts {
     static let notFound = "Cette page n'existe pas, ou vous n'y avez pas accès."
     static let signedOutEverywhere = "Vous êtes déconnecté de tous vos autres appareils."
     static let unavailable = "Le service est momentanément indisponible. Réessayez dans un instant."
+
+    /// A booking refused, in plain French, by the rule it breaks.
+    static func bookingRefusal(_ problem: Problem) -> String {
+        switch problem.kind {
+        case .bookingConflict: "Ce créneau n'est plus libre : quelqu'un l'a pris entre-temps. Choisissez-en un autre."
+        case .outsideOpeningHours: "Le MuséoLab est fermé à cette heure-là."
+        case .closureDay: "Le MuséoLab est fermé ce jour-là."
+        case .staffUnavailable: "Personne de l'équipe ne peut encadrer ce créneau : choisissez-en un autre."
+        case .machineUnavailable: "Cette machine n'est pas disponible (en maintenance, retirée ou non réservable)."
+        case .authorisationRequired: "Cette machine demande une formation que vous n'avez pas encore suivie : demandez-la à l'équipe du MuséoLab."
+        case .tooLong: "La séance dépasse la durée maximale d'une séance."
+        case .beyondHorizon: "Ce créneau est trop loin : les réservations ne sont pas encore ouvertes."
+        case .startInPast: "Ce créneau est déjà passé."
+        case .endNotAfterStart: "La fin de la séance doit suivre son début."
+        case .invalidTransition: "Cette séance ne peut plus être annulée."
+        default:
+            switch problem.field {
+            case "purpose": "Décrivez l'objet de la séance, en 500 caractères au plus."
+            case "participants": "Indiquez un nombre de participants entre 1 et 200."
+            case "machineIds": "Cette machine n'existe pas."
+            case "reason": "Indiquez le motif de l'annulation, en 1 000 caractères au plus."
+            default: "La demande n'a pas pu être enregistrée : vérifiez-la et recommencez."
+            }
+        }
+    }
+
+    static let chooseSlot = "Choisissez un créneau libre."
+    static let participantsNumber = "Indiquez un nombre de participants entre 1 et 200."
+    static let supportOnly = "Accompagnement seul (sans machine)"
+    static func lateCancellation(noticeHours: Int) -> String {
+        "La séance commence dans moins de \(noticeHours) h : l'annulation sera comptée comme tardive (les heures restent décomptées du quota)."
+    }
+    static let requested = "Votre demande est enregistrée : l'équipe du MuséoLab la confirmera."
+    static let cancelled = "La séance est annulée."
 }

@@ -108,7 +108,7 @@ with sync_playwright() as playwright:
     check_page(page, "machines")
 
     # My bookings: the session booked for the member, and its page.
-    page.get_by_role("link", name="Mes réservations").click()
+    page.get_by_role("link", name="Mes réservations", exact=True).click()
     expect(page.get_by_role("heading", name="Mes réservations")).to_be_visible()
     booking = page.locator(".booking a.reference").first
     expect(booking).to_be_visible()
@@ -116,6 +116,64 @@ with sync_playwright() as playwright:
     booking.click()
     expect(page.get_by_role("heading", name=re.compile(r"Réservation S-\d{6}"))).to_be_visible()
     check_page(page, "reservation")
+
+    # Booking: a week of free slots for support only; pick one, say why and how many.
+    def open_week_with_slots(tab):
+        for _ in range(3):
+            if tab.locator("input[name=creneau]").count() > 0:
+                return
+            tab.get_by_role("link", name="Semaine suivante").click()
+        raise AssertionError("no free slot in three weeks")
+
+    page.get_by_role("link", name="Réserver", exact=True).click()
+    expect(page.get_by_role("heading", name="Réserver une séance")).to_be_visible()
+    page.get_by_label("Durée").select_option("60")
+    page.get_by_role("button", name="Voir les créneaux libres").click()
+    open_week_with_slots(page)
+    expect(page.get_by_role("heading", name=re.compile("Quota d'accompagnement"))).to_be_visible()
+    check_page(page, "reserver")
+    rival = context.new_page()  # the same member, in a second tab, about to want the same slot
+    rival.goto(page.url)
+    slot = page.locator("input[name=creneau]").first
+    slot_value = slot.get_attribute("value")
+    slot.check()
+    page.get_by_label("Objet de la séance").fill("Découverte de la découpe laser")
+    page.get_by_label("Nombre de participants").fill("2")
+    page.get_by_role("button", name="Demander cette séance").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Réservation S-\d{6}"))).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Votre demande est enregistrée")
+    booked = page.url
+    check_page(page, "reservation-demandee")
+
+    # The same slot from the second tab: someone was faster; the reason is said at the slots.
+    rival.locator(f"input[name=creneau][value='{slot_value}']").check()
+    rival.get_by_label("Objet de la séance").fill("Autre projet")
+    rival.get_by_role("button", name="Demander cette séance").click()
+    expect(rival.locator("#creneau-erreur")).to_contain_text("n'est plus libre")
+    check_page(rival, "reserver-refuse")
+
+    # A machine that needs a training the member lacks: refused at the machine.
+    rival.goto(f"{BASE}/reserver")
+    trained = rival.locator("#machine option", has_text="formation requise").first
+    rival.get_by_label("Machine").select_option(trained.get_attribute("value"))
+    rival.get_by_role("button", name="Voir les créneaux libres").click()
+    open_week_with_slots(rival)
+    rival.locator("input[name=creneau]").last.check()
+    rival.get_by_label("Objet de la séance").fill("Gravure")
+    rival.get_by_role("button", name="Demander cette séance").click()
+    expect(rival.locator("#machine-erreur")).to_contain_text("formation")
+    assert rival.get_by_label("Machine").get_attribute("aria-invalid") == "true"
+    rival.close()
+
+    # In my bookings; then cancelled with a reason, and its history says so.
+    page.get_by_role("link", name="Mes réservations", exact=True).click()
+    expect(page.get_by_text("Découverte de la découpe laser")).to_be_visible()
+    page.goto(booked)
+    page.get_by_label("Motif de l'annulation").fill("Empêchement")
+    page.get_by_role("button", name="Annuler la séance").click()
+    expect(page.get_by_role("status")).to_contain_text("La séance est annulée")
+    expect(page.locator(".history")).to_contain_text("Annulée")
+    expect(page.locator(".history")).to_contain_text("Empêchement")
 
     # Another member's booking: 404, as for an address that does not exist.
     response = page.goto(f"{BASE}/reservations/{OTHER_BOOKING}")

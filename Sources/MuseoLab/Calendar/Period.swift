@@ -46,6 +46,17 @@ public struct PeriodSet: Sendable, Equatable {
         periods = kept.sorted()
     }
 
+    /// What lies in both sets.
+    public func intersection(_ other: PeriodSet) -> PeriodSet {
+        var both = PeriodSet()
+        for a in periods {
+            for b in other.periods where a.overlaps(b) {
+                both.insert(Period(start: max(a.start, b.start), end: min(a.end, b.end)))
+            }
+        }
+        return both
+    }
+
     /// Removes a period from every period it overlaps.
     public mutating func subtract(_ cut: Period) {
         guard cut.start < cut.end else { return }

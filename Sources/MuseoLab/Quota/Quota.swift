@@ -42,6 +42,22 @@ public struct QuotaPreview: Sendable, Equatable, Codable {
     public var estimatedCostCents: Int?
 }
 
+/// What a session would do to its agreement's quota, shown before it is asked for.
+public struct BookingQuotaPreview: Sendable, Equatable {
+    public var agreementId: UUID
+    public var year: Int
+    public var quotaMinutes: Int
+    public var consumedMinutes: Int
+    /// Confirmed sessions to come.
+    public var committedMinutes: Int
+    /// The session's own.
+    public var minutes: Int
+    /// What remains after what is consumed and committed, before and after this session.
+    public var remainingBeforeMinutes: Int
+    public var remainingAfterMinutes: Int
+    public var overQuotaMinutes: Int
+}
+
 /// One line of a usage report.
 public struct UsageLine: Sendable, Equatable, Codable {
     public var key: String
@@ -149,6 +165,26 @@ public struct Quota: Sendable {
                 remainingAfterMinutes: after, overQuotaMinutes: over,
                 estimatedCostCents: over > 0 ? try await Pricing.estimateOverage(
                     minutes: over, agreementId: agreementId, on: ParisClock.date(of: target.period.start), session) : nil)
+        }
+    }
+
+    /// What a supervised session of `period` for `requesterId` would do to the quota of the
+    /// agreement that would pay for it: `nil` when none would (no agreement in force then).
+    /// The requester sees their own; staff anyone's.
+    public func previewBooking(requesterId: UUID, period: Period, by actor: Actor) async throws -> BookingQuotaPreview? {
+        guard actor.userId == requesterId || actor.role.allows(.superviseSessions) else { throw Problem.notFound("user") }
+        let today = ParisClock.date(of: now())
+        let day = ParisClock.date(of: period.start)
+        return try await database.read { session in
+            guard let standing = try await session.run(PeopleStore.Standing(id: requesterId)).first else { throw Problem.notFound("user") }
+            guard let agreementId = try await session.run(AgreementStore.InForce(organisationId: standing.organisationId, date: day)).first
+            else { return nil }
+            let balance = try await QuotaLedger.balance(agreementId, year: day.year, today: today, session)
+            let (before, after, over) = QuotaRules.using(period.minutes, remaining: balance.projectedRemainingMinutes)
+            return BookingQuotaPreview(
+                agreementId: agreementId, year: day.year, quotaMinutes: balance.quotaMinutes, consumedMinutes: balance.consumedMinutes,
+                committedMinutes: balance.committedMinutes, minutes: period.minutes, remainingBeforeMinutes: before,
+                remainingAfterMinutes: after, overQuotaMinutes: over)
         }
     }
 

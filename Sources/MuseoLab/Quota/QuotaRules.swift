@@ -6,8 +6,13 @@ enum QuotaRules {
     /// What confirming a session does to the minutes left: before, after, and the minutes it
     /// takes beyond the quota. A confirmed session is already committed: it does not count twice.
     static func confirming(_ target: SupportSession, remaining before: Int) -> (before: Int, after: Int, over: Int) {
-        let uses = target.status == .requested ? target.period.minutes : 0
-        let after = before - uses
+        using(target.status == .requested ? target.period.minutes : 0, remaining: before)
+    }
+
+    /// What committing `minutes` more does to what remains: before, after, and how far it goes
+    /// beyond the quota that was not beyond it already.
+    static func using(_ minutes: Int, remaining before: Int) -> (before: Int, after: Int, over: Int) {
+        let after = before - minutes
         return (before, after, max(0, -after) - max(0, -before))
     }
 

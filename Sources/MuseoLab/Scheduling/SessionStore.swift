@@ -175,6 +175,25 @@ enum SessionStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("busy") }
     }
 
+    /// The live sessions staff supervise overlapping a window: when each is busy.
+    struct Supervising: Statement {
+        static let sql = """
+            SELECT staff_user_id, lower(period) AS start, upper(period) AS "end" FROM support_sessions
+            WHERE staff_user_id IS NOT NULL AND status IN ('requested', 'confirmed')
+              AND period && tstzrange($1::timestamptz, $2::timestamptz, '[)')
+            """
+        var window: Period
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(window.start)
+            bindings.append(window.end)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (staffId: UUID, period: Period) {
+            (try r.value("staff_user_id"), Period(start: try r.value("start"), end: try r.value("end")))
+        }
+    }
+
     // MARK: - Writing
 
     /// The session, its machines' occupations (under the exclusion constraint) and its first

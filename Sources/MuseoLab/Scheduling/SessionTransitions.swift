@@ -42,8 +42,12 @@ enum SessionTransitions {
         guard now < current.period.end else {
             throw Problem(.invalidTransition, "the session is over: record it as completed or as a no-show instead")
         }
-        let deadline = current.period.start.addingTimeInterval(-Double(noticeMinutes) * 60)
-        return SessionMove(to: .cancelled, reason: reason, lateCancellation: now > deadline)
+        return SessionMove(to: .cancelled, reason: reason, lateCancellation: isLateCancellation(current, now: now, noticeMinutes: noticeMinutes))
+    }
+
+    /// Whether cancelling now would be late: within the cancellation notice before the start.
+    static func isLateCancellation(_ session: SupportSession, now: Date, noticeMinutes: Int) -> Bool {
+        now > session.period.start.addingTimeInterval(-Double(noticeMinutes) * 60)
     }
 
     /// confirmed → completed, with what really happened.
@@ -70,5 +74,12 @@ enum SessionTransitions {
 
     static func cannot(_ verb: String, _ session: SupportSession) -> Problem {
         Problem(.invalidTransition, "cannot \(verb) a session that is \(session.status.rawValue.replacingOccurrences(of: "_", with: "-"))")
+    }
+}
+
+extension SupportSession {
+    /// Whether cancelling it now would be late (within the notice): the front ends warn before.
+    public func cancellingIsLate(now: Date, noticeMinutes: Int) -> Bool {
+        SessionTransitions.isLateCancellation(self, now: now, noticeMinutes: noticeMinutes)
     }
 }

@@ -5,12 +5,13 @@ import MuseoLab
 /// signs out (with the CSRF token every form carries).
 struct Navigation: Sendable {
     enum Section: String, Sendable {
-        case machines, bookings, account
+        case machines, book, bookings, account
     }
 
     var displayName: String
     var csrf: String
     var onMachines: Bool
+    var onBook: Bool
     var onBookings: Bool
     var onAccount: Bool
 
@@ -18,6 +19,7 @@ struct Navigation: Sendable {
         self.displayName = displayName
         self.csrf = csrf
         onMachines = current == .machines
+        onBook = current == .book
         onBookings = current == .bookings
         onAccount = current == .account
     }

@@ -53,7 +53,7 @@ struct AccountPage: Page {
     var notice: String?
 }
 
-/// One of the member's sessions.
+/// One of the member's sessions: what it is, its history, and cancelling it.
 struct BookingPage: Page {
     static let template = "booking"
     var title: String
@@ -61,4 +61,23 @@ struct BookingPage: Page {
     var booking: MyBookingsPage.Row
     var staff: String?
     var participants: Int
+    var history: [Event]
+    var notice: String?
+    /// Present while it can be cancelled.
+    var cancel: Cancel?
+
+    struct Event: Sendable {
+        var when: String
+        var status: String
+        var reason: String?
+    }
+
+    struct Cancel: Sendable {
+        var action: String
+        var csrf: String
+        var reason: String
+        var reasonError: String?
+        /// Set when cancelling now would be late.
+        var lateWarning: String?
+    }
 }

@@ -21,7 +21,21 @@ import Testing
                   status: "En service", available: true, bookable: true, trainingRequired: true, authorised: true),
         ]),
         MyBookingsPage(nav: nav, upcoming: [row], past: [row]),
-        BookingPage(title: "Réservation S-000042", nav: nav, booking: row, staff: "Marc Dupont", participants: 3),
+        BookingPage(
+            title: "Réservation S-000042", nav: nav, booking: row, staff: "Marc Dupont", participants: 3,
+            history: [.init(when: "lundi 4 janvier 2027, 9 h 00", status: "Demandée", reason: "Pour le cours")], notice: "Enregistrée",
+            cancel: .init(action: "/reservations/S-000042/annuler", csrf: "mlcsrf_fixture", reason: "Malade", reasonError: "Motif requis",
+                          lateWarning: "Annulation tardive")),
+        BookPage(
+            nav: nav, csrf: "mlcsrf_fixture", machines: [.init(value: "", label: "Accompagnement seul", selected: true)],
+            durations: [.init(value: "120", label: "2 h", selected: true)], week: "2027-01-04", weekLabel: "semaine du lundi 4 janvier 2027",
+            previousWeek: "2026-12-28", nextWeek: "2027-01-11", machine: "", minutes: "120",
+            days: [.init(id: "2027-01-05", label: "mardi 5 janvier 2027", slots: [
+                .init(id: "creneau-1", value: "2027-01-05T09:00:00Z", label: "10 h 00 – 12 h 00", checked: true),
+            ])],
+            quota: .init(year: 2027, consumed: "10 h", committed: "2 h", remaining: "388 h", session: "2 h", remainingAfter: "386 h au quota", over: "1 h"),
+            purpose: "Maquette", participants: "2", problem: "Refusé", slotError: "Pris", purposeError: "Trop long",
+            participantsError: "Trop", machineError: "Inconnue"),
         AccountPage(nav: nav, displayName: "Ana Martin", email: "ana@univ-artois.fr", organisation: "Université d'Artois", openSessions: 2,
                     notice: "Déconnecté partout"),
         MessagePage(title: "Page introuvable", message: "Cette page n'existe pas.", nav: nav, nextHref: "/machines", nextLabel: "Retour"),

@@ -138,20 +138,8 @@ public struct WebFrontEnd: Sendable {
                     past: sessions.filter { $0.period.end <= now }.reversed().map(row))
             }
         }
-        router.get("/compte") { request, _ in
-            try await signedIn(request) { visitor in
-                try await accountPage(visitor, notice: request.uri.queryParameters.get("fait") == "partout" ? WebTexts.signedOutEverywhere : nil)
-            }
-        }
-        router.post("/compte/deconnexion-partout") { request, _ in
-            let form = try await Form.read(request)
-            guard formIsOurs(request, form) else { return try refusedForm(request) }
-            guard let visitor = try await visitor(request) else { return redirect("/connexion") }
-            try await signIn.signOutEverywhere(by: visitor.actor)
-            var response = redirect("/connexion")
-            response.setCookie(Cookies.cleared(Cookies.session, secure: settings.secureCookies))
-            return response
-        }
+        registerAccount(on: router)
+        registerRooms(on: router)
     }
 
     // MARK: - Pages
@@ -162,13 +150,6 @@ public struct WebFrontEnd: Sendable {
             machines: session.machines.isEmpty ? "Accompagnement seul" : session.machines.map(\.nature).joined(separator: ", "),
             purpose: session.purpose, status: WebTexts.status(session.status),
             statusClass: session.status.rawValue.replacingOccurrences(of: "_", with: "-"))
-    }
-
-    func accountPage(_ visitor: Visitor, notice: String?) async throws -> AccountPage {
-        AccountPage(
-            nav: visitor.nav(.account), displayName: visitor.user.displayName, email: visitor.user.email,
-            organisation: visitor.user.organisationName, openSessions: try await signIn.openSessions(by: visitor.actor).count,
-            notice: notice)
     }
 
     /// A page for a signed-in person; anyone else is sent to the sign-in page. What the domain

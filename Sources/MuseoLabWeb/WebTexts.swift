@@ -75,4 +75,33 @@ enum WebTexts {
     }
     static let requested = "Votre demande est enregistrée : l'équipe du MuséoLab la confirmera."
     static let cancelled = "La séance est annulée."
+
+    static func roomRefusal(_ problem: Problem) -> String {
+        switch (problem.kind, problem.field) {
+        case (.bookingConflict, _): "La salle est déjà réservée à ce moment-là : choisissez un autre horaire."
+        case (.startInPast, _): "Cet horaire est déjà passé."
+        case (.endNotAfterStart, _): "L'heure de fin doit suivre l'heure de début."
+        case (.tooLong, _): "La réservation est trop longue."
+        case (_, "attendees"): "Le nombre de personnes dépasse la capacité de la salle dans cette disposition, ou n'est pas valable."
+        case (_, "purpose"): "Décrivez l'objet de la réservation, en 500 caractères au plus."
+        case (_, "roomId"), (_, "layout"): "Choisissez une salle et une disposition de la liste."
+        default: "La demande n'a pas pu être enregistrée : vérifiez-la et recommencez."
+        }
+    }
+
+    static func roomStatus(_ status: RoomBooking.Status) -> String {
+        switch status {
+        case .pending: "Demandée, en attente de réponse"
+        case .accepted: "Acceptée"
+        case .refused: "Refusée"
+        case .cancelled: "Annulée"
+        }
+    }
+
+    static let roomRequested = "Votre demande de salle est enregistrée : l'équipe du MuséoLab vous répondra."
+    static let roomTime = "Indiquez le jour et les heures de début et de fin."
+    static let roomAttendees = "Indiquez le nombre de personnes."
+    static let tokenLabel = "Donnez un nom au jeton (100 caractères au plus)."
+    static let tokenRevoked = "Le jeton est révoqué."
+    static let feedRevoked = "L'adresse de votre agenda est révoquée : elle ne fonctionne plus."
 }

@@ -12,6 +12,7 @@ Each check raises on failure; the last line printed is "ok" when every flow pass
 is checked with axe-core (no serious or critical violation), and screenshotted at desktop width
 and at 390 px (no horizontal scrolling).
 """
+import datetime
 import pathlib
 import re
 import sys
@@ -174,6 +175,58 @@ with sync_playwright() as playwright:
     expect(page.get_by_role("status")).to_contain_text("La séance est annulée")
     expect(page.locator(".history")).to_contain_text("Annulée")
     expect(page.locator(".history")).to_contain_text("Empêchement")
+
+    # A room: requested, then followed in the list of requests.
+    page.get_by_role("link", name="Salles", exact=True).click()
+    expect(page.get_by_role("heading", name="Salles", exact=True)).to_be_visible()
+    check_page(page, "salles")
+    day = datetime.date.today() + datetime.timedelta(days=14)
+    page.get_by_label("Jour").fill(day.isoformat())
+    page.get_by_label("De", exact=True).fill("14:00")
+    page.get_by_label("À", exact=True).fill("16:00")
+    page.get_by_label("Nombre de personnes").fill("100000")
+    page.get_by_label("Objet").fill("Atelier de médiation")
+    page.get_by_role("button", name="Demander la salle").click()
+    expect(page.locator("#personnes-erreur")).to_be_visible()
+    check_page(page, "salles-refuse")
+    page.get_by_label("Nombre de personnes").fill("12")
+    page.get_by_role("button", name="Demander la salle").click()
+    expect(page.get_by_role("status")).to_contain_text("demande de salle est enregistrée")
+    expect(page.locator(".bookings")).to_contain_text("Demandée, en attente de réponse")
+
+    # My calendar: the private address, shown once, works until revoked.
+    page.get_by_role("link", name="Mon agenda", exact=True).click()
+    page.get_by_role("button", name="Créer l'adresse de mon agenda").click()
+    feed = page.locator("code.secret").inner_text()
+    assert re.fullmatch(r"http://\S+/calendar/feeds/mlcal_[A-Za-z0-9_-]{43}\.ics", feed), feed
+    check_page(page, "mon-agenda")
+    answer = page.request.get(feed)
+    assert answer.status == 200 and "BEGIN:VCALENDAR" in answer.text(), answer.status
+    page.goto(f"{BASE}/mon-agenda")
+    assert page.locator("code.secret").count() == 0, "the address is shown once"
+    page.get_by_role("button", name="Révoquer l'adresse de mon agenda").click()
+    expect(page.get_by_role("status")).to_contain_text("révoquée")
+    assert page.request.get(feed).status == 404
+
+    # Notifications.
+    page.get_by_role("link", name="Notifications", exact=True).click()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
+    check_page(page, "notifications")
+
+    # An API token, created on the account page, works for the API until revoked.
+    page.get_by_role("link", name="Mon compte", exact=True).click()
+    page.get_by_label("Nom du nouveau jeton").fill("Mon script")
+    page.get_by_role("button", name="Créer un jeton").click()
+    token = page.locator("code.secret").inner_text()
+    assert re.fullmatch(r"mlab_[A-Za-z0-9_-]{43}", token), token
+    check_page(page, "compte-jeton")
+    api = playwright.request.new_context()
+    assert api.get(f"{BASE}/v1/machines", headers={"Authorization": f"Bearer {token}"}).status == 200
+    page.goto(f"{BASE}/compte")
+    page.get_by_role("button", name="Révoquer le jeton « Mon script »").click()
+    expect(page.get_by_role("status")).to_contain_text("révoqué")
+    assert api.get(f"{BASE}/v1/machines", headers={"Authorization": f"Bearer {token}"}).status == 401
+    api.dispose()
 
     # Another member's booking: 404, as for an address that does not exist.
     response = page.goto(f"{BASE}/reservations/{OTHER_BOOKING}")

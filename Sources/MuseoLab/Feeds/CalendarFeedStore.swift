@@ -21,6 +21,16 @@ enum CalendarFeedStore {
     }
 
     /// A new live feed for the user: the hash of its secret, and the secret's first characters.
+    /// A user's live feed: its secret's first characters and when it was made.
+    struct Live: Statement {
+        static let sql = "SELECT prefix, created_at FROM calendar_feeds WHERE user_id = $1::uuid AND revoked_at IS NULL"
+        var userId: UUID
+        func makeBindings() throws -> PostgresBindings { .with(userId) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> CalendarFeed {
+            CalendarFeed(prefix: try r.value("prefix"), createdAt: try r.value("created_at"))
+        }
+    }
+
     struct Created: Statement {
         static let sql = "INSERT INTO calendar_feeds (user_id, token_hash, prefix) VALUES ($1::uuid, $2::bytea, $3::text)"
         var userId: UUID

@@ -1,6 +1,12 @@
 import Crypto
 import Foundation
 
+/// A user's live private feed, as it can be shown again: not its secret.
+public struct CalendarFeed: Sendable, Equatable {
+    public var prefix: String
+    public var createdAt: Date
+}
+
 /// iCalendar feeds: each user's private, revocable feed of their sessions, and each
 /// machine's busy times. Stable UIDs; every change bumps SEQUENCE, and cancelled
 /// sessions stay in the feed with STATUS:CANCELLED so calendar clients remove them.
@@ -26,6 +32,12 @@ public struct CalendarFeeds: Sendable {
             _ = try await session.run(CalendarFeedStore.Created(userId: userId, tokenHash: TokenSecret.hash(secret), prefix: String(secret.prefix(12))))
         }
         return secret
+    }
+
+    /// The user's live feed, if any (its URL is never shown again: only its first characters).
+    public func current(for userId: UUID, by actor: Actor) async throws -> CalendarFeed? {
+        guard actor.isUser(userId) || actor.role.allows(.manageOthersTokens) else { throw Problem.notFound("user") }
+        return try await database.read { try await $0.run(CalendarFeedStore.Live(userId: userId)).first }
     }
 
     /// Revokes the user's feed: its URL stops working.

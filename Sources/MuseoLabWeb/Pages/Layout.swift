@@ -5,7 +5,7 @@ import MuseoLab
 /// signs out (with the CSRF token every form carries).
 struct Navigation: Sendable {
     enum Section: String, Sendable {
-        case machines, book, bookings, account
+        case machines, book, bookings, rooms, calendar, notifications, account
     }
 
     var displayName: String
@@ -13,6 +13,9 @@ struct Navigation: Sendable {
     var onMachines: Bool
     var onBook: Bool
     var onBookings: Bool
+    var onRooms: Bool
+    var onCalendar: Bool
+    var onNotifications: Bool
     var onAccount: Bool
 
     init(displayName: String, csrf: String, current: Section?) {
@@ -21,6 +24,9 @@ struct Navigation: Sendable {
         onMachines = current == .machines
         onBook = current == .book
         onBookings = current == .bookings
+        onRooms = current == .rooms
+        onCalendar = current == .calendar
+        onNotifications = current == .notifications
         onAccount = current == .account
     }
 }

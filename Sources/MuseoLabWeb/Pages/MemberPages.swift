@@ -41,18 +41,6 @@ struct MyBookingsPage: Page {
     }
 }
 
-/// The account: who is signed in, and signing out of every device.
-struct AccountPage: Page {
-    static let template = "account"
-    var title = "Mon compte"
-    var nav: Navigation
-    var displayName: String
-    var email: String
-    var organisation: String
-    var openSessions: Int
-    var notice: String?
-}
-
 /// One of the member's sessions: what it is, its history, and cancelling it.
 struct BookingPage: Page {
     static let template = "booking"

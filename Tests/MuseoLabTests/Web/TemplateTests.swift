@@ -36,8 +36,21 @@ import Testing
             quota: .init(year: 2027, consumed: "10 h", committed: "2 h", remaining: "388 h", session: "2 h", remainingAfter: "386 h au quota", over: "1 h"),
             purpose: "Maquette", participants: "2", problem: "Refusé", slotError: "Pris", purposeError: "Trop long",
             participantsError: "Trop", machineError: "Inconnue"),
-        AccountPage(nav: nav, displayName: "Ana Martin", email: "ana@univ-artois.fr", organisation: "Université d'Artois", openSessions: 2,
-                    notice: "Déconnecté partout"),
+        AccountPage(
+            nav: nav, displayName: "Ana Martin", email: "ana@univ-artois.fr", organisation: "Université d'Artois", openSessions: 2,
+            notice: "Déconnecté partout",
+            tokens: [.init(id: "t1", label: "Script", prefix: "mlab_abcdefg", created: "hier", expires: "demain", lastUsed: "ce matin")],
+            newToken: "mlab_fixture", labelError: "Nom requis"),
+        CalendarFeedPage(nav: nav, csrf: "mlcsrf_fixture", current: "mlcal_abcdef", since: "hier", newURL: "http://x/calendar/feeds/mlcal_x.ics",
+                         notice: "Révoquée"),
+        NotificationsPage(nav: nav, csrf: "mlcsrf_fixture", items: [
+            .init(id: "n1", subject: "Séance confirmée", body: "Votre séance est confirmée.", when: "hier", unread: true, href: "/reservations/x"),
+        ]),
+        RoomsPage(
+            nav: nav, csrf: "mlcsrf_fixture", layouts: [.init(value: "atrium:theatre", label: "Atrium – théâtre (120 places)", selected: true)],
+            date: "2027-01-12", start: "14:00", end: "16:00", attendees: "30", purpose: "Conférence", notice: "Enregistrée", problem: "Refusée",
+            layoutError: "Inconnue", timeError: "Horaire", attendeesError: "Trop", purposeError: "Vide",
+            requests: [.init(reference: "R-000001", room: "Atrium", when: "mardi", status: "Refusée", statusClass: "refused", reason: "Complet")]),
         MessagePage(title: "Page introuvable", message: "Cette page n'existe pas.", nav: nav, nextHref: "/machines", nextLabel: "Retour"),
     ]
 

@@ -16,7 +16,7 @@ if ! command -v chromium >/dev/null; then
         sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     fi
 fi
-if ! python3 -c 'import icalendar, facturx, saxonche, lxml, schemathesis, playwright, axe_playwright_python' 2>/dev/null; then
+if ! python3 -c 'import icalendar, facturx, saxonche, lxml, schemathesis, playwright, axe_playwright_python, cas_server' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check -r Tests/tools/requirements.txt
 fi
 

@@ -49,13 +49,13 @@ public struct WebFrontEnd: Sendable {
         router.get("/connexion") { request, _ in
             if try await visitor(request) != nil { return redirect("/machines") }
             let (csrf, new) = csrfToken(request)
-            return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: nil), csrf: new ? csrf : nil)
+            return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: nil, cas: settings.cas != nil), csrf: new ? csrf : nil)
         }
         router.post("/connexion") { request, context in
             let form = try await Form.read(request)
             let (csrf, new) = csrfToken(request)
             guard formIsOurs(request, form) else {
-                return try page(SignInPage(csrf: csrf, email: form["email"] ?? "", emailError: nil, notice: WebTexts.formExpired),
+                return try page(SignInPage(csrf: csrf, email: form["email"] ?? "", emailError: nil, notice: WebTexts.formExpired, cas: settings.cas != nil),
                                 status: .forbidden, csrf: new ? csrf : nil)
             }
             let email = form["email"] ?? ""
@@ -76,7 +76,7 @@ public struct WebFrontEnd: Sendable {
             } catch let problem as Problem where problem.field == "email" {
                 let message = problem.kind == .tooManyRequests ? WebTexts.tooManyLinks(wait: problem.retryAfter ?? 60) : WebTexts.invalidEmail
                 var response = try page(
-                    SignInPage(csrf: csrf, email: email, emailError: message, notice: nil),
+                    SignInPage(csrf: csrf, email: email, emailError: message, notice: nil, cas: settings.cas != nil),
                     status: problem.kind == .tooManyRequests ? .tooManyRequests : .unprocessableContent, csrf: new ? csrf : nil)
                 if let wait = problem.retryAfter { response.headers[.retryAfter] = String(wait) }
                 return response
@@ -98,7 +98,28 @@ public struct WebFrontEnd: Sendable {
                 return response
             } catch let refusal as SignInRefusal {
                 let (csrf, new) = csrfToken(request)
-                return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.refusal(refusal.reason)),
+                return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.refusal(refusal.reason), cas: settings.cas != nil),
+                                status: .unauthorized, csrf: new ? csrf : nil)
+            }
+        }
+        router.get("/connexion/cas") { request, _ in
+            guard let cas = settings.cas, let base = linkBase(request) else { return try notFoundPage(nil) }
+            return redirect(CASClient(server: cas.server, timeout: 10).loginURL(service: "\(base)/connexion/cas/retour"))
+        }
+        router.get("/connexion/cas/retour") { request, _ in
+            guard let cas = settings.cas, let base = linkBase(request) else { return try notFoundPage(nil) }
+            do {
+                let identity = try await CASClient(server: cas.server, timeout: 10).validate(
+                    ticket: request.uri.queryParameters.get("ticket") ?? "", service: "\(base)/connexion/cas/retour")
+                let opened = try await signIn.signInByCAS(
+                    user: identity.user, email: identity.email, displayName: identity.displayName, createMembersOf: cas.createMembersOf)
+                var response = redirect("/machines")
+                response.setCookie(Cookies.make(
+                    Cookies.session, opened.secret, maxAge: Int(settings.signIn.absoluteLifetime), secure: settings.secureCookies))
+                return response
+            } catch let refusal as SignInRefusal {
+                let (csrf, new) = csrfToken(request)
+                return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.refusal(refusal.reason), cas: true),
                                 status: .unauthorized, csrf: new ? csrf : nil)
             }
         }
@@ -166,9 +187,10 @@ public struct WebFrontEnd: Sendable {
     /// What the pages answer for what does not exist or is not the visitor's: the same 404.
     static let notFoundKinds: [Problem.Kind] = [.notFound, .forbidden, .invalidField]
 
-    func notFoundPage(_ visitor: Visitor) throws -> Response {
+    func notFoundPage(_ visitor: Visitor?) throws -> Response {
         try page(MessagePage(
-            title: "Page introuvable", message: WebTexts.notFound, nav: visitor.nav(nil), nextHref: "/machines", nextLabel: "Retour aux machines"),
+            title: "Page introuvable", message: WebTexts.notFound, nav: visitor?.nav(nil), nextHref: visitor == nil ? "/connexion" : "/machines",
+            nextLabel: visitor == nil ? "Se connecter" : "Retour aux machines"),
             status: .notFound)
     }
 
@@ -200,7 +222,7 @@ public struct WebFrontEnd: Sendable {
 
     func refusedForm(_ request: Request) throws -> Response {
         let (csrf, new) = csrfToken(request)
-        return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.formExpired), status: .forbidden, csrf: new ? csrf : nil)
+        return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.formExpired, cas: settings.cas != nil), status: .forbidden, csrf: new ? csrf : nil)
     }
 
     /// Where sign-in links point: the configured public address, or, unset, the loopback address

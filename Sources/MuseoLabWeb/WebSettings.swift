@@ -16,15 +16,31 @@ public struct WebSettings: Sendable {
     public var showLinksOnStandardError: Bool
     /// Reverse proxies whose `X-Forwarded-For` names the client (as for the API).
     public var trustedProxies: Set<String>
+    /// Signing in through the university's CAS server; off when `nil`.
+    public var cas: CASSettings?
+
+    public struct CASSettings: Sendable {
+        /// The CAS server's base address, such as `https://cas.univ-artois.fr/cas`.
+        public var server: String
+        /// On a first sign-in with an address no account has, a member of this organisation is
+        /// created; `nil`: only existing accounts sign in.
+        public var createMembersOf: UUID?
+
+        public init(server: String, createMembersOf: UUID? = nil) {
+            self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+            self.createMembersOf = createMembersOf
+        }
+    }
 
     public init(
         publicURL: String? = nil, secureCookies: Bool = false, signIn: SignInPolicy = SignInPolicy(),
-        showLinksOnStandardError: Bool = false, trustedProxies: Set<String> = []
+        showLinksOnStandardError: Bool = false, trustedProxies: Set<String> = [], cas: CASSettings? = nil
     ) {
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.secureCookies = secureCookies
         self.signIn = signIn
         self.showLinksOnStandardError = showLinksOnStandardError
         self.trustedProxies = trustedProxies
+        self.cas = cas
     }
 }

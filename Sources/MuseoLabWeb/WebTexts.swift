@@ -30,6 +30,9 @@ enum WebTexts {
         case .sessionIdle: "Votre session a expiré faute d'activité. Connectez-vous à nouveau."
         case .sessionExpired: "Votre session a expiré. Connectez-vous à nouveau."
         case .accountDisabled: "Ce compte est désactivé. Adressez-vous à l'équipe du MuséoLab."
+        case .noEmail: "Le service d'authentification de l'université n'a pas donné votre adresse électronique : adressez-vous à l'équipe du MuséoLab."
+        case .noAccount: "Aucun compte du MuséoLab n'a l'adresse de votre compte universitaire : adressez-vous à l'équipe du MuséoLab."
+        case .casRefused: "La connexion par l'université n'a pas abouti (ticket refusé ou expiré). Recommencez."
         }
     }
 

@@ -27,7 +27,13 @@ struct ServerConfiguration: Sendable {
         ("SECURE_COOKIES", "false", "true behind TLS: the web pages' cookies are marked Secure"),
         ("WEB_SESSION_IDLE_MINUTES", "120", "a web session unused this long ends"),
         ("WEB_SESSION_HOURS", "24", "a web session ends this long after sign-in"),
+        ("CAS_URL", "none: off", "the university's CAS server (https://cas.univ-artois.fr/cas)"),
+        ("CAS_CREATE_MEMBERS", "false", "true: a first CAS sign-in with an unknown address creates a member"),
+        ("CAS_ORGANISATION_ID", "the seeded Université d'Artois", "the organisation of members CAS creates"),
     ]
+
+    /// Université d'Artois as the seed data names it (sql/seed/reference.sql).
+    static let seededUniversity = UUID(uuidString: "6f0b8d2e-0001-4000-8000-000000000001")!
 
     init(environment: [String: String], host: String? = nil, port: Int? = nil) throws {
         let reader = SettingsReader(environment)
@@ -65,6 +71,23 @@ struct ServerConfiguration: Sendable {
         web.signIn.idleTimeout = TimeInterval(60 * (try reader.integer("WEB_SESSION_IDLE_MINUTES", default: 120, in: 5...10_080, "a number of minutes")))
         web.signIn.absoluteLifetime = TimeInterval(3600 * (try reader.integer("WEB_SESSION_HOURS", default: 24, in: 1...2_160, "a number of hours")))
         web.showLinksOnStandardError = service.smtp == nil
+        if let server = reader.text("CAS_URL") {
+            guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, url.query == nil else {
+                throw BadSetting(variable: "CAS_URL", expected: "the CAS server's address, such as https://cas.univ-artois.fr/cas", value: server)
+            }
+            var create = false
+            switch reader.text("CAS_CREATE_MEMBERS")?.lowercased() {
+            case nil, "false", "0", "no": create = false
+            case "true", "1", "yes": create = true
+            case let other?: throw BadSetting(variable: "CAS_CREATE_MEMBERS", expected: "true or false", value: other)
+            }
+            var organisation = Self.seededUniversity
+            if let id = reader.text("CAS_ORGANISATION_ID") {
+                guard let parsed = UUID(uuidString: id) else { throw BadSetting(variable: "CAS_ORGANISATION_ID", expected: "an organisation's id", value: id) }
+                organisation = parsed
+            }
+            web.cas = WebSettings.CASSettings(server: server, createMembersOf: create ? organisation : nil)
+        }
     }
 
     /// The help's list of variables.

@@ -4,15 +4,16 @@ import PostgresNIO
 /// How sign-in links and web sessions are read and written: one type per statement, rows
 /// decoded by column name. Secrets are presented and stored as SHA-256 hashes only.
 enum SignInStore {
-    /// The active account of an e-mail address, in any case: who a link would sign in.
-    struct ActiveAccount: Statement {
+    /// The account of an e-mail address, in any case, and whether it is disabled: who a link or
+    /// a CAS sign-in would open a session for.
+    struct AccountOfEmail: Statement {
         static let sql = """
-            SELECT id, email, display_name FROM users WHERE lower(email) = lower($1::text) AND disabled_at IS NULL
+            SELECT id, email, display_name, disabled_at IS NOT NULL AS disabled FROM users WHERE lower(email) = lower($1::text)
             """
         var email: String
         func makeBindings() throws -> PostgresBindings { .with(email) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (id: UUID, email: String, displayName: String) {
-            (try r.value("id"), try r.value("email"), try r.value("display_name"))
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (id: UUID, email: String, displayName: String, disabled: Bool) {
+            (try r.value("id"), try r.value("email"), try r.value("display_name"), try r.value("disabled"))
         }
     }
 

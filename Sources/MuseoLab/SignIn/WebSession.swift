@@ -52,6 +52,12 @@ public struct SignInRefusal: Error, Sendable, Equatable {
         /// The session has reached its absolute expiry.
         case sessionExpired
         case accountDisabled
+        /// CAS said who, but gave no e-mail address to find the account by.
+        case noEmail
+        /// No account has the address CAS gave, and none is created on first sign-in.
+        case noAccount
+        /// The CAS server refused the ticket (used, expired, for another service) or could not be asked.
+        case casRefused
     }
 
     public var reason: Reason

@@ -52,7 +52,7 @@ public struct WebSignIn: Sendable {
         let expiresAt = now.addingTimeInterval(policy.linkLifetime)
         let policy = policy
         return try await database.write(as: .system("sign-in"), action: "sign-in.link") { session in
-            guard let account = try await session.run(SignInStore.ActiveAccount(email: email)).first else { return nil }
+            guard let account = try await session.run(SignInStore.AccountOfEmail(email: email)).first, !account.disabled else { return nil }
             let id = try await session.run(SignInStore.LinkIssued(
                 hash: TokenSecret.hash(secret), userId: account.id, requestedAt: now, expiresAt: expiresAt))[0]
             let message = SignInLinkMessage(displayName: account.displayName, link: link(secret), lifetime: policy.linkLifetime)
@@ -74,7 +74,27 @@ public struct WebSignIn: Sendable {
         }
     }
 
-    /// Opens a session for a user another front end has authenticated (CAS).
+    /// Opens a session for someone the university's CAS server has authenticated: the account of
+    /// the e-mail address CAS gives, or, when `createMembersOf` names an organisation, a new
+    /// member of it on their first sign-in.
+    /// - Parameters:
+    ///   - user: the CAS user name, the display name when CAS gives none.
+    public func signInByCAS(user: String, email: String?, displayName: String?, createMembersOf organisationId: UUID?) async throws -> OpenedWebSession {
+        guard let email = email.flatMap({ try? Validate.email($0, field: "email") }) else { throw SignInRefusal(.noEmail) }
+        let name = String((displayName ?? user).trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        return try await open(method: .cas, action: "sign-in.cas") { _, session in
+            if let account = try await session.run(SignInStore.AccountOfEmail(email: email)).first {
+                guard !account.disabled else { throw SignInRefusal(.accountDisabled) }
+                return account.id
+            }
+            guard let organisationId else { throw SignInRefusal(.noAccount) }
+            return try await session.run(PeopleStore.UserAdded(
+                email: email, displayName: name.isEmpty ? email : name, organisationId: organisationId, componentId: nil, role: .member,
+                organisationContact: false))[0]
+        }
+    }
+
+    /// Opens a session for a user once `authenticate` has said who they are.
     func open(
         method: WebSession.Method, action: String, authenticate: @Sendable (Date, SQLSession) async throws -> UUID
     ) async throws -> OpenedWebSession {

@@ -12,6 +12,8 @@ struct SignInPage: Page {
     var emailError: String?
     /// Why the previous step failed (an expired link…), said at the top.
     var notice: String?
+    /// Signing in with the university's CAS, when it is configured.
+    var cas: Bool = false
 }
 
 /// Said whether an account exists or not: the link is on its way if one does.

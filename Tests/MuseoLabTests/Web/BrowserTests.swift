@@ -81,6 +81,17 @@ final class BrowserRun: @unchecked Sendable {
 
     var finished: Bool { !process.isRunning }
 
+    /// Kills it (SIGKILL: a child may have inherited an ignored SIGTERM from the test process).
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
     var result: (Int32, String) {
         process.waitUntilExit()
         output.fileHandleForReading.readabilityHandler = nil

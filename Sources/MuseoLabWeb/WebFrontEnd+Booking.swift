@@ -142,7 +142,8 @@ extension WebFrontEnd {
         if let problem {
             let said = problem.detail == WebTexts.chooseSlot || problem.detail == WebTexts.participantsNumber
                 ? problem.detail : WebTexts.bookingRefusal(problem)
-            switch problem.field {
+            // A slot taken meanwhile (by a machine's booking or a staff member's) is the slot's problem.
+            switch problem.kind == .bookingConflict ? "start" : problem.field {
             case "start", "end", "staffId": page.slotError = said
             case "purpose": page.purposeError = said
             case "participants": page.participantsError = said

@@ -92,10 +92,7 @@ public struct WebFrontEnd: Sendable {
             guard formIsOurs(request, form) else { return try refusedForm(request) }
             do {
                 let opened = try await signIn.redeem(form["jeton"] ?? "")
-                var response = redirect("/machines")
-                response.setCookie(Cookies.make(
-                    Cookies.session, opened.secret, maxAge: Int(settings.signIn.absoluteLifetime), secure: settings.secureCookies))
-                return response
+                return signedInResponse(opened)
             } catch let refusal as SignInRefusal {
                 let (csrf, new) = csrfToken(request)
                 return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.refusal(refusal.reason), cas: settings.cas != nil),
@@ -113,10 +110,7 @@ public struct WebFrontEnd: Sendable {
                     ticket: request.uri.queryParameters.get("ticket") ?? "", service: "\(base)/connexion/cas/retour")
                 let opened = try await signIn.signInByCAS(
                     user: identity.user, email: identity.email, displayName: identity.displayName, createMembersOf: cas.createMembersOf)
-                var response = redirect("/machines")
-                response.setCookie(Cookies.make(
-                    Cookies.session, opened.secret, maxAge: Int(settings.signIn.absoluteLifetime), secure: settings.secureCookies))
-                return response
+                return signedInResponse(opened)
             } catch let refusal as SignInRefusal {
                 let (csrf, new) = csrfToken(request)
                 return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.refusal(refusal.reason), cas: true),
@@ -238,6 +232,13 @@ public struct WebFrontEnd: Sendable {
     func page<P: Page>(_ page: P, status: HTTPResponse.Status = .ok, csrf: String? = nil) throws -> Response {
         var response = try renderer.response(page, status: status)
         if let csrf { response.setCookie(Cookies.make(Cookies.csrf, csrf, maxAge: nil, secure: settings.secureCookies)) }
+        return response
+    }
+
+    /// A session just opened: its cookie, and on to the machines.
+    func signedInResponse(_ opened: OpenedWebSession) -> Response {
+        var response = redirect("/machines")
+        response.setCookie(Cookies.make(Cookies.session, opened.secret, maxAge: Int(settings.signIn.absoluteLifetime), secure: settings.secureCookies))
         return response
     }
 

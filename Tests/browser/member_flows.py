@@ -118,7 +118,7 @@ with sync_playwright() as playwright:
     expect(page.get_by_role("heading", name=re.compile(r"Réservation S-\d{6}"))).to_be_visible()
     check_page(page, "reservation")
 
-    # Booking: a week of free slots for support only; pick one, say why and how many.
+    # Booking: a week of free slots for a machine; pick one, say why and how many.
     def open_week_with_slots(tab):
         for _ in range(3):
             if tab.locator("input[name=creneau]").count() > 0:
@@ -128,6 +128,10 @@ with sync_playwright() as playwright:
 
     page.get_by_role("link", name="Réserver", exact=True).click()
     expect(page.get_by_role("heading", name="Réserver une séance")).to_be_visible()
+    # A machine that needs no training.
+    machine = page.locator("#machine option:not(:has-text('formation requise'))").nth(1)
+    machine_label = machine.inner_text().split(" – ")[0]
+    page.get_by_label("Machine").select_option(machine.get_attribute("value"))
     page.get_by_label("Durée").select_option("60")
     page.get_by_role("button", name="Voir les créneaux libres").click()
     open_week_with_slots(page)
@@ -144,6 +148,7 @@ with sync_playwright() as playwright:
     expect(page.get_by_role("heading", name=re.compile(r"Réservation S-\d{6}"))).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Votre demande est enregistrée")
     booked = page.url
+    expect(page.locator(".profile")).to_contain_text(machine_label)
     check_page(page, "reservation-demandee")
 
     # The same slot from the second tab: someone was faster; the reason is said at the slots.
@@ -169,6 +174,7 @@ with sync_playwright() as playwright:
     # In my bookings; then cancelled with a reason, and its history says so.
     page.get_by_role("link", name="Mes réservations", exact=True).click()
     expect(page.get_by_text("Découverte de la découpe laser")).to_be_visible()
+    expect(page.locator(".booking", has_text="Découverte de la découpe laser")).to_contain_text(machine_label)
     page.goto(booked)
     page.get_by_label("Motif de l'annulation").fill("Empêchement")
     page.get_by_role("button", name="Annuler la séance").click()

@@ -28,13 +28,23 @@ enum SignInRules {
         return link.userId
     }
 
+    /// Why a session no longer authenticates, if it does not: ended, expired, or idle.
+    static func refusal(_ session: WebSession, now: Date, policy: SignInPolicy) -> SignInRefusal? {
+        if session.endedAt != nil { return SignInRefusal(.sessionEnded) }
+        if now >= session.expiresAt { return SignInRefusal(.sessionExpired) }
+        if now.timeIntervalSince(session.lastSeenAt) >= policy.idleTimeout { return SignInRefusal(.sessionIdle) }
+        return nil
+    }
+
+    static func stillOpen(_ session: WebSession, now: Date, policy: SignInPolicy) -> Bool {
+        refusal(session, now: now, policy: policy) == nil
+    }
+
     /// The actor a presented session authenticates, whether to mark it seen now, or why it does not.
     static func actor(_ presented: PresentedSession?, now: Date, policy: SignInPolicy) throws -> (actor: Actor, markSeen: Bool) {
         guard let presented else { throw SignInRefusal(.unknown) }
         let session = presented.session
-        guard session.endedAt == nil else { throw SignInRefusal(.sessionEnded) }
-        guard now < session.expiresAt else { throw SignInRefusal(.sessionExpired) }
-        guard now.timeIntervalSince(session.lastSeenAt) < policy.idleTimeout else { throw SignInRefusal(.sessionIdle) }
+        if let refusal = refusal(session, now: now, policy: policy) { throw refusal }
         guard !presented.accountDisabled else { throw SignInRefusal(.accountDisabled) }
         let actor = Actor(
             userId: session.userId, organisationId: presented.organisationId, role: presented.role, label: "user:\(presented.email)",

@@ -140,9 +140,11 @@ public struct WebSignIn: Sendable {
         }
     }
 
-    /// The actor's open sessions, the latest first.
+    /// The actor's sessions that still authenticate (neither ended, idle nor expired), the latest first.
     public func openSessions(by actor: Actor) async throws -> [WebSession] {
         guard let userId = actor.userId else { return [] }
+        let (now, policy) = (now(), policy)
         return try await database.read { try await $0.run(SignInStore.OpenSessions(userId: userId)) }
+            .filter { SignInRules.stillOpen($0, now: now, policy: policy) }
     }
 }

@@ -40,8 +40,8 @@ echo "tariff grid in force on 2026-06-01: from $effective"
 base="http://127.0.0.1:$port"
 curl -fsS -c "$jar" -b "$jar" "$base/connexion" -o "$page"
 csrf=$(grep -o 'name="csrf" value="mlcsrf_[A-Za-z0-9_-]*"' "$page" | head -n 1 | sed 's/.*value="\(.*\)"/\1/')
-curl -fsS -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "email=admin@museolab.local" "$base/connexion" \
-    | grep -q 'Vérifiez votre messagerie'
+curl -fsS -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "email=admin@museolab.local" "$base/connexion" -o "$page"
+grep -q 'Vérifiez votre messagerie' "$page"
 link=""
 for _ in $(seq 1 50); do
     link=$(grep -o "$base/connexion/lien?jeton=mllink_[A-Za-z0-9_-]\{43\}" "$err" | tail -n 1 || true)
@@ -52,8 +52,32 @@ done
 status=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$csrf" \
     --data-urlencode "jeton=${link#*jeton=}" "$base/connexion/lien")
 [ "$status" = "303" ]
-curl -fsS -b "$jar" "$base/machines" | grep -q '<h1>Machines</h1>'
+curl -fsS -b "$jar" "$base/machines" -o "$page"
+grep -q '<h1>Machines</h1>' "$page"
 echo "web pages: signed in with the link from standard error, machines listed"
+
+# Then books a machine, as the README says: a staff member on duty first.
+"$(swift build --show-bin-path)/museolab" calendar set-staff admin@museolab.local \
+    mon=09:00-18:00 tue=09:00-18:00 wed=09:00-18:00 thu=09:00-18:00 fri=09:00-18:00 >/dev/null
+machine=$(curl -fsS -H "Authorization: Bearer $token" "$base/v1/machines" | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+print(next(m["id"] for m in items if m["bookable"] and not m["requiresAuthorisation"] and m["status"] == "in_service"))')
+slot=""
+for week in 0 7 14; do
+    day=$(date -d "+$week days" +%F)
+    curl -fsS -b "$jar" "$base/reserver?machine=$machine&duree=60&semaine=$day" -o "$page"
+    slot=$(grep -o 'name="creneau" id="[^"]*" value="[^"]*"' "$page" | head -n 1 | sed 's/.*value="\(.*\)"/\1/' || true)
+    [ -n "$slot" ] && break
+done
+[ -n "$slot" ] || { echo "no free slot in three weeks"; exit 1; }
+location=$(curl -sS -b "$jar" -o /dev/null -w '%{redirect_url}' --data-urlencode "csrf=$csrf" --data-urlencode "machine=$machine" \
+    --data-urlencode "duree=60" --data-urlencode "creneau=$slot" --data-urlencode "objet=Essai du parcours du README" \
+    --data-urlencode "participants=1" "$base/reserver")
+case "$location" in */reservations/S-*) ;; *) echo "booking refused: $location"; exit 1 ;; esac
+curl -fsS -b "$jar" "$base/mes-reservations" -o "$page"
+grep -q 'Essai du parcours du README' "$page"
+reference=${location##*/reservations/}; echo "web pages: booked a machine (${reference%%\?*}), listed in my bookings"
 
 kill -TERM $server
 wait $server

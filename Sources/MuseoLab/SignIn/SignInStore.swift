@@ -60,12 +60,7 @@ enum SignInStore {
     struct LinkUsed: Statement {
         static let sql = "UPDATE sign_in_links SET used_at = $2::timestamptz WHERE id = $1::uuid AND used_at IS NULL"
         var id: UUID, at: Date
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(id)
-            bindings.append(at)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { .with(id, at) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
 
@@ -124,12 +119,7 @@ enum SignInStore {
     struct SessionSeen: Statement {
         static let sql = "UPDATE web_sessions SET last_seen_at = $2::timestamptz WHERE id = $1::uuid AND ended_at IS NULL"
         var id: UUID, at: Date
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(id)
-            bindings.append(at)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { .with(id, at) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
 
@@ -159,12 +149,7 @@ enum SignInStore {
             SELECT count(*) AS ended FROM ended
             """
         var userId: UUID, at: Date
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(userId)
-            bindings.append(at)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { .with(userId, at) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> Int { Int(try r.value("ended", as: Int64.self)) }
     }
 

@@ -85,6 +85,14 @@ extension PostgresBindings {
         return bindings
     }
 
+    /// Bindings of two values (an id and a time, most often).
+    static func with<A: PostgresNonThrowingEncodable, B: PostgresNonThrowingEncodable>(_ first: A, _ second: B) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(first)
+        bindings.append(second)
+        return bindings
+    }
+
     /// Bindings of one value that may be `NULL`.
     static func with<T: PostgresNonThrowingEncodable>(_ value: T?) -> PostgresBindings {
         var bindings = PostgresBindings()

@@ -9,7 +9,7 @@ extension WebFrontEnd {
             try await signedIn(request) { visitor in
                 let query = request.uri.queryParameters
                 return try await bookPage(
-                    visitor, machine: query.get("machine") ?? "", week: query.get("semaine"), minutes: query.get("duree"), posted: nil, problem: nil)
+                    visitor, machine: query.get("machine") ?? "", week: query.get("semaine"), minutes: query.get("duree"), posted: nil, refusal: nil)
             }
         }
         router.post("/reserver") { request, _ in
@@ -18,16 +18,16 @@ extension WebFrontEnd {
             guard let visitor = try await visitor(request) else { return redirect("/connexion") }
             let machine = form["machine"] ?? ""
             let minutes = Int(form["duree"] ?? "") ?? 120
-            func again(_ problem: Problem) async throws -> Response {
+            func again(_ refusal: FieldRefusal) async throws -> Response {
                 let week = (form["creneau"].flatMap(Self.iso.date(from:))).map { ParisClock.date(of: $0).description }
-                return try page(try await bookPage(visitor, machine: machine, week: week, minutes: String(minutes), posted: form, problem: problem),
+                return try page(try await bookPage(visitor, machine: machine, week: week, minutes: String(minutes), posted: form, refusal: refusal),
                                 status: .unprocessableContent)
             }
             guard let start = form["creneau"].flatMap(Self.iso.date(from:)) else {
-                return try await again(Problem.invalid("start", WebTexts.chooseSlot))
+                return try await again(FieldRefusal(field: "start", said: WebTexts.chooseSlot))
             }
             guard let participants = Int(form["participants"] ?? "") else {
-                return try await again(Problem.invalid("participants", WebTexts.participantsNumber))
+                return try await again(FieldRefusal(field: "participants", said: WebTexts.participantsNumber))
             }
             let machineIds: [UUID]
             if machine.isEmpty {
@@ -35,7 +35,7 @@ extension WebFrontEnd {
             } else if let id = UUID(uuidString: machine) {
                 machineIds = [id]
             } else {
-                return try await again(Problem.invalid("machineIds", "unknown machine"))
+                return try await again(FieldRefusal(field: "machineIds", said: WebTexts.unknownMachine))
             }
             do {
                 let booked = try await lab.sessions.request(
@@ -44,7 +44,9 @@ extension WebFrontEnd {
                     by: visitor.actor)
                 return redirect("/reservations/\(booked.reference)?fait=demande")
             } catch let problem as Problem where problem.kind != .unavailable && problem.kind != .internalError {
-                return try await again(problem)
+                // A slot taken meanwhile (by a machine's booking or a staff member's) is the slot's problem.
+                return try await again(FieldRefusal(
+                    field: problem.kind == .bookingConflict ? "start" : problem.field, said: WebTexts.bookingRefusal(problem)))
             }
         }
         router.get("/reservations/:reference") { request, context in
@@ -83,7 +85,7 @@ extension WebFrontEnd {
 
     /// The booking form, for the filters asked (or the defaults), with what was posted and why it was refused.
     func bookPage(
-        _ visitor: Visitor, machine: String, week: String?, minutes: String?, posted: Form?, problem: Problem?
+        _ visitor: Visitor, machine: String, week: String?, minutes: String?, posted: Form?, refusal: FieldRefusal?
     ) async throws -> BookPage {
         let now = lab.now()
         let today = ParisClock.date(of: now)
@@ -139,11 +141,9 @@ extension WebFrontEnd {
             machine: chosen.map { $0.id.uuidString.lowercased() } ?? "", minutes: String(length), days: days, quota: quota,
             purpose: posted?["objet"] ?? "", participants: posted?["participants"] ?? "1",
             problem: nil, slotError: nil, purposeError: nil, participantsError: nil, machineError: machineError)
-        if let problem {
-            let said = problem.detail == WebTexts.chooseSlot || problem.detail == WebTexts.participantsNumber
-                ? problem.detail : WebTexts.bookingRefusal(problem)
-            // A slot taken meanwhile (by a machine's booking or a staff member's) is the slot's problem.
-            switch problem.kind == .bookingConflict ? "start" : problem.field {
+        if let refusal {
+            let said = refusal.said
+            switch refusal.field {
             case "start", "end", "staffId": page.slotError = said
             case "purpose": page.purposeError = said
             case "participants": page.participantsError = said

@@ -14,10 +14,10 @@ extension WebFrontEnd {
             let form = try await Form.read(request)
             guard formIsOurs(request, form) else { return try refusedForm(request) }
             guard let visitor = try await visitor(request) else { return redirect("/connexion") }
-            func again(_ problem: Problem) async throws -> Response {
+            func again(_ refusal: FieldRefusal) async throws -> Response {
                 var page = try await roomsPage(visitor, posted: form, notice: nil)
-                let said = [WebTexts.roomTime, WebTexts.roomAttendees].contains(problem.detail) ? problem.detail : WebTexts.roomRefusal(problem)
-                switch problem.field {
+                let said = refusal.said
+                switch refusal.field {
                 case "roomId", "layout": page.layoutError = said
                 case "start", "end": page.timeError = said
                 case "attendees": page.attendeesError = said
@@ -27,11 +27,11 @@ extension WebFrontEnd {
                 return try self.page(page, status: .unprocessableContent)
             }
             let parts = (form["disposition"] ?? "").split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { return try await again(Problem.invalid("layout", "choose a layout")) }
+            guard parts.count == 2 else { return try await again(FieldRefusal(field: "layout", said: WebTexts.chooseLayout)) }
             guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
                 let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
-            else { return try await again(Problem.invalid("start", WebTexts.roomTime)) }
-            guard let attendees = Int(form["personnes"] ?? "") else { return try await again(Problem.invalid("attendees", WebTexts.roomAttendees)) }
+            else { return try await again(FieldRefusal(field: "start", said: WebTexts.roomTime)) }
+            guard let attendees = Int(form["personnes"] ?? "") else { return try await again(FieldRefusal(field: "attendees", said: WebTexts.roomAttendees)) }
             do {
                 _ = try await lab.roomBookings.request(
                     RoomBookingRequest(room: parts[0], layout: parts[1], period: Period(start: start, end: end), attendees: attendees,
@@ -39,7 +39,7 @@ extension WebFrontEnd {
                     by: visitor.actor)
                 return redirect("/salles?fait=demande")
             } catch let problem as Problem where problem.kind != .unavailable && problem.kind != .internalError {
-                return try await again(problem)
+                return try await again(FieldRefusal(field: problem.field, said: WebTexts.roomRefusal(problem)))
             }
         }
     }

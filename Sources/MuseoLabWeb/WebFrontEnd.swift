@@ -48,15 +48,12 @@ public struct WebFrontEnd: Sendable {
         // Signing in.
         router.get("/connexion") { request, _ in
             if try await visitor(request) != nil { return redirect("/machines") }
-            let (csrf, new) = csrfToken(request)
-            return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: nil, cas: settings.cas != nil), csrf: new ? csrf : nil)
+            return try signInPage(request)
         }
         router.post("/connexion") { request, context in
             let form = try await Form.read(request)
-            let (csrf, new) = csrfToken(request)
             guard formIsOurs(request, form) else {
-                return try page(SignInPage(csrf: csrf, email: form["email"] ?? "", emailError: nil, notice: WebTexts.formExpired, cas: settings.cas != nil),
-                                status: .forbidden, csrf: new ? csrf : nil)
+                return try signInPage(request, email: form["email"] ?? "", notice: WebTexts.formExpired, status: .forbidden)
             }
             let email = form["email"] ?? ""
             let client = ClientAddress.of(request, peer: context.remoteAddress, trustedProxies: settings.trustedProxies)
@@ -75,9 +72,8 @@ public struct WebFrontEnd: Sendable {
                 return try page(LinkSentPage(email: email.trimmingCharacters(in: .whitespaces), minutes: Int(settings.signIn.linkLifetime / 60)))
             } catch let problem as Problem where problem.field == "email" {
                 let message = problem.kind == .tooManyRequests ? WebTexts.tooManyLinks(wait: problem.retryAfter ?? 60) : WebTexts.invalidEmail
-                var response = try page(
-                    SignInPage(csrf: csrf, email: email, emailError: message, notice: nil, cas: settings.cas != nil),
-                    status: problem.kind == .tooManyRequests ? .tooManyRequests : .unprocessableContent, csrf: new ? csrf : nil)
+                var response = try signInPage(
+                    request, email: email, emailError: message, status: problem.kind == .tooManyRequests ? .tooManyRequests : .unprocessableContent)
                 if let wait = problem.retryAfter { response.headers[.retryAfter] = String(wait) }
                 return response
             }
@@ -94,9 +90,7 @@ public struct WebFrontEnd: Sendable {
                 let opened = try await signIn.redeem(form["jeton"] ?? "")
                 return signedInResponse(opened)
             } catch let refusal as SignInRefusal {
-                let (csrf, new) = csrfToken(request)
-                return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.refusal(refusal.reason), cas: settings.cas != nil),
-                                status: .unauthorized, csrf: new ? csrf : nil)
+                return try signInPage(request, notice: WebTexts.refusal(refusal.reason), status: .unauthorized)
             }
         }
         router.get("/connexion/cas") { request, _ in
@@ -112,9 +106,7 @@ public struct WebFrontEnd: Sendable {
                     user: identity.user, email: identity.email, displayName: identity.displayName, createMembersOf: cas.createMembersOf)
                 return signedInResponse(opened)
             } catch let refusal as SignInRefusal {
-                let (csrf, new) = csrfToken(request)
-                return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.refusal(refusal.reason), cas: true),
-                                status: .unauthorized, csrf: new ? csrf : nil)
+                return try signInPage(request, notice: WebTexts.refusal(refusal.reason), status: .unauthorized)
             }
         }
         router.post("/deconnexion") { request, _ in
@@ -215,8 +207,17 @@ public struct WebFrontEnd: Sendable {
     }
 
     func refusedForm(_ request: Request) throws -> Response {
+        try signInPage(request, notice: WebTexts.formExpired, status: .forbidden)
+    }
+
+    /// The sign-in page, with what was typed and why the last step failed, and the browser's CSRF cookie.
+    func signInPage(
+        _ request: Request, email: String = "", emailError: String? = nil, notice: String? = nil, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let (csrf, new) = csrfToken(request)
-        return try page(SignInPage(csrf: csrf, email: "", emailError: nil, notice: WebTexts.formExpired, cas: settings.cas != nil), status: .forbidden, csrf: new ? csrf : nil)
+        return try page(
+            SignInPage(csrf: csrf, email: email, emailError: emailError, notice: notice, cas: settings.cas != nil), status: status,
+            csrf: new ? csrf : nil)
     }
 
     /// Where sign-in links point: the configured public address, or, unset, the loopback address

@@ -63,7 +63,7 @@ enum WebTexts {
             switch problem.field {
             case "purpose": "Décrivez l'objet de la séance, en 500 caractères au plus."
             case "participants": "Indiquez un nombre de participants entre 1 et 200."
-            case "machineIds": "Cette machine n'existe pas."
+            case "machineIds": unknownMachine
             case "reason": "Indiquez le motif de l'annulation, en 1 000 caractères au plus."
             default: "La demande n'a pas pu être enregistrée : vérifiez-la et recommencez."
             }
@@ -71,6 +71,7 @@ enum WebTexts {
     }
 
     static let chooseSlot = "Choisissez un créneau libre."
+    static let unknownMachine = "Cette machine n'existe pas."
     static let participantsNumber = "Indiquez un nombre de participants entre 1 et 200."
     static let supportOnly = "Accompagnement seul (sans machine)"
     static func lateCancellation(noticeHours: Int) -> String {
@@ -87,7 +88,7 @@ enum WebTexts {
         case (.tooLong, _): "La réservation est trop longue."
         case (_, "attendees"): "Le nombre de personnes dépasse la capacité de la salle dans cette disposition, ou n'est pas valable."
         case (_, "purpose"): "Décrivez l'objet de la réservation, en 500 caractères au plus."
-        case (_, "roomId"), (_, "layout"): "Choisissez une salle et une disposition de la liste."
+        case (_, "roomId"), (_, "layout"): chooseLayout
         default: "La demande n'a pas pu être enregistrée : vérifiez-la et recommencez."
         }
     }
@@ -103,6 +104,7 @@ enum WebTexts {
 
     static let roomRequested = "Votre demande de salle est enregistrée : l'équipe du MuséoLab vous répondra."
     static let roomTime = "Indiquez le jour et les heures de début et de fin."
+    static let chooseLayout = "Choisissez une salle et une disposition de la liste."
     static let roomAttendees = "Indiquez le nombre de personnes."
     static let tokenLabel = "Donnez un nom au jeton (100 caractères au plus)."
     static let tokenRevoked = "Le jeton est révoqué."

@@ -41,3 +41,10 @@ struct MessagePage: Page {
     var nextHref: String
     var nextLabel: String
 }
+
+/// What a form's answer says is wrong, in French, and at which field (`nil`: the whole form):
+/// from the page's own reading of the form, or from the domain's problem.
+struct FieldRefusal: Sendable {
+    var field: String?
+    var said: String
+}

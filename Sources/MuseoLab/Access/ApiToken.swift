@@ -27,12 +27,12 @@ public struct IssuedToken: Sendable {
 }
 
 /// The secret's format: `mlab_` and 43 base64url characters (32 random bytes).
-enum TokenSecret {
-    static let scheme = "mlab_"
+public enum TokenSecret {
+    public static let scheme = "mlab_"
 
     /// A new secret of `scheme` (`mlab_` API tokens, `mllink_` sign-in links, `mlsess_` web
     /// sessions): 32 random bytes in base64url, which `SecretRedaction` recognises in any text.
-    static func generate(scheme: String = scheme) -> String {
+    public static func generate(scheme: String = scheme) -> String {
         var generator = SystemRandomNumberGenerator()  // getrandom(2): cryptographically secure
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let base64 = Data(bytes).base64EncodedString()

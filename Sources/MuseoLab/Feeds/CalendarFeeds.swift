@@ -23,7 +23,7 @@ public struct CalendarFeeds: Sendable {
     /// - Returns: the secret to put in the feed URL `/calendar/feeds/<secret>.ics`, shown once.
     public func create(for userId: UUID, by actor: Actor) async throws -> String {
         guard actor.isUser(userId) || actor.role.allows(.manageOthersTokens) else { throw Problem.notFound("user") }
-        let secret = "mlcal_" + String(TokenSecret.generate().dropFirst(TokenSecret.scheme.count))
+        let secret = TokenSecret.generate(scheme: "mlcal_")
         try await database.write(as: actor, action: "calendar-feed.create") { session in
             guard try await !session.run(CalendarFeedStore.LiveUser(userId: userId)).isEmpty else {
                 throw Problem.notFound("user")

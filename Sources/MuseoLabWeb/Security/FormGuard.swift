@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import Hummingbird
+import MuseoLab
 
 /// Cross-site request forgery is refused twice over: every form carries the token of the
 /// browser's CSRF cookie (which another site can neither read nor set), and a form posted from
@@ -9,12 +9,7 @@ enum FormGuard {
     static let scheme = "mlcsrf_"
 
     /// A new token: 32 random bytes, in the shape `SecretRedaction` recognises.
-    static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return scheme + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    static func newToken() -> String { TokenSecret.generate(scheme: scheme) }
 
     /// Whether a posted form's token is the cookie's (compared in constant time).
     static func tokenMatches(form: String?, cookie: String?) -> Bool {

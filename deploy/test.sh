@@ -35,4 +35,19 @@ for folder in /tmp/museolab-test-*; do
 done
 
 swift build --build-tests
-swift test --skip-build "$@"
+
+# The suite's own runner, so its lines stream as they come (through `swift test` they are
+# buffered). Bounded: a suite that hangs ends here, naming the tests still running.
+bundle="$(swift build --show-bin-path)/museolabPackageTests.xctest"
+log=.build/test-output.log
+set +e
+timeout --kill-after=30s "${MUSEOLAB_TEST_TIMEOUT:-40m}" "$bundle" --testing-library swift-testing "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "the test suite did not finish within ${MUSEOLAB_TEST_TIMEOUT:-40m}; still running:" >&2
+    sed -n 's/.*Test \(.*\) started\.$/\1/p' "$log" | sort -u > .build/tests-started
+    sed -n 's/.*Test \(.*\) \(passed\|failed\|skipped\).*/\1/p' "$log" | sort -u > .build/tests-ended
+    comm -23 .build/tests-started .build/tests-ended >&2
+fi
+exit "$status"

@@ -31,7 +31,7 @@ public struct WebFrontEnd: Sendable {
         var csrf: String
         var newCSRF: Bool
         func nav(_ section: Navigation.Section?) -> Navigation {
-            Navigation(displayName: user.displayName, csrf: csrf, current: section)
+            Navigation(displayName: user.displayName, role: user.role, csrf: csrf, current: section)
         }
     }
 
@@ -168,6 +168,36 @@ public struct WebFrontEnd: Sendable {
         } catch let problem as Problem where Self.notFoundKinds.contains(problem.kind) {
             return try notFoundPage(visitor)
         }
+    }
+
+    /// A page of a staff area: anyone signed out is sent to the sign-in page, anyone whose role
+    /// does not open the area gets a 403 page.
+    func staffPage<P: Page>(_ area: StaffArea, _ request: Request, _ body: (Visitor) async throws -> P) async throws -> Response {
+        guard let visitor = try await visitor(request) else { return redirect("/connexion") }
+        guard area.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
+        return try await signedIn(request) { _ in try await body(visitor) }
+    }
+
+    /// A form of a staff area, read and checked (its CSRF token and origin, the visitor, their
+    /// role) before `body` acts on it.
+    func staffForm(
+        _ area: StaffArea, _ request: Request, _ body: (Visitor, Form) async throws -> Response
+    ) async throws -> Response {
+        let form = try await Form.read(request)
+        guard formIsOurs(request, form) else { return try refusedForm(request) }
+        guard let visitor = try await visitor(request) else { return redirect("/connexion") }
+        guard area.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
+        do {
+            return try await body(visitor, form)
+        } catch let problem as Problem where problem.kind == .notFound {
+            return try notFoundPage(visitor)
+        }
+    }
+
+    func forbiddenPage(_ visitor: Visitor) throws -> Response {
+        try page(MessagePage(
+            title: "Accès réservé", message: WebTexts.staffOnly, nav: visitor.nav(nil), nextHref: "/machines", nextLabel: "Retour aux machines"),
+            status: .forbidden)
     }
 
     /// What the pages answer for what does not exist or is not the visitor's: the same 404.

@@ -42,6 +42,7 @@ enum WebTexts {
     }
     static let formExpired = "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et recommencez."
     static let notFound = "Cette page n'existe pas, ou vous n'y avez pas accès."
+    static let staffOnly = "Cette page est réservée à l'équipe du MuséoLab dont le rôle l'ouvre (gestion du fablab ou comptabilité)."
     static let signedOutEverywhere = "Vous êtes déconnecté de tous vos autres appareils."
     static let unavailable = "Le service est momentanément indisponible. Réessayez dans un instant."
 

@@ -100,7 +100,7 @@ import Testing
             #expect(creditIssued.json["number"] as? String == "A2026-000001" && creditIssued.json["correctsNumber"] as? String == "F2026-000001")
             #expect(creditIssued.json["totalGrossCents"] as? Int == issued.json["totalGrossCents"] as? Int)
             let creditUBL = try await http.get("/v1/invoices/A2026-000001/ubl", token: accountant)
-            let verdict = try EN16931.validate([ubl.text, creditUBL.text])
+            let verdict = try await EN16931.validate([ubl.text, creditUBL.text])
             #expect(verdict.passed, "\(verdict.report)")
             // Reopened, the items are to be invoiced again, with a new commitment number.
             let reopened = try await http.get("/v1/billable-items?customerId=\(TestLab.university.text)&status=open", token: accountant).items
@@ -233,44 +233,44 @@ import Testing
         try await TestLab.with { t in
             try await t.prepareUniversityForChorus()
             let url = t.databaseURL
-            func cli(_ arguments: [String]) throws -> CommandLineTool.Run { try CommandLineTool.run(arguments, databaseURL: url) }
+            func cli(_ arguments: [String]) async throws -> CommandLineTool.Run { try await CommandLineTool.run(arguments, databaseURL: url) }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-billing-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
 
-            let shown = try cli(["tariffs", "show", "--at", "2026-06-01"])
+            let shown = try await cli(["tariffs", "show", "--at", "2026-06-01"])
             #expect(shown.status == 0 && shown.output.contains("support-hour") && shown.output.contains("45,00"), "\(shown.output)")
             let grid = folder.appendingPathComponent("grid.tsv")
             try Data("code\tlabel\tunit\tapplies_to\troom\tmachine_category\tvat\tfounder_member\nbadge\tBadge\tunit\tconsumable\t\t\t20%\t2,00\n".utf8).write(to: grid)
-            let loaded = try cli(["tariffs", "load", grid.path, "--effective", "2027-01-01"])
+            let loaded = try await cli(["tariffs", "load", grid.path, "--effective", "2027-01-01"])
             #expect(loaded.status == 0 && loaded.output.contains("1 items"), "\(loaded.output)")
-            #expect(try cli(["tariffs", "versions"]).output.contains("2027-01-01"))
+            #expect(try await cli(["tariffs", "versions"]).output.contains("2027-01-01"))
 
             let today = ParisClock.date(of: Date())
             let month = String(today.description.prefix(7))
-            #expect(try cli(["billing", "consumable", "--customer", "Université d'Artois", "--code", "filament-pla", "--quantity", "2",
+            #expect(try await cli(["billing", "consumable", "--customer", "Université d'Artois", "--code", "filament-pla", "--quantity", "2",
                              "--date", today.description]).status == 0)
-            let draft = try cli(["invoices", "draft", "--customer", "Université d'Artois", "--period", month, "--commitment", "EJ-7", "--json"])
+            let draft = try await cli(["invoices", "draft", "--customer", "Université d'Artois", "--period", month, "--commitment", "EJ-7", "--json"])
             #expect(draft.status == 0, "\(draft.output)")
             let draftId = try #require((draft.json as? [String: Any])?["id"] as? String)
-            let issued = try cli(["invoices", "issue", draftId])
+            let issued = try await cli(["invoices", "issue", draftId])
             let number = "F\(today.year)-000001"
             #expect(issued.status == 0 && issued.output.contains("Invoice \(number)"), "\(issued.output)")
             let ubl = folder.appendingPathComponent("invoice.xml")
-            #expect(try cli(["invoices", "ubl", number, "--output", ubl.path]).status == 0)
-            let verdict = try EN16931.validate([try String(contentsOf: ubl, encoding: .utf8)])
+            #expect(try await cli(["invoices", "ubl", number, "--output", ubl.path]).status == 0)
+            let verdict = try await EN16931.validate([try String(contentsOf: ubl, encoding: .utf8)])
             #expect(verdict.passed, "\(verdict.report)")
-            let credit = try cli(["invoices", "credit", number, "--reason", "erreur", "--line", "1=10,00", "--issue"])
+            let credit = try await cli(["invoices", "credit", number, "--reason", "erreur", "--line", "1=10,00", "--issue"])
             #expect(credit.status == 0 && credit.output.contains("Credit note A\(today.year)-000001"), "\(credit.output)")
 
-            let fec = try cli(["export", "fec", "--from", today.description, "--to", today.description])
+            let fec = try await cli(["export", "fec", "--from", today.description, "--to", today.description])
             #expect(fec.status == 0 && fec.output.split(separator: "\r\n").count == 1 + 3 + 3, "\(fec.output)")
             let register = folder.appendingPathComponent("register.csv")
-            #expect(try cli(["export", "register", "--from", today.description, "--to", today.description, "--output", register.path]).status == 0)
+            #expect(try await cli(["export", "register", "--from", today.description, "--to", today.description, "--output", register.path]).status == 0)
             #expect(try String(contentsOf: register, encoding: .utf8).contains("Avoir;A\(today.year)-000001"))
-            let verified = try cli(["audit", "verify"])
+            let verified = try await cli(["audit", "verify"])
             #expect(verified.status == 0 && verified.output.contains("Chain intact: 2 issued document(s)"), "\(verified.output)")
-            let refused = try cli(["invoices", "draft", "--customer", "Université d'Artois", "--period", "2026-14"])
+            let refused = try await cli(["invoices", "draft", "--customer", "Université d'Artois", "--period", "2026-14"])
             #expect(refused.status != 0 && refused.output.contains("is not a period"), "\(refused.output)")
         }
     }

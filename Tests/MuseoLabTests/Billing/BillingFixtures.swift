@@ -52,7 +52,7 @@ enum EN16931 {
     }
 
     /// Validates documents in one run (compiling the rules once).
-    static func validate(_ documents: [String]) throws -> Verdict {
+    static func validate(_ documents: [String]) async throws -> Verdict {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ubl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -62,7 +62,7 @@ enum EN16931 {
             try Data(document.utf8).write(to: file)
             paths.append(file.path)
         }
-        let run = try ChildProcess.run(
+        let run = try await ChildProcess.run(
             "/usr/bin/env", ["python3", ProjectFolders.root.appendingPathComponent("Tests/tools/validate_ubl.py").path] + paths)
         let verdicts = run.output.split(separator: "\n").filter { $0.contains(": VALID (") || $0.contains(": INVALID (") }
         // Every file has a verdict, and the exit status agrees with them.

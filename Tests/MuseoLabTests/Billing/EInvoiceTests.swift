@@ -31,7 +31,7 @@ import Testing
         try await TestLab.with { t in
             let (invoice, creditNote) = try await Self.documents(t)
             #expect(invoice.totals.groups.map(\.vat.label) == ["20 %", "5,5 %", "TVA non applicable, art. 261-4-4° a du CGI"])
-            let verdict = try EN16931.validate([UBLDocument.render(invoice), UBLDocument.render(creditNote)])
+            let verdict = try await EN16931.validate([UBLDocument.render(invoice), UBLDocument.render(creditNote)])
             #expect(verdict.passed, "\(verdict.report)")
 
             // What Chorus Pro reads (compared without the indentation).
@@ -70,7 +70,7 @@ import Testing
                 of: "<cbc:TaxInclusiveAmount currencyID=\"EUR\">\(inclusive)</cbc:TaxInclusiveAmount>",
                 with: "<cbc:TaxInclusiveAmount currencyID=\"EUR\">1.00</cbc:TaxInclusiveAmount>")
             #expect(broken != xml)
-            let verdict = try EN16931.validate([broken])
+            let verdict = try await EN16931.validate([broken])
             #expect(!verdict.passed)
             #expect(verdict.report.contains("BR-CO-15"), "TaxInclusiveAmount = TaxExclusiveAmount + TaxAmount: \(verdict.report)")
         }

@@ -229,7 +229,7 @@ import Testing
             #expect(!verdict.valid && verdict.brokenAt == numbers[1])
             #expect(verdict.problem?.contains("does not match its footprint") == true)
 
-            let run = try CommandLineTool.run(["audit", "verify"], databaseURL: t.databaseURL)
+            let run = try await CommandLineTool.run(["audit", "verify"], databaseURL: t.databaseURL)
             #expect(run.status == 1 && run.output.contains("CHAIN BROKEN at \(numbers[1])"), "\(run.output)")
         }
     }

@@ -158,7 +158,7 @@ import Testing
             request += "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
             for _ in 0..<20 { request += String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n" }
             request += "0\r\n\r\n"
-            let raw = try RawHTTP.exchange(port: server.port, request)
+            let raw = try await RawHTTP.exchange(port: server.port, request)
             #expect(raw.hasPrefix("HTTP/1.1 413"), "\(raw.prefix(200))")
             #expect(raw.contains("application/problem+json"))
             #expect(try await t.count("SELECT count(*) FROM machines") == 27)

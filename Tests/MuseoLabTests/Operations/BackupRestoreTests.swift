@@ -25,10 +25,10 @@ import Testing
         return result
     }
 
-    static func script(_ name: String, _ arguments: [String], databaseURL: String) throws -> ChildProcess.Result {
+    static func script(_ name: String, _ arguments: [String], databaseURL: String) async throws -> ChildProcess.Result {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
-        return try ChildProcess.run(ProjectFolders.root.appendingPathComponent("deploy/\(name)").path, arguments, environment: environment)
+        return try await ChildProcess.run(ProjectFolders.root.appendingPathComponent("deploy/\(name)").path, arguments, environment: environment)
     }
 
     @Test func aBackupRestoresEverythingAndTheGuardsStillHold() async throws {
@@ -49,16 +49,16 @@ import Testing
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = folder.appendingPathComponent("museolab.dump").path
-            let backup = try Self.script("backup.sh", [file], databaseURL: t.ownerURL)
+            let backup = try await Self.script("backup.sh", [file], databaseURL: t.ownerURL)
             #expect(backup.succeeded, "\(backup.output)")
             #expect(FileManager.default.fileExists(atPath: file) && !FileManager.default.fileExists(atPath: file + ".partial"))
 
             let empty = try await TestDatabases.shared.emptyDatabase()
             let emptyURL = TestDatabases.shared.url(for: empty)
-            let restore = try Self.script("restore.sh", [file], databaseURL: emptyURL)
+            let restore = try await Self.script("restore.sh", [file], databaseURL: emptyURL)
             #expect(restore.succeeded, "\(restore.output)")
             // Into a database that is not empty: refused, nothing touched.
-            let again = try Self.script("restore.sh", [file], databaseURL: emptyURL)
+            let again = try await Self.script("restore.sh", [file], databaseURL: emptyURL)
             #expect(again.status == 1 && again.output.contains("restore into an empty database"), "\(again.output)")
 
             try await PostgresClient.withRunning(empty, logger: TestLog.logger) { client in

@@ -28,23 +28,23 @@ import Testing
         #expect(given.database.settings.statementTimeout == nil && given.database.url == "postgres://x@h/db" && given.database.ownerURL == nil)
     }
 
-    @Test func theServerStopsOnABadVariableAndSaysWhichOne() throws {
+    @Test func theServerStopsOnABadVariableAndSaysWhichOne() async throws {
         for (variable, value) in [("PORT", "99999"), ("OUTBOX_INTERVAL_MS", "soon"), ("AUTH_FAILURE_LIMIT", "0"), ("LOG_LEVEL", "loud")] {
             var environment = ProcessInfo.processInfo.environment
             environment[variable] = value
             environment["DATABASE_URL"] = "postgres://nobody@/nowhere?host=/nonexistent"
-            let run = try ChildProcess.run(ProjectFolders.server, [], environment: environment)
+            let run = try await ChildProcess.run(ProjectFolders.server, [], environment: environment)
             #expect(run.status == 2, "\(variable): \(run.output)")
             #expect(run.output.contains("bad configuration") && run.output.contains("\(variable) must be"), "\(run.output)")
         }
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_STATEMENT_TIMEOUT_MS"] = "forever"
-        let cli = try ChildProcess.run(ProjectFolders.cli, ["inventory", "list"], environment: environment)
+        let cli = try await ChildProcess.run(ProjectFolders.cli, ["inventory", "list"], environment: environment)
         #expect(cli.status == 2 && cli.output.contains("error: bad configuration: DATABASE_STATEMENT_TIMEOUT_MS must be"), "\(cli.output)")
     }
 
-    @Test func theServerHasHelp() throws {
-        let help = try ChildProcess.run(ProjectFolders.server, ["--help"])
+    @Test func theServerHasHelp() async throws {
+        let help = try await ChildProcess.run(ProjectFolders.server, ["--help"])
         #expect(help.status == 0, "\(help.output)")
         for expected in ["--host", "--port", "DATABASE_URL", "DATABASE_OWNER_URL", "TRUSTED_PROXIES", "OUTBOX_INTERVAL_MS", "SMTP_HOST", "METRICS_TOKEN"] {
             #expect(help.output.contains(expected), "\(expected) in:\n\(help.output)")

@@ -113,7 +113,7 @@ import Testing
             #expect(away.seconds < 2, "health answered in \(away.seconds) s")
             #expect(away.retryAfter.flatMap(Int.init).map { $0 >= 1 } == true)
             try await Task.sleep(until: crashed + .seconds(3))
-            try cluster.start()
+            _ = try await Blocking.run { try cluster.start() }
 
             // Back: /health comes back by itself.
             var healthy = false

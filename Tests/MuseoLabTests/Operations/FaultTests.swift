@@ -158,7 +158,7 @@ import Testing
             #expect(refused, "the server still accepts connections 5 s after SIGTERM")
             // ...but the request in flight completes.
             connection.send(String(text[half...]))
-            let response = connection.receive()
+            let response = try await connection.receive()
             #expect(response.hasPrefix("HTTP/1.1 201"), "\(response)")
             #expect(try await t.count("SELECT count(*) FROM support_sessions WHERE purpose = 'Arrêt en douceur'") == 1)
             #expect(try await server.stop(SIGTERM) == 0)

@@ -142,17 +142,17 @@ import Testing
                 #expect(csv.text.hasPrefix("\u{FEFF}user;libellé;heures consommées;heures engagées;séances"))
                 #expect(csv.text.contains("bruno@univ-artois.fr;2,00;0,00;1"))
 
-                let cli = try CommandLineTool.run(["quota", "status", "--year", "\(year)"], databaseURL: t.databaseURL)
+                let cli = try await CommandLineTool.run(["quota", "status", "--year", "\(year)"], databaseURL: t.databaseURL)
                 #expect(cli.status == 0, "\(cli.output)")
                 #expect(cli.output.contains("quota       10,00 h"))
                 #expect(cli.output.contains("consumed    10,00 h"))
                 #expect(cli.output.contains("100.0 % consumed"))
-                let ledger = try CommandLineTool.run(["quota", "ledger", "--year", "\(year)"], databaseURL: t.databaseURL)
+                let ledger = try await CommandLineTool.run(["quota", "ledger", "--year", "\(year)"], databaseURL: t.databaseURL)
                 #expect(ledger.output.contains("late_cancellation") && ledger.output.contains("no_show") && ledger.output.contains("adjustment"))
-                let report = try CommandLineTool.run(["quota", "report", "--year", "\(year)", "--by", "component", "--csv"], databaseURL: t.databaseURL)
+                let report = try await CommandLineTool.run(["quota", "report", "--year", "\(year)", "--by", "component", "--csv"], databaseURL: t.databaseURL)
                 #expect(report.output.contains("none;(sans composante);10,50;0,00;5"), "sessions of members without a component")
                 #expect(report.output.contains("adjustments;Ajustements;-0,50;0,00;0"), "the correction on its own line")
-                let cliAlerts = try CommandLineTool.run(["alerts", "--year", "\(year)"], databaseURL: t.databaseURL)
+                let cliAlerts = try await CommandLineTool.run(["alerts", "--year", "\(year)"], databaseURL: t.databaseURL)
                 #expect(cliAlerts.output.contains("100 % reached") && cliAlerts.output.contains("2/2"))
             }
         }

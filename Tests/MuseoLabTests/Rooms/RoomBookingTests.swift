@@ -213,18 +213,18 @@ import Testing
         try await TestLab.with { t in
             let url = t.databaseURL
             let day = Days.next(.tuesday, weeksAhead: 2)
-            let book = try CommandLineTool.run(
+            let book = try await CommandLineTool.run(
                 ["rooms", "book", "atrium", "--user", "ana@univ-artois.fr", "--layout", "standard", "--start", "\(day) 18:00",
                  "--end", "\(day) 22:00", "--attendees", "60", "--purpose", "Vernissage", "--json"], databaseURL: url)
             #expect(book.status == 0, "\(book.output)")
             let number = String(format: "R-%06d", (book.json as? [String: Any])?["number"] as? Int ?? 0)
-            let accepted = try CommandLineTool.run(["rooms", "accept", number], databaseURL: url)
+            let accepted = try await CommandLineTool.run(["rooms", "accept", number], databaseURL: url)
             #expect(accepted.output.contains("accepted · free: free use 1 of 2"), "\(accepted.output)")
-            let allowances = try CommandLineTool.run(["rooms", "allowances", "--year", "\(day.year)"], databaseURL: url)
+            let allowances = try await CommandLineTool.run(["rooms", "allowances", "--year", "\(day.year)"], databaseURL: url)
             #expect(allowances.output.contains(number))
-            #expect(try CommandLineTool.run(["rooms", "bookings", "--status", "accepted"], databaseURL: url).output.contains("Vernissage") == false)
-            #expect(try CommandLineTool.run(["rooms", "bookings", "--status", "accepted"], databaseURL: url).output.contains(number))
-            let refused = try CommandLineTool.run(["rooms", "refuse", number, "--reason", "x"], databaseURL: url)
+            #expect(try await CommandLineTool.run(["rooms", "bookings", "--status", "accepted"], databaseURL: url).output.contains("Vernissage") == false)
+            #expect(try await CommandLineTool.run(["rooms", "bookings", "--status", "accepted"], databaseURL: url).output.contains(number))
+            let refused = try await CommandLineTool.run(["rooms", "refuse", number, "--reason", "x"], databaseURL: url)
             #expect(refused.status == 1)
             #expect(refused.output.contains("cannot refuse a booking that is accepted"))
         }

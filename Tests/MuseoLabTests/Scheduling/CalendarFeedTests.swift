@@ -20,11 +20,11 @@ import Testing
         let events: [Event]
     }
 
-    static func parse(_ text: String) throws -> ParsedCalendar {
+    static func parse(_ text: String) async throws -> ParsedCalendar {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString).ics")
         try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let run = try ChildProcess.run("/usr/bin/env", ["python3", ProjectFolders.root.appendingPathComponent("Tests/tools/ical_events.py").path, file.path])
+        let run = try await ChildProcess.run("/usr/bin/env", ["python3", ProjectFolders.root.appendingPathComponent("Tests/tools/ical_events.py").path, file.path])
         guard run.succeeded else { throw Problem(.malformedRequest, "icalendar could not parse the feed: \(run.output)") }
         return try JSONDecoder().decode(ParsedCalendar.self, from: Data(run.output.utf8))
     }
@@ -46,7 +46,7 @@ import Testing
             let feed = try await http.get(url)
             #expect(feed.status == 200)
             #expect(feed.contentType.hasPrefix("text/calendar"))
-            var parsed = try Self.parse(feed.text)
+            var parsed = try await Self.parse(feed.text)
             #expect(parsed.version == "2.0")
             #expect(parsed.events.map(\.uid) == ["session-\(first)@museolab", "session-\(second)@museolab"], "only Ana's sessions")
             #expect(parsed.events.allSatisfy { $0.status == "TENTATIVE" && $0.sequence == 0 })
@@ -57,7 +57,7 @@ import Testing
             // Changes show up: confirmed, then cancelled, same UID, higher SEQUENCE.
             _ = try await http.send("POST", "/v1/sessions/\(first)/confirm", token: t.people.manager.token)
             _ = try await http.send("POST", "/v1/sessions/\(second)/cancel", token: t.people.member.token, json: ["reason": "clash"])
-            parsed = try Self.parse(try await http.get(url).text)
+            parsed = try await Self.parse(try await http.get(url).text)
             #expect(parsed.events.count == 2)
             #expect(parsed.events[0].status == "CONFIRMED" && parsed.events[0].sequence == 1)
             #expect(parsed.events[1].status == "CANCELLED" && parsed.events[1].sequence == 1)
@@ -65,7 +65,7 @@ import Testing
 
             // The staff member's own feed shows what they supervise.
             let staffFeed = try await http.send("POST", "/v1/me/calendar-feed", token: t.people.manager.token)
-            let staffEvents = try Self.parse(try await http.get(try #require(staffFeed.json["url"] as? String)).text).events
+            let staffEvents = try await Self.parse(try await http.get(try #require(staffFeed.json["url"] as? String)).text).events
             #expect(staffEvents.count == 3)
 
             // A new feed replaces the old URL; revoking ends it.
@@ -90,7 +90,7 @@ import Testing
                 machineId: printer.id, period: Days.period(day, "14:00", "15:00"), reason: "nozzle", cancelConflicting: false, by: t.people.manager.actor)
             let feed = try await http.get("/calendar/machines/\(printer.id.text).ics")
             #expect(feed.status == 200)
-            let parsed = try Self.parse(feed.text)
+            let parsed = try await Self.parse(feed.text)
             #expect(parsed.events.map(\.summary) == ["Réservé", "Maintenance"])
             #expect(!feed.text.contains("ana@") && !feed.text.contains("Prototype"), "no personal data")
             #expect(try await http.get("/calendar/machines/\(UUID().uuidString)").isProblem(404))

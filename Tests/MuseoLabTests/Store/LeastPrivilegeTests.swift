@@ -123,7 +123,7 @@ import Testing
         #expect(server.logged.contains("museolab tokens create --user admin@museolab.local"))
         #expect(!(server.printed + server.logged).contains("mlab_"), "no token where the output is a log")
         #expect(!server.logged.contains("holds more than it needs"))
-        let created = try CommandLineTool.run(["tokens", "create", "--user", "admin@museolab.local", "--json"], databaseURL: serviceURL)
+        let created = try await CommandLineTool.run(["tokens", "create", "--user", "admin@museolab.local", "--json"], databaseURL: serviceURL)
         let token = try #require(created.output.firstMatch(of: /mlab_[A-Za-z0-9_-]{43}/).map { String($0.output) }, "\(created.output)")
         #expect(try await http.get("/v1/machines", token: token).items.count == 27)
         // The objects belong to the owner; the service's role holds none.

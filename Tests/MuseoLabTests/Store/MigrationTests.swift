@@ -50,7 +50,7 @@ import Testing
         let url = TestDatabases.shared.url(for: configuration)
         let runs = try await withThrowingTaskGroup(of: CommandLineTool.Run.self) { group in
             for _ in 0..<2 {
-                group.addTask { try CommandLineTool.run(["migrate"], databaseURL: url) }
+                group.addTask { try await CommandLineTool.run(["migrate"], databaseURL: url) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -97,7 +97,7 @@ import Testing
 
     @Test func theCommandLineRefusesAnUnmigratedDatabase() async throws {
         let configuration = try await TestDatabases.shared.emptyDatabase()
-        let run = try CommandLineTool.run(["inventory", "list"], databaseURL: TestDatabases.shared.url(for: configuration))
+        let run = try await CommandLineTool.run(["inventory", "list"], databaseURL: TestDatabases.shared.url(for: configuration))
         #expect(run.status == 1)
         #expect(run.output.contains("museolab migrate"))
     }

@@ -10,12 +10,12 @@ enum CommandLineTool {
         var json: Any? { try? JSONSerialization.jsonObject(with: Data(output.utf8)) }
     }
 
-    static func run(_ arguments: [String], databaseURL: String) throws -> Run {
+    static func run(_ arguments: [String], databaseURL: String) async throws -> Run {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
         environment.merge(TestLog.connectionWaitEnvironment) { $1 }
         environment["MUSEOLAB_SQL_DIR"] = ProjectFolders.sql.path
-        let result = try ChildProcess.run(ProjectFolders.cli, arguments, environment: environment)
+        let result = try await ChildProcess.run(ProjectFolders.cli, arguments, environment: environment)
         return Run(status: result.status, output: result.output)
     }
 }

@@ -86,15 +86,17 @@ struct HTTPClient: Sendable {
 
 /// Raw bytes over a TCP socket, for what URLSession will not send (chunked bodies, broken requests).
 enum RawHTTP {
-    static func exchange(port: Int, _ request: String) throws -> String {
-        let connection = try RawConnection(port: port)
-        connection.send(request)
-        return connection.receive()
+    static func exchange(port: Int, _ request: String) async throws -> String {
+        try await Blocking.run {
+            let connection = try RawConnection(port: port)
+            connection.send(request)
+            return connection.receive()
+        }
     }
 }
 
 /// One TCP connection to a local port, written and read by hand (a request sent in pieces).
-final class RawConnection {
+final class RawConnection: Sendable {
     let descriptor: Int32
 
     init(port: Int) throws {
@@ -125,6 +127,11 @@ final class RawConnection {
             if written <= 0 { break }  // the server may answer and close before reading everything
             sent += written
         }
+    }
+
+    /// Reads one response, on a thread of its own (the server may be in this process).
+    func receive() async throws -> String {
+        try await Blocking.run { self.receive() }
     }
 
     /// Reads one response: up to the end of its body (Content-Length), or until the server closes.

@@ -32,6 +32,8 @@ final class ServerProcess: @unchecked Sendable {
         environment["MUSEOLAB_SQL_DIR"] = ProjectFolders.sql.path
         environment["PORT"] = "0"
         environment["LOG_FORMAT"] = "json"
+        // A few connections each: several servers and tests share the suite's cluster.
+        environment["DATABASE_POOL_SIZE"] = "6"
         environment.merge(TestLog.connectionWaitEnvironment) { $1 }
         environment.merge(extra) { $1 }
         process.environment = environment

@@ -158,8 +158,11 @@ actor TestDatabases {
             var cluster = EmbeddedCluster(root: root, installation: try PostgresInstallation.locate(), logger: TestLog.logger)
             // Throwaway data: durability is not worth its time here, unless a test crashes the server
             // (fsync and full pages matter only if the machine itself fails).
-            cluster.extraSettings = ["fsync = off", "full_page_writes = off"] + (durable ? [] : ["synchronous_commit = off"])
-            try cluster.start()
+            // Room for the gate's tests with their servers and CLIs, and the slack of pools closing.
+            cluster.extraSettings = ["fsync = off", "full_page_writes = off", "max_connections = 400"]
+                + (durable ? [] : ["synchronous_commit = off"])
+            let starting = cluster
+            _ = try await Blocking.run { try starting.start() }
             ThrowawayCluster.register(cluster)
             keep(cluster)
             configuration = .init(unixSocketPath: cluster.socketPath, username: cluster.superuser, password: nil, database: cluster.database)

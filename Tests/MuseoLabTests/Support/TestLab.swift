@@ -55,15 +55,18 @@ struct TestLab: Sendable {
     static let university = UUID(uuidString: "6f0b8d2e-0001-4000-8000-000000000001")!
     static let llv = UUID(uuidString: "6f0b8d2e-0001-4000-8000-000000000002")!
 
-    /// Runs `body` against a new seeded database (of the suite's cluster, unless `databases` says otherwise).
+    /// Runs `body` against a new seeded database (of the suite's cluster, unless `databases` says
+    /// otherwise), once the gate lets one more test hold a database.
     static func with<Result: Sendable>(
         databases: TestDatabases = .shared, _ body: @Sendable (TestLab) async throws -> Result
     ) async throws -> Result {
-        let configuration = try await databases.seededDatabase()
-        return try await PostgresClient.withRunning(configuration, logger: TestLog.logger) { client in
-            let lab = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
-            let people = try await makePeople(lab)
-            return try await body(TestLab(lab: lab, configuration: configuration, people: people))
+        try await TestGate.databases.hold {
+            let configuration = try await databases.seededDatabase()
+            return try await PostgresClient.withRunning(configuration, logger: TestLog.logger) { client in
+                let lab = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
+                let people = try await makePeople(lab)
+                return try await body(TestLab(lab: lab, configuration: configuration, people: people))
+            }
         }
     }
 

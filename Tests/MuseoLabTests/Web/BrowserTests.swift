@@ -39,7 +39,8 @@ import Testing
                         .email: SMTPTransport(host: "127.0.0.1", port: sink.port, from: "museolab@test"),
                     ]
                     var written = 0
-                    while !browser.finished {
+                    let deadline = ContinuousClock.now + BrowserRun.longest
+                    while !browser.finished, ContinuousClock.now < deadline {
                         _ = try await outbox.deliverDue(transports: transports)
                         for message in sink.messages.dropFirst(written) {
                             try Data(message.body.utf8).write(to: mails.appendingPathComponent("\(written).txt"))
@@ -47,7 +48,7 @@ import Testing
                         }
                         try await Task.sleep(for: .milliseconds(200))
                     }
-                    return browser.result
+                    return try await browser.result()
                 }
             }
             #expect(status == 0, "\(output)")
@@ -58,47 +59,3 @@ import Testing
     }
 }
 
-/// A Python process run beside the test, its output collected.
-final class BrowserRun: @unchecked Sendable {
-    private let process = Process()
-    private let output = Pipe()
-    private let lock = NSLock()
-    private var collected = Data()
-
-    static func start(_ arguments: [String]) throws -> BrowserRun {
-        let run = BrowserRun()
-        run.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        run.process.arguments = ["python3"] + arguments
-        run.process.standardOutput = run.output
-        run.process.standardError = run.output
-        run.output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            run.lock.withLock { run.collected.append(data) }
-        }
-        try run.process.run()
-        return run
-    }
-
-    var finished: Bool { !process.isRunning }
-
-    /// Kills it (SIGKILL: a child may have inherited an ignored SIGTERM from the test process).
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    var result: (Int32, String) {
-        process.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
-        let rest = output.fileHandleForReading.readDataToEndOfFile()
-        return lock.withLock {
-            collected.append(rest)
-            return (process.terminationStatus, String(decoding: collected, as: UTF8.self))
-        }
-    }
-}

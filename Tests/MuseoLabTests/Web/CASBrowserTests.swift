@@ -26,8 +26,7 @@ import Testing
                     ProjectFolders.root.appendingPathComponent("Tests/browser/cas_flows.py").path,
                     server.base, "cdubois", "mot-de-passe", "Camille Dubois", BrowserTests.screenshots.path,
                 ])
-                while !browser.finished { try await Task.sleep(for: .milliseconds(200)) }
-                return browser.result
+                return try await browser.result()
             }
             #expect(status == 0, "\(output)")
             #expect(output.hasSuffix("ok\n"), "\(output)")
@@ -53,7 +52,7 @@ import Testing
             if connected { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw BrowserRun.Failure(description: "the CAS server did not start: \(process.finished ? process.result.1 : "")")
+        throw BrowserRun.Failure(description: "the CAS server did not start: \(process.printed)")
     }
 
     /// A loopback port nothing listens on now.

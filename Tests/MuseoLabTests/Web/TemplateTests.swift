@@ -6,7 +6,8 @@ import Testing
 /// Every template renders with fixture view models, and every name a template uses is a property
 /// of its model (or of the section it is in): a misspelt key cannot render empty unnoticed.
 @Suite struct TemplateTests {
-    static let nav = Navigation(displayName: "Ana Martin", csrf: "mlcsrf_fixture", current: .machines)
+    /// An administrator's: both staff menus are looked into.
+    static let nav = Navigation(displayName: "Ana Martin", role: .admin, csrf: "mlcsrf_fixture", current: .machines)
     static let row = MyBookingsPage.Row(
         reference: "S-000042", href: "/reservations/S-000042", when: "mardi 12 janvier 2027, 14 h 00 – 16 h 00",
         machines: "Imprimante 3D", purpose: "Maquette", status: "Confirmée", statusClass: "confirmed")

@@ -147,6 +147,9 @@ public struct WebFrontEnd: Sendable {
         }
         registerAccount(on: router)
         registerRooms(on: router)
+
+        // The manager's console.
+        registerConsole(on: router)
     }
 
     // MARK: - Pages

@@ -71,6 +71,15 @@ extension CalendarDate {
         return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 
+    /// The days from this date to `other` (negative when `other` comes first).
+    public func days(until other: CalendarDate) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let from = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        let to = calendar.date(from: DateComponents(year: other.year, month: other.month, day: other.day))!
+        return calendar.dateComponents([.day], from: from, to: to).day!
+    }
+
     /// The dates from this one to `last`, both included.
     public func through(_ last: CalendarDate) -> [CalendarDate] {
         var dates: [CalendarDate] = []

@@ -101,3 +101,13 @@ public struct RoomBookingRequest: Sendable {
         self.organisationId = organisationId
     }
 }
+
+extension RoomBooking {
+    /// What accepting this booking would clash with: the other bookings of its room, pending or
+    /// accepted, whose time overlaps its own (the database refuses two accepted ones).
+    public func conflicts(among others: [RoomBooking]) -> [RoomBooking] {
+        others.filter { other in
+            other.id != id && other.roomId == roomId && (other.status == .pending || other.status == .accepted) && other.period.overlaps(period)
+        }
+    }
+}

@@ -31,6 +31,18 @@ enum MaintenanceStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> MaintenanceWindow { try MaintenanceStore.window(r) }
     }
 
+    /// Every machine's windows in force that overlap a period (the planner's week), in their order.
+    struct Within: Statement {
+        static let sql = """
+            SELECT \(columns) FROM maintenance_windows
+            WHERE withdrawn_at IS NULL AND period && tstzrange($1::timestamptz, $2::timestamptz, '[)')
+            ORDER BY lower(period), machine_id
+            """
+        var period: Period
+        func makeBindings() throws -> PostgresBindings { .with(period.start, period.end) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> MaintenanceWindow { try MaintenanceStore.window(r) }
+    }
+
     /// A machine's nature, locked while maintenance is scheduled on it.
     struct LockedMachine: Statement {
         static let sql = "SELECT nature FROM machines WHERE id = $1::uuid FOR UPDATE"

@@ -32,6 +32,14 @@ public struct MaintenanceWindows: Sendable {
         }
     }
 
+    /// The windows in force on any machine during a period (at most 400 days, as any window).
+    public func within(_ window: Period, by actor: Actor) async throws -> [MaintenanceWindow] {
+        try actor.require(.viewInventory, "see maintenance windows")
+        guard window.end > window.start else { throw Problem(.endNotAfterStart, "the end of the window must be after its start", field: "to") }
+        guard window.end.timeIntervalSince(window.start) <= 400 * 86_400 else { throw Problem.invalid("to", "a window is at most 400 days") }
+        return try await database.read { try await $0.run(MaintenanceStore.Within(period: window)) }
+    }
+
     /// Schedules maintenance. Over active bookings it is refused (409), unless
     /// `cancelConflicting`: then each is cancelled with the reason, and its requester notified.
     public func add(

@@ -43,6 +43,15 @@ enum French {
         return "\(sign)\(grouped(magnitude / 100)),\(magnitude % 100 < 10 ? "0" : "")\(magnitude % 100)\(noBreakSpace)€"
     }
 
+    /// `janv.`, the months of a chart's axis.
+    static let shortMonths = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+    /// `75,5 %`
+    static func percent(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10)\(tenths % 10 == 0 ? "" : ",\(abs(tenths % 10))")\(noBreakSpace)%"
+    }
+
     /// `1 234`
     static func grouped(_ value: Int) -> String {
         let digits = String(abs(value))

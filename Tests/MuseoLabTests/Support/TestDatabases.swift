@@ -112,7 +112,16 @@ actor TestDatabases {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await PostgresClient.withRunning(admin, logger: TestLog.logger) { client in
             let copy = template.map { " TEMPLATE \($0)" } ?? ""
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)\(copy) OWNER \(Self.ownerRole)"))
+            // The template's last connection (its migration) may not have ended on the server yet
+            // ("source database is being accessed by other users", 55006): a busy machine waits for it.
+            for attempt in 1... {
+                do {
+                    try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)\(copy) OWNER \(Self.ownerRole)"))
+                    return
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 100 {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
         }
         var configuration = Self.as(Self.ownerRole, admin)
         configuration.database = name

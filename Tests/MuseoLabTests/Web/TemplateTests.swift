@@ -1,4 +1,5 @@
 import Foundation
+import MuseoLab
 import Mustache
 import Testing
 @testable import MuseoLabWeb
@@ -53,6 +54,46 @@ import Testing
             layoutError: "Inconnue", timeError: "Horaire", attendeesError: "Trop", purposeError: "Vide",
             requests: [.init(reference: "R-000001", room: "Atrium", when: "mardi", status: "Refusée", statusClass: "refused", reason: "Complet")]),
         MessagePage(title: "Page introuvable", message: "Cette page n'existe pas.", nav: nav, nextHref: "/machines", nextLabel: "Retour"),
+        // The manager's console.
+        PlannerPage(
+            title: "Planning du mardi 12 janvier 2027", nav: nav, csrf: "mlcsrf_fixture", dayView: true,
+            previousHref: "/gestion/planning?jour=2027-01-11", nextHref: "/gestion/planning?jour=2027-01-13", weekHref: "/gestion/planning?semaine=2027-01-11",
+            todayHref: "/gestion/planning?jour=2026-12-02", columns: [.init(label: "mardi 12 janvier 2027", href: "/gestion/planning?jour=2027-01-12")],
+            hours: PlannerPage.hourMarks,
+            pending: [.init(reference: "S-000042", href: "/gestion/seances/S-000042", when: "mardi", requester: "Ana Martin", purpose: "Maquette",
+                            machines: "Imprimante 3D", staff: "Marc", confirmAction: "/gestion/seances/S-000042/confirmer")],
+            lanes: [.init(name: "Marc Dupont", kind: "Équipe", days: [.init(label: "mardi", blocks: [
+                .init(href: "/gestion/seances/S-000042", time: "10 h 00 – 12 h 00", label: "S-000042 · Ana", detail: "Maquette", status: "Demandée",
+                      statusClass: "requested", placement: "at-13 span-8"),
+            ])])]),
+        ConsoleSessionPage(
+            title: "Séance S-000042", nav: nav, csrf: "mlcsrf_fixture", notice: "Confirmée", problem: "Refusée", when: "mardi", status: "Confirmée",
+            statusClass: "confirmed", requester: "Ana Martin (ana@univ-artois.fr)", organisation: "Université d'Artois", staff: "Marc",
+            machines: "Imprimante 3D", purpose: "Maquette", participants: 2, actual: "mardi, 10 h 00 – 11 h 30",
+            confirmAction: "/gestion/seances/S-000042/confirmer",
+            complete: .init(action: "/gestion/seances/S-000042/terminer", day: "2027-01-12", start: "10:00", end: "12:00", note: "RAS", error: "Heures"),
+            noShowAction: "/gestion/seances/S-000042/absence",
+            cancel: .init(action: "/gestion/seances/S-000042/annuler", reason: "Panne", error: "Motif requis"),
+            history: [.init(status: "Demandée", when: "lundi", actor: "user:ana@univ-artois.fr", reason: "Cours")], plannerHref: "/gestion/planning"),
+        QuotaPage(
+            title: "Quota 2026", nav: nav, csrf: "mlcsrf_fixture", notice: "Acquittée", year: 2026, previousHref: "/gestion/quota?annee=2025",
+            nextHref: "/gestion/quota?annee=2027",
+            chart: BurnDownChart(
+                QuotaBurnDown.of([], year: 2026, quotaMinutes: 24_000), thresholds: [75, 90], today: CalendarDate("2026-12-02")!,
+                forecast: CalendarDate("2026-12-20")!),
+            figures: [.init(label: "Consommé", value: "152 h")], forecast: "Épuisé le 20 décembre",
+            alerts: [.init(label: "Seuil de 75 % atteint", firedAt: "hier", delivery: "1 envoi(s) sur 1", acknowledged: "Acquittée",
+                           acknowledgeAction: "/gestion/quota/alertes/a1/acquitter")],
+            overage: [.init(id: "o1", session: "S-000042", date: "mardi", hours: "2 h", status: "À décider", decision: "Accord",
+                            billAction: "/gestion/quota/depassements/o1/facturer", waiveAction: "/gestion/quota/depassements/o1/renoncer", error: "Motif")],
+            groupings: [.init(value: "month", label: "mois", selected: true)], groupingLabel: "mois",
+            report: [.init(label: "décembre 2026", consumed: "2 h", committed: "0 h", sessions: 1)], csvHref: "/gestion/quota/rapport.csv"),
+        RoomRequestsPage(
+            title: "Demandes de salles", nav: nav, csrf: "mlcsrf_fixture", notice: "Acceptée",
+            requests: [.init(reference: "R-000001", room: "Salle de réunion", layout: "meeting", when: "mardi", requester: "Ana, Université d'Artois",
+                             attendees: 8, purpose: "Réunion", conflicts: [.init(text: "R-000002 (En attente, mardi)")], hasConflicts: true,
+                             freeUses: "3 restantes sur 4", acceptAction: "/gestion/salles/R-000001/accepter",
+                             refuseAction: "/gestion/salles/R-000001/refuser", error: "Déjà prise")]),
     ]
 
     static func source(_ name: String) throws -> String {

@@ -78,6 +78,45 @@ import Testing
             .form("/compte/jetons/\(try await f.anasToken().text)/revoquer", [:])
         },
         row("POST /compte/deconnexion-partout",             [303, 303, 303, 303, 303]) { _, _ in .form("/compte/deconnexion-partout", [:]) },
+
+        // MARK: The manager's console: managers and administrators; a 403 page for the others
+        //                                                  anon member manager accountant admin
+        row("GET /gestion/planning",                        [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/planning") },
+        row("GET /gestion/seances/{reference}",             [303, 403, 200, 403, 200]) { f, _ in
+            .page("/gestion/seances/\(try await f.anasBooking().reference)")
+        },
+        row("POST /gestion/seances/{reference}/confirmer",  [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/seances/\(try await f.anasBooking().reference)/confirmer", [:])
+        },
+        // The times that really happened are the manager's to say (the page offers it once the session started).
+        row("POST /gestion/seances/{reference}/terminer",   [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/seances/\(try await f.anasConfirmedBooking().reference)/terminer", ["jour": "2026-01-05", "debut": "10:00", "fin": "11:00"])
+        },
+        // A session yet to start cannot be missed: past the role check, the domain's refusal, on the 422 page.
+        row("POST /gestion/seances/{reference}/absence",    [303, 403, 422, 403, 422]) { f, _ in
+            .form("/gestion/seances/\(try await f.anasConfirmedBooking().reference)/absence", [:])
+        },
+        row("POST /gestion/seances/{reference}/annuler",    [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/seances/\(try await f.anasBooking().reference)/annuler", ["motif": "machine en panne"])
+        },
+        row("GET /gestion/quota",                           [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/quota") },
+        row("GET /gestion/quota/rapport.csv",               [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/quota/rapport.csv?par=machine") },
+        row("POST /gestion/quota/alertes/{id}/acquitter",   [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/quota/alertes/\(try await f.unacknowledgedAlert().text)/acquitter", [:])
+        },
+        row("POST /gestion/quota/depassements/{id}/facturer", [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/quota/depassements/\(try await f.pendingOverage().text)/facturer", ["motif": "accord du laboratoire"])
+        },
+        row("POST /gestion/quota/depassements/{id}/renoncer", [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/quota/depassements/\(try await f.pendingOverage().text)/renoncer", ["motif": "geste commercial"])
+        },
+        row("GET /gestion/salles",                          [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/salles") },
+        row("POST /gestion/salles/{reference}/accepter",    [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/salles/\(try await f.anasRoomRequest().reference)/accepter", [:])
+        },
+        row("POST /gestion/salles/{reference}/refuser",     [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/salles/\(try await f.anasRoomRequest().reference)/refuser", ["motif": "salle en travaux"])
+        },
     ]
 
     // MARK: - Tests
@@ -289,6 +328,55 @@ extension WebAuthorisationMatrixTests {
             _ = try await t.lab.sessions.confirm(booking.id, by: t.people.manager.actor)
             let notifications = try await t.lab.notifications.mine(unreadOnly: true, by: t.people.member.actor)
             return try #require(notifications.first).id
+        }
+
+        /// A confirmed booking of Ana's, yet to start.
+        func anasConfirmedBooking() async throws -> SupportSession {
+            try await t.lab.sessions.confirm(try await anasBooking().id, by: t.people.manager.actor)
+        }
+
+        /// A room request of Ana's, at an hour of its own.
+        func anasRoomRequest() async throws -> RoomBooking {
+            let index = await Counter.shared.next()
+            let day = Days.next(.wednesday, weeksAhead: 6 + index / 7)
+            return try await t.lab.roomBookings.request(
+                RoomBookingRequest(room: "meeting", layout: "meeting", period: Days.period(day, String(format: "%02d:00", 10 + index % 7),
+                                   String(format: "%02d:00", 11 + index % 7)), attendees: 4, purpose: "Réunion"),
+                by: t.people.member.actor)
+        }
+
+        var year: Int { ParisClock.date(of: t.lab.now()).year }
+
+        /// An alert of the agreement's year nobody has acknowledged: the last one, or a new one (the
+        /// ledger corrected past the next threshold).
+        func unacknowledgedAlert() async throws -> UUID {
+            let alerts = { try await t.lab.alerts.list(agreementId: TestLab.agreement, year: year, unacknowledgedOnly: true, by: t.people.manager.actor) }
+            if let alert = try await alerts().first { return alert.id }
+            let balance = try await t.lab.quota.status(TestLab.agreement, year: year, by: t.people.manager.actor).balance
+            // Up to the first threshold, then past the next one each time (75, 90, then 100 %).
+            let minutes = balance.percentConsumed < 75 ? balance.quotaMinutes * 3 / 4 - balance.consumedMinutes + 1 : balance.quotaMinutes * 16 / 100
+            _ = try await t.lab.quota.adjust(TestLab.agreement, year: year, minutes: minutes, reason: "relevé", by: t.people.manager.actor)
+            return try #require(try await alerts().first).id
+        }
+
+        /// An overage item still to decide: the last one, or a new one (the year's quota used up,
+        /// then a session of Ana's next Thursday completed an hour after it ended).
+        func pendingOverage() async throws -> UUID {
+            let pending = { try await t.lab.overage.list(agreementId: TestLab.agreement, year: nil, status: .pending, by: t.people.manager.actor) }
+            if let item = try await pending().first { return item.id }
+            let hour = 10 + (await Counter.shared.next()) % 7
+            let session = try await t.lab.sessions.request(
+                SessionRequest(purpose: "Prototype", period: Days.period(Days.next(.thursday), String(format: "%02d:00", hour), String(format: "%02d:00", hour + 1))),
+                by: t.people.member.actor)
+            _ = try await t.lab.sessions.confirm(session.id, by: t.people.manager.actor)
+            let sessionYear = ParisClock.date(of: session.period.start).year
+            let balance = try await t.lab.quota.status(TestLab.agreement, year: sessionYear, by: t.people.manager.actor).balance
+            if balance.remainingMinutes > 0 {
+                _ = try await t.lab.quota.adjust(
+                    TestLab.agreement, year: sessionYear, minutes: balance.remainingMinutes, reason: "relevé", by: t.people.manager.actor)
+            }
+            _ = try await t.at(session.period.end.addingTimeInterval(3600)).sessions.complete(session.id, actual: session.period, by: t.people.manager.actor)
+            return try #require(try await pending().first).id
         }
 
         /// A token of Ana's.

@@ -1,0 +1,224 @@
+import Foundation
+import MuseoLab
+
+/// The planner: a week or a day, one lane per staff member and per machine.
+struct PlannerPage: Page {
+    static let template = "planner"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    /// One day, drawn on a timeline; else a week, as a table of days.
+    var dayView: Bool
+    var previousHref: String
+    var nextHref: String
+    var weekHref: String
+    var todayHref: String
+    var columns: [Column]
+    /// The day view's hours, placed on its timeline.
+    var hours: [Hour]
+    /// Requests waiting for confirmation, soonest first.
+    var pending: [Pending]
+    var lanes: [Lane]
+
+    struct Column: Sendable {
+        var label: String
+        var href: String
+    }
+
+    struct Hour: Sendable {
+        var label: String
+        var placement: String
+    }
+
+    struct Pending: Sendable {
+        var reference: String
+        var href: String
+        var when: String
+        var requester: String
+        var purpose: String
+        var machines: String
+        var staff: String
+        var confirmAction: String
+    }
+
+    struct Lane: Sendable {
+        var name: String
+        var kind: String
+        var days: [LaneDay]
+    }
+
+    struct LaneDay: Sendable {
+        var label: String
+        var blocks: [Block]
+    }
+
+    struct Block: Sendable {
+        /// The session's page (none for maintenance).
+        var href: String?
+        var time: String
+        var label: String
+        var detail: String
+        var status: String
+        var statusClass: String
+        /// Its place on the day's timeline: CSS classes `at-N span-M`, in quarter hours from 07:00
+        /// (the page's policy forbids inline styles).
+        var placement: String
+    }
+
+    /// The timeline runs from 07:00 to 21:00, in 56 quarter hours.
+    static let firstHour = 7
+    static let quarters = 56
+
+    static func placement(_ period: Period) -> String {
+        func quarter(_ instant: Date) -> Int {
+            let time = ParisClock.time(of: instant)
+            return ((time.hour - firstHour) * 60 + time.minute) / 15
+        }
+        let start = min(max(quarter(period.start), 0), quarters - 1)
+        let sameDay = ParisClock.date(of: period.start) == ParisClock.date(of: period.end.addingTimeInterval(-1))
+        let end = sameDay ? min(max(quarter(period.end.addingTimeInterval(-1)) + 1, start + 1), quarters) : quarters
+        return "at-\(start + 1) span-\(end - start)"
+    }
+
+    static let hourMarks: [Hour] = (firstHour..<(firstHour + quarters / 4)).map { hour in
+        Hour(label: "\(hour) h", placement: "at-\((hour - firstHour) * 4 + 1) span-4")
+    }
+}
+
+/// One session as the manager sees it, with the steps it can take now.
+struct ConsoleSessionPage: Page {
+    static let template = "console-session"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    var notice: String?
+    var problem: String?
+    var when: String
+    var status: String
+    var statusClass: String
+    var requester: String
+    var organisation: String
+    var staff: String
+    var machines: String
+    var purpose: String
+    var participants: Int
+    var actual: String?
+    var confirmAction: String?
+    var complete: Completion?
+    var noShowAction: String?
+    var cancel: Cancellation?
+    var history: [Step]
+    var plannerHref: String
+
+    struct Completion: Sendable {
+        var action: String
+        var day: String
+        var start: String
+        var end: String
+        var note: String
+        var error: String?
+    }
+
+    struct Cancellation: Sendable {
+        var action: String
+        var reason: String
+        var error: String?
+    }
+
+    struct Step: Sendable {
+        var status: String
+        var when: String
+        var actor: String
+        var reason: String?
+    }
+}
+
+/// The quota of the university's agreement for a year.
+struct QuotaPage: Page {
+    static let template = "quota"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    var notice: String?
+    var year: Int
+    var previousHref: String
+    var nextHref: String
+    var chart: BurnDownChart
+    var figures: [Figure]
+    var forecast: String?
+    var alerts: [Alert]
+    var overage: [OverageRow]
+    var groupings: [Grouping]
+    var groupingLabel: String
+    var report: [ReportLine]
+    var csvHref: String
+
+    struct Figure: Sendable {
+        var label: String
+        var value: String
+    }
+
+    struct Alert: Sendable {
+        var label: String
+        var firedAt: String
+        var delivery: String
+        var acknowledged: String?
+        var acknowledgeAction: String?
+    }
+
+    struct OverageRow: Sendable {
+        var id: String
+        var session: String
+        var date: String
+        var hours: String
+        var status: String
+        var decision: String?
+        var billAction: String?
+        var waiveAction: String?
+        var error: String?
+    }
+
+    struct Grouping: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct ReportLine: Sendable {
+        var label: String
+        var consumed: String
+        var committed: String
+        var sessions: Int
+    }
+}
+
+/// The room requests waiting for an answer.
+struct RoomRequestsPage: Page {
+    static let template = "room-requests"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    var notice: String?
+    var requests: [Request]
+
+    struct Request: Sendable {
+        var reference: String
+        var room: String
+        var layout: String
+        var when: String
+        var requester: String
+        var attendees: Int
+        var purpose: String
+        /// What accepting it would clash with.
+        var conflicts: [Conflict]
+        var hasConflicts: Bool
+        var freeUses: String
+        var acceptAction: String
+        var refuseAction: String
+        var error: String?
+    }
+
+    struct Conflict: Sendable {
+        var text: String
+    }
+}

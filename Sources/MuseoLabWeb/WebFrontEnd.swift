@@ -184,9 +184,9 @@ public struct WebFrontEnd: Sendable {
     /// A form of a staff area, read and checked (its CSRF token and origin, the visitor, their
     /// role) before `body` acts on it.
     func staffForm(
-        _ area: StaffArea, _ request: Request, _ body: (Visitor, Form) async throws -> Response
+        _ area: StaffArea, _ request: Request, limit: Int = Form.limit, _ body: (Visitor, Form) async throws -> Response
     ) async throws -> Response {
-        let form = try await Form.read(request)
+        let form = try await Form.read(request, limit: limit)
         guard formIsOurs(request, form) else { return try refusedForm(request) }
         guard let visitor = try await visitor(request) else { return redirect("/connexion") }
         guard area.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
@@ -281,13 +281,15 @@ public struct WebFrontEnd: Sendable {
     }
 }
 
-/// A posted form's fields (`application/x-www-form-urlencoded`), at most 64 KiB.
+/// A posted form's fields (`application/x-www-form-urlencoded`), at most 64 KiB unless a form says otherwise.
 struct Form: Sendable {
     var fields: [String: String]
     subscript(_ name: String) -> String? { fields[name] }
 
-    static func read(_ request: Request) async throws -> Form {
-        let buffer = try await request.body.collect(upTo: 65_536)
+    static let limit = 65_536
+
+    static func read(_ request: Request, limit: Int = limit) async throws -> Form {
+        let buffer = try await request.body.collect(upTo: limit)
         let text = String(buffer: buffer)
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {

@@ -204,3 +204,17 @@ public struct FablabCalendar: Sendable {
         try await session.run(CalendarStore.Rules())[0]
     }
 }
+
+extension WeeklyInterval {
+    /// The ranges of one weekday written `09:00-12:30,13:30-18:00` (nothing: closed, or away);
+    /// a range not so written is refused, naming `field`.
+    public static func ranges(_ text: String, on weekday: Weekday, field: String) throws -> [WeeklyInterval] {
+        try text.split(separator: ",").map { range in
+            let bounds = range.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard bounds.count == 2, let start = LocalTime(bounds[0]), let end = LocalTime(bounds[1]) else {
+                throw Problem.invalid(field, "\"\(range.trimmingCharacters(in: .whitespaces))\" is not HH:MM-HH:MM")
+            }
+            return WeeklyInterval(weekday: weekday, start: start, end: end)
+        }
+    }
+}

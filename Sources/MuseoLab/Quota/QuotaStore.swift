@@ -209,8 +209,8 @@ enum QuotaStore {
     }
 
     struct UsageByMonth: UsageStatement {
-        static let month = "coalesce(to_char(lower(s.period) AT TIME ZONE 'Europe/Paris', 'YYYY-MM'), 'adjustments')"
-        static let sql = usage(key: month, label: month, joins: "")
+        static let month = "to_char(lower(s.period) AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
+        static let sql = usage(key: "coalesce(\(month), 'adjustments')", label: "coalesce(\(month), 'Ajustements')", joins: "")
         var agreementId: UUID, year: Int
     }
 

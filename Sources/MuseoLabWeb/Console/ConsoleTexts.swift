@@ -37,4 +37,116 @@ enum ConsoleTexts {
             }
         }
     }
+
+    // MARK: Authorisations
+
+    static func authorisationDone(_ step: String) -> String? {
+        switch step {
+        case "accordee": "L'habilitation est accordée."
+        case "revoquee": "L'habilitation est révoquée."
+        default: nil
+        }
+    }
+
+    static let chooseMember = "Choisissez la personne habilitée."
+    static let chooseTarget = "Choisissez une machine ou une catégorie de machines."
+    static let untilDate = "Indiquez la date de fin sous la forme AAAA-MM-JJ, ou laissez-la vide."
+
+    static func authorisationRefusal(_ problem: Problem) -> String {
+        switch problem.field {
+        case "userId": chooseMember
+        case "machineId", "category": chooseTarget
+        case "expiresOn": "La fin de l'habilitation ne peut précéder son début."
+        case "note": "La note fait au plus 500 caractères."
+        case "reason": "Le motif fait au plus 500 caractères."
+        default: problem.kind == .conflict ? "Cette habilitation est déjà révoquée." : "L'habilitation n'a pas pu être enregistrée : vérifiez-la et recommencez."
+        }
+    }
+
+    // MARK: Calendar
+
+    static func calendarDone(_ step: String) -> String? {
+        switch step {
+        case "horaires": "Les horaires d'ouverture sont enregistrés."
+        case "fermeture": "La fermeture est enregistrée."
+        case "fermeture-retiree": "La fermeture est retirée."
+        case "equipe": "Les disponibilités sont enregistrées."
+        case "exception": "L'exception est enregistrée."
+        case "exception-retiree": "L'exception est retirée."
+        case "maintenance": "La maintenance est planifiée."
+        case "maintenance-retiree": "La maintenance est retirée."
+        default: nil
+        }
+    }
+
+    static func calendarRefusal(_ problem: Problem) -> String {
+        switch problem.kind {
+        case .bookingConflict:
+            problem.field == "cancelConflicting"
+                ? "La machine est réservée sur ce créneau : cochez « annuler les séances en conflit » pour planifier la maintenance quand même (les demandeurs seront prévenus)."
+                : "La machine a déjà une maintenance sur ce créneau."
+        case .endNotAfterStart: "La fin doit suivre le début."
+        default:
+            switch problem.field {
+            case "label": "Donnez un libellé à la fermeture, en 200 caractères au plus."
+            case "reason": "Indiquez le motif, en 500 caractères au plus."
+            case "machineId": "Choisissez une machine."
+            case "closure": "Indiquez le premier et le dernier jour de la fermeture."
+            case "maintenance", "exception": "Indiquez le jour et les heures de début et de fin."
+            case .some(let field) where field.hasPrefix("horaires-") || field.hasPrefix("equipe-"):
+                "Écrivez les plages de chaque jour sous la forme 09:00-12:30, 13:30-18:00 (laissez vide un jour fermé)."
+            default: "La modification n'a pas pu être enregistrée : vérifiez-la et recommencez."
+            }
+        }
+    }
+
+    // MARK: Inventory
+
+    static func inventoryDone(_ step: String) -> String? {
+        switch step {
+        case "machine": "La machine est mise à jour."
+        case "import": "L'annexe est importée."
+        default: nil
+        }
+    }
+
+    static func machineRefusal(_ problem: Problem) -> String {
+        problem.field == "category"
+            ? "La catégorie s'écrit en minuscules, chiffres et tirets (par exemple decoupe-laser)."
+            : "La machine n'a pas pu être mise à jour : vérifiez et recommencez."
+    }
+
+    static let annexFile = "Choisissez le fichier de l'annexe (texte, colonnes séparées par des tabulations)."
+    static let annexYear = "Indiquez l'année de l'annexe (par exemple 2027)."
+
+    static func annexRefusal(_ problem: Problem) -> String {
+        problem.field == "year" ? "L'année de l'annexe doit être comprise entre 2000 et 2100." : "Ce fichier ne se lit pas comme l'annexe 1 de la convention : vérifiez ses colonnes."
+    }
+
+    static func outcome(_ outcome: InventoryImportReport.Outcome) -> String {
+        switch outcome {
+        case .created: "À créer"
+        case .matched: "Déjà connue"
+        case .updated: "À mettre à jour"
+        case .repeated: "Répétée"
+        }
+    }
+
+    static func remark(_ code: ImportRemark.Code) -> String {
+        switch code {
+        case .unknownSerial: "Numéro de série inconnu"
+        case .unknownInventoryNumber: "Numéro d'inventaire inconnu"
+        case .unknownModel: "Modèle inconnu"
+        case .unitExpansion: "Plusieurs unités (*N)"
+        case .repeatedInventoryNumber: "Numéro d'inventaire répété"
+        case .repeatedSerialNumber: "Numéro de série répété"
+        case .cellNotSplit: "Cellule non répartie entre les unités"
+        case .invalidInventoryNumber: "Numéro d'inventaire invalide"
+        case .invalidValue: "Valeur invalide"
+        case .differsFromInventory: "Diffère de l'inventaire"
+        case .missingCells: "Cellules manquantes"
+        case .extraCells: "Cellules en trop"
+        case .inventoryNumberNormalised: "Numéro d'inventaire normalisé"
+        }
+    }
 }

@@ -38,6 +38,13 @@ enum QuotaTexts {
         }
     }
 
+    /// A usage report line's name: a month (`2026-12`) in words, any other as the domain says it.
+    static func reportLabel(_ line: UsageLine, _ grouping: UsageGrouping) -> String {
+        let parts = line.label.split(separator: "-")
+        guard grouping == .month, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month) else { return line.label }
+        return "\(French.months[month - 1]) \(year)"
+    }
+
     static func decisionRefusal(_ problem: Problem) -> String {
         switch problem.field {
         case "reason": "Indiquez le motif de la décision, en 1 000 caractères au plus."

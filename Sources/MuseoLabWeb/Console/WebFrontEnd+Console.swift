@@ -28,6 +28,9 @@ extension WebFrontEnd {
         }
         registerQuota(on: router)
         registerRoomRequests(on: router)
+        registerAuthorisations(on: router)
+        registerCalendar(on: router)
+        registerInventory(on: router)
     }
 
     /// The steps a manager takes on a session, by the last segment of their form's address.

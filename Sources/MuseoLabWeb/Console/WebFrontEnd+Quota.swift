@@ -108,7 +108,7 @@ extension WebFrontEnd {
             groupingLabel: QuotaTexts.grouping(grouping),
             report: report.map { line in
                 QuotaPage.ReportLine(
-                    label: line.label, consumed: French.hours(minutes: line.consumedMinutes), committed: French.hours(minutes: line.committedMinutes),
+                    label: QuotaTexts.reportLabel(line, grouping), consumed: French.hours(minutes: line.consumedMinutes), committed: French.hours(minutes: line.committedMinutes),
                     sessions: line.sessions)
             },
             csvHref: "/gestion/quota/rapport.csv?annee=\(year)&par=\(grouping.rawValue)")

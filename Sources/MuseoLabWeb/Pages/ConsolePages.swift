@@ -222,3 +222,183 @@ struct RoomRequestsPage: Page {
         var text: String
     }
 }
+
+/// Who may use which machine or category, and the form granting one more.
+struct AuthorisationsPage: Page {
+    static let template = "authorisations"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    var notice: String?
+    var problem: String?
+    var current: [Held]
+    var members: [Option]
+    var targets: [Option]
+    var until: String
+    var note: String
+    var memberError: String?
+    var targetError: String?
+    var untilError: String?
+    var noteError: String?
+
+    struct Held: Sendable {
+        var person: String
+        var covers: String
+        var granted: String
+        var until: String
+        var valid: Bool
+        var note: String?
+        var revokeAction: String
+        var id: String
+    }
+
+    struct Option: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+}
+
+/// The fablab's calendar: opening hours, closures, the staff's availability, maintenance.
+struct CalendarPage: Page {
+    static let template = "calendar"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    var notice: String?
+    var hours: [Day]
+    var hoursError: String?
+    var closures: [ClosureRow]
+    var closureError: String?
+    var staff: [Staff]
+    var machines: [Option]
+    var maintenance: [Window]
+    var maintenanceError: String?
+
+    struct Day: Sendable {
+        /// The form field, `horaires-2`.
+        var name: String
+        var label: String
+        var ranges: String
+        /// The input's id (a staff member's fields are told apart by theirs).
+        var id: String
+    }
+
+    struct ClosureRow: Sendable {
+        var when: String
+        var label: String
+        var kind: String
+        var withdrawAction: String?
+    }
+
+    struct Staff: Sendable {
+        var name: String
+        var action: String
+        var exceptionAction: String
+        var form: String
+        var days: [Day]
+        var exceptions: [Exception]
+        var error: String?
+        var exceptionError: String?
+        var exceptionForm: String
+    }
+
+    struct Exception: Sendable {
+        var when: String
+        var kind: String
+        var reason: String?
+        var withdrawAction: String
+    }
+
+    struct Option: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Window: Sendable {
+        var machine: String
+        var when: String
+        var reason: String
+        var withdrawAction: String
+    }
+}
+
+/// The machines, each with its settings, and the form uploading a new year's annex.
+struct InventoryPage: Page {
+    static let template = "inventory"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    var notice: String?
+    var machines: [Row]
+    /// The annex year the upload form proposes.
+    var year: Int
+    var fileError: String?
+    var yearError: String?
+
+    struct Row: Sendable {
+        var id: String
+        var anchor: String
+        var action: String
+        var nature: String
+        var model: String
+        var inventoryNumber: String
+        var annex: String
+        var category: String
+        var statuses: [Status]
+        var bookable: Bool
+        var trainingRequired: Bool
+        var error: String?
+    }
+
+    struct Status: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+}
+
+/// A dry run of an annex's import: every line created, matched or warned, before applying it.
+struct AnnexPreviewPage: Page {
+    static let template = "annex-preview"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    var source: String
+    var year: Int
+    var totals: [Total]
+    var lines: [Line]
+    var skipped: [Skipped]
+    /// The annex as uploaded, in base64, posted again to apply it.
+    var text: String
+
+    struct Total: Sendable {
+        var label: String
+        var value: Int
+    }
+
+    struct Line: Sendable {
+        var line: Int
+        var outcome: String
+        var outcomeClass: String
+        var nature: String
+        var model: String
+        var inventoryNumber: String
+        var unit: String
+        var remarks: [Remark]
+        var warned: Bool
+    }
+
+    struct Remark: Sendable {
+        var label: String
+        /// The importer's own words (English, as the CLI prints them).
+        var detail: String
+        var warning: Bool
+    }
+
+    struct Skipped: Sendable {
+        var line: Int
+        var reason: String
+    }
+}

@@ -12,8 +12,9 @@ struct BurnDownChart: Sendable {
     var thresholds: [Line]
     var months: [Tick]
     var levels: [Tick]
-    var today: Marker?
-    var forecast: Marker?
+    /// Named apart from the page's own `today`/`forecast`: Mustache would read those when these are absent.
+    var todayMarker: Marker?
+    var forecastMarker: Marker?
     /// The chart said in words (its `<desc>`).
     var summary: String
     /// The plot's frame.
@@ -38,6 +39,8 @@ struct BurnDownChart: Sendable {
         var x: Int
         var label: String
         var labelX: Int
+        /// `end` when the label sits left of its line (near the year's end).
+        var anchor: String
     }
 
     static let left = 64, right = 700, top = 16, bottom = 280
@@ -80,10 +83,13 @@ struct BurnDownChart: Sendable {
         }
         let stepHours = max(50, (highest / 60 / 5 + 49) / 50 * 50)
         levels = stride(from: 0, through: highest / 60, by: stepHours).map { hours in Tick(position: y(hours * 60) + 4, label: "\(hours) h") }
-        self.today = today.year == year ? Marker(x: x(today), label: "Aujourd'hui", labelX: x(today) + 4) : nil
-        self.forecast = forecast.flatMap { date in
-            date.year == year ? Marker(x: x(date), label: "Épuisé le \(date.day)/\(date.month)", labelX: x(date) - 4) : nil
+        func marker(_ date: CalendarDate, _ label: String) -> Marker {
+            let position = x(date)
+            let left = position > Self.right - 120
+            return Marker(x: position, label: label, labelX: left ? position - 4 : position + 4, anchor: left ? "end" : "start")
         }
+        todayMarker = today.year == year ? marker(today, "Aujourd'hui") : nil
+        forecastMarker = forecast.flatMap { date in date.year == year ? marker(date, "Épuisé le \(date.day)/\(date.month)") : nil }
         let last = burnDown.steps.last
         summary = "Année \(year) : \(French.hours(minutes: last?.consumedMinutes ?? 0)) consommées, "
             + "\(French.hours(minutes: last?.projectedMinutes ?? 0)) avec les séances confirmées à venir, "

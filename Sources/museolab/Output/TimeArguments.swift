@@ -33,12 +33,10 @@ enum TimeArgument {
             guard let number = Int(key) ?? names[String(key.prefix(3))], let weekday = Weekday(rawValue: number) else {
                 throw ValidationError("\"\(parts[0])\" is not a weekday (mon…sun, lun…dim, 1-7)")
             }
-            for range in parts[1].split(separator: ",") {
-                let bounds = range.split(separator: "-").map(String.init)
-                guard bounds.count == 2, let start = LocalTime(bounds[0]), let end = LocalTime(bounds[1]) else {
-                    throw ValidationError("\"\(range)\" is not HH:MM-HH:MM")
-                }
-                intervals.append(WeeklyInterval(weekday: weekday, start: start, end: end))
+            do {
+                intervals += try WeeklyInterval.ranges(parts[1], on: weekday, field: parts[0])
+            } catch let problem as Problem {
+                throw ValidationError(problem.detail)
             }
         }
         return intervals

@@ -94,6 +94,37 @@ import Testing
                              attendees: 8, purpose: "Réunion", conflicts: [.init(text: "R-000002 (En attente, mardi)")], hasConflicts: true,
                              freeUses: "3 restantes sur 4", acceptAction: "/gestion/salles/R-000001/accepter",
                              refuseAction: "/gestion/salles/R-000001/refuser", error: "Déjà prise")]),
+        AuthorisationsPage(
+            title: "Habilitations", nav: nav, csrf: "mlcsrf_fixture", notice: "Accordée", problem: "Refusée",
+            current: [.init(person: "Ana (ana@univ-artois.fr)", covers: "Catégorie laser-cutter", granted: "lundi", until: "Sans limite",
+                            valid: false, note: "Formation faite", revokeAction: "/gestion/autorisations/a1/revoquer", id: "a1")],
+            members: [.init(value: "u1", label: "Ana", selected: true)], targets: [.init(value: "categorie:laser-cutter", label: "Catégorie laser-cutter", selected: true)],
+            until: "2027-06-30", note: "Note", memberError: "Qui ?", targetError: "Quoi ?", untilError: "Quand ?", noteError: "Trop long"),
+        CalendarPage(
+            title: "Calendrier", nav: nav, csrf: "mlcsrf_fixture", notice: "Enregistré",
+            hours: [.init(name: "horaires-1", label: "Lundi", ranges: "09:00-18:00", id: "horaires-1")], hoursError: "Plages",
+            closures: [.init(when: "lundi 25 mai 2026", label: "Lundi de Pentecôte", kind: "Jour férié", withdrawAction: "/gestion/calendrier/fermetures/c1/retirer")],
+            closureError: "Jours",
+            staff: [.init(name: "Marc", action: "/gestion/calendrier/equipe/u1", exceptionAction: "/gestion/calendrier/equipe/u1/exceptions", form: "equipe-u1",
+                          days: [.init(name: "equipe-1", label: "Lundi", ranges: "09:00-18:00", id: "u1-equipe-1")],
+                          exceptions: [.init(when: "mardi", kind: "Absent", reason: "Congé", withdrawAction: "/gestion/calendrier/exceptions/e1/retirer")],
+                          error: "Plages", exceptionError: "Heures", exceptionForm: "exception-u1")],
+            machines: [.init(value: "m1", label: "Imprimante 3D n° 12548", selected: true)],
+            maintenance: [.init(machine: "Imprimante 3D", when: "jeudi", reason: "Calibrage", withdrawAction: "/gestion/calendrier/maintenance/w1/retirer")],
+            maintenanceError: "Réservée"),
+        InventoryPage(
+            title: "Inventaire", nav: nav, csrf: "mlcsrf_fixture", notice: "Importée",
+            machines: [.init(id: "m1", anchor: "m-m1", action: "/gestion/inventaire/machines/m1", nature: "Imprimante 3D", model: "S5",
+                             inventoryNumber: "12548", annex: "2026", category: "3d-printer",
+                             statuses: [.init(value: "in_service", label: "En service", selected: true)], bookable: true, trainingRequired: true,
+                             error: "Catégorie")],
+            year: 2027, fileError: "Fichier", yearError: "Année"),
+        AnnexPreviewPage(
+            title: "Aperçu de l’import de l’annexe 2027", nav: nav, csrf: "mlcsrf_fixture", source: "annexe.tsv", year: 2027,
+            totals: [.init(label: "À créer", value: 3)],
+            lines: [.init(line: 12, outcome: "Répétée", outcomeClass: "repeated", nature: "Casque VR", model: "Quest", inventoryNumber: "12547",
+                          unit: "1 / 2", remarks: [.init(label: "Numéro d'inventaire répété", detail: "already listed on line 11", warning: true)], warned: true)],
+            skipped: [.init(line: 1, reason: "header")], text: "dGV4dA=="),
     ]
 
     static func source(_ name: String) throws -> String {

@@ -117,6 +117,55 @@ import Testing
         row("POST /gestion/salles/{reference}/refuser",     [303, 403, 303, 403, 303]) { f, _ in
             .form("/gestion/salles/\(try await f.anasRoomRequest().reference)/refuser", ["motif": "salle en travaux"])
         },
+        row("GET /gestion/autorisations",                   [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/autorisations") },
+        row("POST /gestion/autorisations",                  [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/autorisations", ["membre": f.t.people.member.user.id.text, "cible": "categorie:laser-cutter", "jusqua": "2027-06-30"])
+        },
+        row("POST /gestion/autorisations/{id}/revoquer",    [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/autorisations/\(try await f.anasAuthorisation().text)/revoquer", ["motif": "fin du projet"])
+        },
+        row("GET /gestion/calendrier",                      [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/calendrier") },
+        // The hours and the week as they are (other cells book within them).
+        row("POST /gestion/calendrier/horaires",            [303, 403, 303, 403, 303]) { _, _ in
+            .form("/gestion/calendrier/horaires", Fixture.weekdays(prefix: "horaires"))
+        },
+        row("POST /gestion/calendrier/fermetures",          [303, 403, 303, 403, 303]) { f, _ in
+            let day = await f.farDay()
+            return .form("/gestion/calendrier/fermetures", ["du": day.description, "au": day.description, "libelle": "Inventaire annuel"])
+        },
+        row("POST /gestion/calendrier/fermetures/{id}/retirer", [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/calendrier/fermetures/\(try await f.closure().text)/retirer", [:])
+        },
+        row("POST /gestion/calendrier/equipe/{id}",         [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/calendrier/equipe/\(f.t.people.manager.user.id.text)", Fixture.weekdays(prefix: "equipe"))
+        },
+        row("POST /gestion/calendrier/equipe/{id}/exceptions", [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/calendrier/equipe/\(f.t.people.manager.user.id.text)/exceptions",
+                  ["jour": (await f.farDay()).description, "debut": "09:00", "fin": "12:00", "disponible": "non", "motif": "formation"])
+        },
+        row("POST /gestion/calendrier/exceptions/{id}/retirer", [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/calendrier/exceptions/\(try await f.exception().text)/retirer", [:])
+        },
+        row("POST /gestion/calendrier/maintenance",         [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/calendrier/maintenance", [
+                "machine": try await f.t.machine("13995").id.text, "jour": (await f.farDay()).description, "debut": "09:00", "fin": "12:00",
+                "motif": "calibrage",
+            ])
+        },
+        row("POST /gestion/calendrier/maintenance/{id}/retirer", [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/calendrier/maintenance/\(try await f.maintenanceWindow().text)/retirer", [:])
+        },
+        row("GET /gestion/inventaire",                      [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/inventaire") },
+        row("POST /gestion/inventaire/machines/{id}",       [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/inventaire/machines/\(try await f.t.machine("12548").id.text)", ["etat": "in_service", "reservable": "oui", "categorie": "3d-printer"])
+        },
+        // The upload answers with its preview (nothing applied).
+        row("POST /gestion/inventaire/import",              [303, 403, 200, 403, 200]) { _, _ in
+            .upload("/gestion/inventaire/import", fields: ["annee": "2026"], file: ("annexe", "annexe-1-2026.tsv", try Fixture.annex()))
+        },
+        row("POST /gestion/inventaire/import/appliquer",    [303, 403, 303, 403, 303]) { _, _ in
+            .form("/gestion/inventaire/import/appliquer", ["annee": "2026", "source": "annexe-1-2026.tsv", "annexe": Data(try Fixture.annex().utf8).base64EncodedString()])
+        },
     ]
 
     // MARK: - Tests
@@ -209,13 +258,17 @@ extension WebAuthorisationMatrixTests {
         }
     }
 
-    /// What one cell sends: a page to open, or a form to post.
+    /// What one cell sends: a page to open, or a form to post (with a file, as multipart).
     struct Call: Sendable {
         var path: String
         var form: [String: String]?
+        var file: (field: String, filename: String, content: String)?
 
         static func page(_ path: String) -> Call { Call(path: path, form: nil) }
         static func form(_ path: String, _ fields: [String: String]) -> Call { Call(path: path, form: fields) }
+        static func upload(_ path: String, fields: [String: String], file: (String, String, String)) -> Call {
+            Call(path: path, form: fields, file: file)
+        }
     }
 
     struct Row: Sendable {
@@ -275,7 +328,17 @@ extension WebAuthorisationMatrixTests {
             if let session = try await sessionCookie(who) { cookies.append("museolab_session=\(session)") }
             var request = "\(method) \(call.path) HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nConnection: close\r\n"
             request += "Cookie: \(cookies.joined(separator: "; "))\r\n"
-            if let form = call.form {
+            if let form = call.form, let file = call.file {
+                let boundary = "matrix\(UUID().uuidString.prefix(8))"
+                var body = ""
+                for (name, value) in form.merging(["csrf": csrf], uniquingKeysWith: { $1 }) {
+                    body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+                }
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\n"
+                body += "Content-Type: text/tab-separated-values\r\n\r\n\(file.content)\r\n--\(boundary)--\r\n"
+                request += "Origin: http://127.0.0.1:\(server.port)\r\nContent-Type: multipart/form-data; boundary=\(boundary)\r\n"
+                request += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            } else if let form = call.form {
                 let body = (form.merging(["csrf": csrf]) { $1 }).map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
                 request += "Origin: http://127.0.0.1:\(server.port)\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 request += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
@@ -377,6 +440,45 @@ extension WebAuthorisationMatrixTests {
             }
             _ = try await t.at(session.period.end.addingTimeInterval(3600)).sessions.complete(session.id, actual: session.period, by: t.people.manager.actor)
             return try #require(try await pending().first).id
+        }
+
+        /// Fields of a week, Monday to Friday 09:00 to 18:00 (as the fixture's own).
+        static func weekdays(prefix: String) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: (1...7).map { ("\(prefix)-\($0)", $0 <= 5 ? "09:00-18:00" : "") })
+        }
+
+        /// The 2026 annex, as seeded.
+        static func annex() throws -> String {
+            try String(contentsOf: ProjectFolders.sql.appendingPathComponent("seed/annexe-1-2026.tsv"), encoding: .utf8)
+        }
+
+        /// A Thursday of its own, a year or more ahead (no other cell books there).
+        func farDay() async -> CalendarDate {
+            Days.next(.thursday, weeksAhead: 52 + (await Counter.shared.next()))
+        }
+
+        /// An authorisation of Ana's, for a cell to revoke.
+        func anasAuthorisation() async throws -> UUID {
+            try await t.lab.authorisations.grant(
+                to: t.people.member.user.id, machineId: nil, category: "laser-cutter", grantedOn: nil, expiresOn: nil, note: nil,
+                by: t.people.manager.actor).id
+        }
+
+        func closure() async throws -> UUID {
+            let day = await farDay()
+            return try #require(try await t.lab.calendar.addClosure(from: day, to: day, label: "Fermeture", by: t.people.manager.actor).id)
+        }
+
+        func exception() async throws -> UUID {
+            try await t.lab.staffAvailability.addException(
+                t.people.manager.user.id, period: Days.period(await farDay(), "09:00", "10:00"), available: false, reason: nil,
+                by: t.people.manager.actor).id
+        }
+
+        func maintenanceWindow() async throws -> UUID {
+            try await t.lab.maintenance.add(
+                machineId: try await t.machine("13995").id, period: Days.period(await farDay(), "14:00", "15:00"), reason: "nettoyage",
+                cancelConflicting: false, by: t.people.manager.actor).id
         }
 
         /// A token of Ana's.

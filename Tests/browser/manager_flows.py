@@ -91,6 +91,19 @@ with sync_playwright() as playwright:
     expect(page.locator(".pending li", has_text=SESSION)).to_have_count(0)
     check_page(page, "planner-day")
 
+    # Booked on a member's behalf (a phone call): the session is the member's, waiting for confirmation.
+    page.get_by_role("link", name="Réserver pour un membre").click()
+    check_page(page, "on-behalf")
+    page.get_by_label("Pour").select_option(label="bruno (bruno@univ-artois.fr)")
+    page.get_by_label("Jour").fill(BOOKED_DAY)
+    page.get_by_label("Début").fill("10:00")
+    page.get_by_label("Fin").fill("11:00")
+    page.get_by_label("Objet").fill("Réservé par téléphone")
+    page.get_by_role("button", name="Réserver pour ce membre").click()
+    expect(page.get_by_role("status")).to_contain_text("La séance est réservée pour le membre")
+    expect(page.locator(".profile")).to_contain_text("bruno@univ-artois.fr")
+    expect(page.locator(".profile")).to_contain_text("Demandée")
+
     # Two managers accept the two overlapping room requests at once: one succeeds, one is told why not.
     admin = browser.new_context(locale="fr-FR")
     other = admin.new_page()

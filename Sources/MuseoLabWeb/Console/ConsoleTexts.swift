@@ -9,6 +9,7 @@ enum ConsoleTexts {
         case "terminer": "La séance est terminée : sa durée réelle est comptée."
         case "absence": "L'absence est enregistrée."
         case "annuler": "La séance est annulée : le demandeur est prévenu."
+        case "reservee": "La séance est réservée pour le membre ; elle attend sa confirmation."
         default: nil
         }
     }

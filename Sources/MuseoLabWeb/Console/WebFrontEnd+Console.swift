@@ -31,6 +31,7 @@ extension WebFrontEnd {
         registerAuthorisations(on: router)
         registerCalendar(on: router)
         registerInventory(on: router)
+        registerOnBehalf(on: router)
     }
 
     /// The steps a manager takes on a session, by the last segment of their form's address.

@@ -402,3 +402,33 @@ struct AnnexPreviewPage: Page {
         var reason: String
     }
 }
+
+/// A session booked by the manager for a member.
+struct OnBehalfPage: Page {
+    static let template = "on-behalf"
+    var title: String
+    var nav: Navigation?
+    var csrf: String
+    var problem: String?
+    var members: [Option]
+    var machines: [Option]
+    var staff: [Option]
+    var day: String
+    var start: String
+    var end: String
+    var purpose: String
+    var participants: String
+    var unsupervised: Bool
+    var memberError: String?
+    var timeError: String?
+    var participantsError: String?
+    var purposeError: String?
+    var machineError: String?
+    var staffError: String?
+
+    struct Option: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+}

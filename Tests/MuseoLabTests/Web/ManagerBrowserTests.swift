@@ -6,7 +6,7 @@ import Testing
 /// The manager's console in a real browser (Tests/browser/manager_flows.py): a manager confirms a
 /// session from the planner, completes it once it has started, and the quota page shows it, its
 /// chart checked against its figures; two managers accepting overlapping room requests at once get
-/// one success and one clear refusal; a dry-run annex import shows annex 1's warnings and applies
+/// one success and one clear refusal; a session is booked on a member's behalf; a dry-run annex import shows annex 1's warnings and applies
 /// nothing; an authorisation is granted and revoked; a maintenance over a booking is refused, then
 /// planned with the booking cancelled. Screenshots of every page (desktop and 390 px) go to
 /// .build/artefacts/screenshots.
@@ -69,6 +69,9 @@ import Testing
             // The previewed annex was not imported; the maintenance cancelled the booking in its way.
             #expect(try await t.count("SELECT count(*) FROM inventory_imports WHERE annex_year = 2027") == 0)
             #expect(try await t.lab.sessions.get(inTheWay.id, by: t.people.manager.actor).status == .cancelled)
+            let byPhone = try await t.lab.sessions.list(SessionFilter(requesterId: t.people.otherMember.user.id), by: t.people.manager.actor)
+                .filter { $0.purpose == "Réservé par téléphone" }
+            #expect(byPhone.count == 1 && byPhone.first?.period == Days.period(booked, "10:00", "11:00") && byPhone.first?.status == .requested)
             let authorisations = try await t.lab.authorisations.list(userId: t.people.member.user.id, by: t.people.manager.actor)
             #expect(authorisations.count == 1 && authorisations[0].revokedAt != nil)
         }

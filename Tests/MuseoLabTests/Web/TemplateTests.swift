@@ -125,6 +125,12 @@ import Testing
             lines: [.init(line: 12, outcome: "Répétée", outcomeClass: "repeated", nature: "Casque VR", model: "Quest", inventoryNumber: "12547",
                           unit: "1 / 2", remarks: [.init(label: "Numéro d'inventaire répété", detail: "already listed on line 11", warning: true)], warned: true)],
             skipped: [.init(line: 1, reason: "header")], text: "dGV4dA=="),
+        OnBehalfPage(
+            title: "Réserver pour un membre", nav: nav, csrf: "mlcsrf_fixture", problem: "Refusée",
+            members: [.init(value: "u1", label: "Ana", selected: true)], machines: [.init(value: "m1", label: "Imprimante 3D", selected: true)],
+            staff: [.init(value: "s1", label: "Marc", selected: true)], day: "2027-01-12", start: "10:00", end: "12:00", purpose: "Maquette",
+            participants: "2", unsupervised: true, memberError: "Qui ?", timeError: "Quand ?", participantsError: "Combien ?", purposeError: "Quoi ?",
+            machineError: "Laquelle ?", staffError: "Qui encadre ?"),
     ]
 
     static func source(_ name: String) throws -> String {

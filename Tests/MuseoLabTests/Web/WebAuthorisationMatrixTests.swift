@@ -82,6 +82,15 @@ import Testing
         // MARK: The manager's console: managers and administrators; a 403 page for the others
         //                                                  anon member manager accountant admin
         row("GET /gestion/planning",                        [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/planning") },
+        row("GET /gestion/reserver",                        [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/reserver") },
+        row("POST /gestion/reserver",                       [303, 403, 303, 403, 303]) { f, _ in
+            let period = try await f.nextFreePeriod()
+            return .form("/gestion/reserver", [
+                "membre": f.t.people.member.user.id.text, "jour": ParisClock.date(of: period.start).description,
+                "debut": ParisClock.time(of: period.start).description, "fin": ParisClock.time(of: period.end).description,
+                "objet": "Réservé par téléphone", "participants": "1",
+            ])
+        },
         row("GET /gestion/seances/{reference}",             [303, 403, 200, 403, 200]) { f, _ in
             .page("/gestion/seances/\(try await f.anasBooking().reference)")
         },

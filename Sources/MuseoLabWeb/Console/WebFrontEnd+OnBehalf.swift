@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import MuseoLab
+
+/// A session booked by the manager for a member (a phone call, a walk-in booking ahead): the
+/// member's own rules apply, as the domain checks them for anyone booking on someone's behalf.
+extension WebFrontEnd {
+    func registerOnBehalf<Context: RequestContext & RemoteAddressRequestContext>(on router: Router<Context>) {
+        router.get("/gestion/reserver") { request, _ in
+            try await staffPage(.console, request) { visitor in try await onBehalfPage(visitor, posted: nil, refusal: nil) }
+        }
+        router.post("/gestion/reserver") { request, _ in
+            try await staffForm(.console, request) { visitor, form in
+                func again(_ refusal: FieldRefusal) async throws -> Response {
+                    try page(try await onBehalfPage(visitor, posted: form, refusal: refusal), status: .unprocessableContent)
+                }
+                guard let requester = form["membre"].flatMap(UUID.init(uuidString:)) else {
+                    return try await again(FieldRefusal(field: "requesterId", said: ConsoleTexts.chooseMember))
+                }
+                guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
+                    let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
+                else { return try await again(FieldRefusal(field: "start", said: WebTexts.roomTime)) }
+                guard let participants = Int(form["participants"] ?? "") else {
+                    return try await again(FieldRefusal(field: "participants", said: WebTexts.participantsNumber))
+                }
+                let machine = form["machine"] ?? ""
+                let staff = form["encadrant"] ?? ""
+                do {
+                    let booked = try await lab.sessions.request(
+                        SessionRequest(
+                            requesterId: requester, supervised: form["sans-encadrement"] != "oui", staffId: UUID(uuidString: staff),
+                            purpose: form["objet"] ?? "", participants: participants, period: Period(start: start, end: end),
+                            machineIds: UUID(uuidString: machine).map { [$0] } ?? []),
+                        by: visitor.actor)
+                    return redirect("/gestion/seances/\(booked.reference)?fait=reservee")
+                } catch let problem as Problem where problem.kind != .unavailable && problem.kind != .internalError {
+                    return try await again(FieldRefusal(
+                        field: problem.kind == .bookingConflict ? "start" : problem.field, said: WebTexts.bookingRefusal(problem)))
+                }
+            }
+        }
+    }
+
+    func onBehalfPage(_ visitor: Visitor, posted: Form?, refusal: FieldRefusal?) async throws -> OnBehalfPage {
+        let users = try await lab.users.list(by: visitor.actor).filter { $0.disabledAt == nil }.sorted { $0.displayName < $1.displayName }
+        let machines = try await lab.inventory.list(by: visitor.actor).filter { $0.status == .inService && $0.bookable }
+        let staff = try await lab.staffAvailability.staff()
+        func option(_ value: String, _ label: String, field: String) -> OnBehalfPage.Option {
+            OnBehalfPage.Option(value: value, label: label, selected: posted?[field] == value)
+        }
+        func said(_ fields: [String]) -> String? { refusal.flatMap { $0.field.map(fields.contains) == true ? $0.said : nil } }
+        let known = ["requesterId", "start", "end", "participants", "purpose", "machineIds", "staffId"]
+        return OnBehalfPage(
+            title: "Réserver pour un membre", nav: visitor.nav(.planner), csrf: visitor.csrf,
+            problem: refusal.flatMap { $0.field.map(known.contains) == true ? nil : $0.said },
+            members: users.map { option($0.id.uuidString.lowercased(), "\($0.displayName) (\($0.email))", field: "membre") },
+            machines: machines.map {
+                option($0.id.uuidString.lowercased(), [$0.nature, $0.inventoryNumber.map { "n° \($0)" }].compactMap { $0 }.joined(separator: " "), field: "machine")
+            },
+            staff: staff.map { option($0.userId.uuidString.lowercased(), $0.displayName, field: "encadrant") },
+            day: posted?["jour"] ?? "", start: posted?["debut"] ?? "", end: posted?["fin"] ?? "", purpose: posted?["objet"] ?? "",
+            participants: posted?["participants"] ?? "1", unsupervised: posted?["sans-encadrement"] == "oui",
+            memberError: said(["requesterId"]), timeError: said(["start", "end"]), participantsError: said(["participants"]),
+            purposeError: said(["purpose"]), machineError: said(["machineIds"]), staffError: said(["staffId"]))
+    }
+}

@@ -430,7 +430,11 @@ import Testing
                 continuation.finish()
             })
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            group.addTask {
+                // A server that ends before it listens ends the wait for its port too.
+                defer { continuation.finish() }
+                try await app.runService(gracefulShutdownSignals: [])
+            }
             defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else { throw CancellationError() }

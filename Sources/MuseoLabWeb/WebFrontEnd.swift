@@ -166,6 +166,11 @@ public struct WebFrontEnd: Sendable {
     /// refuses as not found (another member's booking) is the same 404 page as a wrong address.
     func signedIn<P: Page>(_ request: Request, _ body: (Visitor) async throws -> P) async throws -> Response {
         guard let visitor = try await visitor(request) else { return redirect("/connexion") }
+        return try await render(visitor, body)
+    }
+
+    /// The page `body` makes for a visitor; what the domain refuses as not found is the 404 page.
+    func render<P: Page>(_ visitor: Visitor, _ body: (Visitor) async throws -> P) async throws -> Response {
         do {
             return try page(try await body(visitor), csrf: visitor.newCSRF ? visitor.csrf : nil)
         } catch let problem as Problem where Self.notFoundKinds.contains(problem.kind) {
@@ -178,7 +183,7 @@ public struct WebFrontEnd: Sendable {
     func staffPage<P: Page>(_ area: StaffArea, _ request: Request, _ body: (Visitor) async throws -> P) async throws -> Response {
         guard let visitor = try await visitor(request) else { return redirect("/connexion") }
         guard area.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
-        return try await signedIn(request) { _ in try await body(visitor) }
+        return try await render(visitor, body)
     }
 
     /// A form of a staff area, read and checked (its CSRF token and origin, the visitor, their

@@ -147,6 +147,7 @@ public struct WebFrontEnd: Sendable {
         }
         registerAccount(on: router)
         registerRooms(on: router)
+        registerDesk(on: router)
     }
 
     // MARK: - Pages

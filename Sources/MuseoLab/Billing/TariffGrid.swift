@@ -143,8 +143,8 @@ public struct TariffGrid: Sendable {
     static let columns = ["code", "label", "unit", "applies_to", "room", "machine_category", "vat"]
 
     static func parse(_ text: String) throws -> [TariffItem] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // Split on any line break: "\r\n" (a form's textarea, a Windows file) is one Character, never equal to "\n".
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
         guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
             Array(header.prefix(columns.count)) == columns, header.count > columns.count

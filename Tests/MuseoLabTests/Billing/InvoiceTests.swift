@@ -293,6 +293,9 @@ import Testing
             let preview = try await t.lab.tariffs.preview(
                 "\(header)\n# a comment\nkit\tKit\tunit\tconsumable\t\t\t5,5%\t10,01\nhour\tHeure\thour\tsupport\t\t\texempt: Art. 261\t", by: accountant)
             #expect(preview.map(\.code) == ["kit", "hour"])
+            // Lines ended by CRLF, as a browser posts a textarea, read the same.
+            let crlf = try await t.lab.tariffs.preview("\(header)\r\nkit\tKit\tunit\tconsumable\t\t\t5,5%\t10,01\r\n", by: accountant)
+            #expect(crlf.map(\.code) == ["kit"] && crlf.first?.prices == ["founder_member": 1001])
             #expect(preview.map(\.prices) == [["founder_member": 1001], [:]])
             #expect(preview.map(\.vat) == [.rate(basisPoints: 550), .exempt(mention: "Art. 261")])
             await #expect(throws: Problem.self) { _ = try await t.lab.tariffs.preview("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\t1,00", by: t.people.manager.actor) }

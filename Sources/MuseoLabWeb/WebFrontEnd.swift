@@ -150,6 +150,9 @@ public struct WebFrontEnd: Sendable {
 
         // The manager's console.
         registerConsole(on: router)
+
+        // The accountant's desk.
+        registerDesk(on: router)
     }
 
     // MARK: - Pages

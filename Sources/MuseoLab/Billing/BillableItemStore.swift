@@ -42,6 +42,17 @@ enum BillableItemStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> BillableItem { try item(r) }
     }
 
+    /// The open items no invoice line holds (a draft's, or an issued document's).
+    struct NotDrafted: Statement {
+        static let sql = """
+            SELECT \(columns) FROM billable_items b
+            WHERE b.status = 'open' AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.billable_item_id = b.id)
+            ORDER BY b.customer_organisation_id, b.service_date, b.created_at, b.id
+            """
+        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> BillableItem { try item(r) }
+    }
+
     /// One item.
     struct Item: Statement {
         static let sql = "SELECT \(columns) FROM billable_items b WHERE b.id = $1::uuid"

@@ -54,6 +54,15 @@ public struct BillableItems: Sendable {
         }
     }
 
+    /// What is still to invoice: the open items of every customer that no draft holds yet (a
+    /// discarded draft gives its items back), by service date.
+    public func toInvoice(by actor: Actor) async throws -> [BillableItem] {
+        try actor.require(.viewBilling, "see what is to invoice")
+        return try await database.read { session in
+            try await session.run(BillableItemStore.NotDrafted())
+        }
+    }
+
     /// Records consumables a staff member handed out (a grid item of the consumables), to be invoiced.
     public func addConsumable(
         customerId: UUID, tariffCode: String, quantity: Int, serviceDate: CalendarDate, description: String?, by actor: Actor

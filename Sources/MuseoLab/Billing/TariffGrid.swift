@@ -74,12 +74,7 @@ public struct TariffGrid: Sendable {
         let label = try Validate.optionalText(label, field: "label", maxLength: 200) ?? "Grille tarifaire du \(effectiveFrom)"
         let sha = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
         return try await database.write(as: actor, action: "tariffs.load") { session in
-            let categories = Set(try await session.run(TariffStore.Categories()))
-            for item in items {
-                for category in item.prices.keys where !categories.contains(category) {
-                    throw Problem.invalid("table", "\(category) is not a customer category (known: \(categories.sorted().joined(separator: ", ")))")
-                }
-            }
+            try await Self.checkCategories(items, session)
             let versionId: UUID
             if let existing = try await session.run(TariffStore.VersionFrom(effectiveFrom: effectiveFrom)).first {
                 guard existing.lockedAt == nil else {
@@ -107,6 +102,25 @@ public struct TariffGrid: Sendable {
         }
     }
 
+    /// What loading a grid table would record, item by item in the table's order, checked as
+    /// `load` checks it (the table, the customer categories) but without recording anything.
+    public func preview(_ text: String, by actor: Actor) async throws -> [TariffItem] {
+        try actor.require(.manageBilling, "load the tariff grid")
+        let items = try Self.parse(text)
+        try await database.read { session in try await Self.checkCategories(items, session) }
+        return items
+    }
+
+    /// Every price column of the table names a customer category.
+    static func checkCategories(_ items: [TariffItem], _ session: SQLSession) async throws {
+        let categories = Set(try await session.run(TariffStore.Categories()))
+        for item in items {
+            for category in item.prices.keys where !categories.contains(category) {
+                throw Problem.invalid("table", "\(category) is not a customer category (known: \(categories.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+
     /// The version in force on a date.
     public func inForce(on date: CalendarDate) async throws -> TariffVersion {
         try await database.read { session in
@@ -129,8 +143,8 @@ public struct TariffGrid: Sendable {
     static let columns = ["code", "label", "unit", "applies_to", "room", "machine_category", "vat"]
 
     static func parse(_ text: String) throws -> [TariffItem] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // Split on any line break: "\r\n" (a form's textarea, a Windows file) is one Character, never equal to "\n".
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
         guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
             Array(header.prefix(columns.count)) == columns, header.count > columns.count

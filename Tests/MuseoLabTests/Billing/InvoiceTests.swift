@@ -142,9 +142,13 @@ import Testing
             let accountant = t.people.accountant.actor
             let item = try await t.consumable(on: "2026-11-05")
             let (from, to) = try Invoices.period("2026-11")
+            #expect(try await t.lab.billableItems.toInvoice(by: accountant).map(\.id) == [item.id], "to invoice until drafted")
             let draft = try await t.lab.invoices.draft(customerId: TestLab.university, from: from, to: to, serviceCode: nil, commitmentNumber: nil, by: accountant)
+            #expect(try await t.lab.billableItems.toInvoice(by: accountant).isEmpty, "a draft holds it")
             let discarded = try await t.lab.invoices.discard(draft.id, by: accountant)
             #expect(discarded.status == .discarded)
+            #expect(try await t.lab.billableItems.toInvoice(by: accountant).map(\.id) == [item.id], "given back by the discarded draft")
+            await #expect(throws: Problem.self) { _ = try await t.lab.billableItems.toInvoice(by: t.people.member.actor) }
             await #expect(throws: Problem.self) { _ = try await t.lab.invoices.issue(draft.id, by: accountant) }
             await #expect(throws: Problem.self) { try await t.rawSQL("UPDATE invoices SET status = 'draft' WHERE id = '\(draft.id.text)'") }
             let again = try await t.lab.invoices.draft(customerId: TestLab.university, from: from, to: to, serviceCode: nil, commitmentNumber: nil, by: accountant)
@@ -281,7 +285,20 @@ import Testing
                     _ = try await t.lab.tariffs.load(table, effectiveFrom: CalendarDate("2027-01-01")!, label: nil, by: accountant)
                 }
                 #expect(refusal?.field == "table" && refusal?.detail.contains(message) == true, "\(refusal?.detail ?? "accepted") ~ \(message)")
+                // The preview refuses what loading refuses, for the same reason.
+                let previewRefusal = await #expect(throws: Problem.self) { _ = try await t.lab.tariffs.preview(table, by: accountant) }
+                #expect(previewRefusal?.field == "table" && previewRefusal?.detail == refusal?.detail, "preview: \(previewRefusal?.detail ?? "accepted")")
             }
+            // A good table is previewed item by item, in its order, and nothing is recorded.
+            let preview = try await t.lab.tariffs.preview(
+                "\(header)\n# a comment\nkit\tKit\tunit\tconsumable\t\t\t5,5%\t10,01\nhour\tHeure\thour\tsupport\t\t\texempt: Art. 261\t", by: accountant)
+            #expect(preview.map(\.code) == ["kit", "hour"])
+            // Lines ended by CRLF, as a browser posts a textarea, read the same.
+            let crlf = try await t.lab.tariffs.preview("\(header)\r\nkit\tKit\tunit\tconsumable\t\t\t5,5%\t10,01\r\n", by: accountant)
+            #expect(crlf.map(\.code) == ["kit"] && crlf.first?.prices == ["founder_member": 1001])
+            #expect(preview.map(\.prices) == [["founder_member": 1001], [:]])
+            #expect(preview.map(\.vat) == [.rate(basisPoints: 550), .exempt(mention: "Art. 261")])
+            await #expect(throws: Problem.self) { _ = try await t.lab.tariffs.preview("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\t1,00", by: t.people.manager.actor) }
             await #expect(throws: Problem.self) {
                 _ = try await t.lab.tariffs.load("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\t1,00", effectiveFrom: CalendarDate("2027-01-01")!,
                                                  label: nil, by: t.people.manager.actor)

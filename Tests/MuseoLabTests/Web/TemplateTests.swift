@@ -13,6 +13,10 @@ import Testing
         reference: "S-000042", href: "/reservations/S-000042", when: "mardi 12 janvier 2027, 14 h 00 – 16 h 00",
         machines: "Imprimante 3D", purpose: "Maquette", status: "Confirmée", statusClass: "confirmed")
 
+    static let tariffItem = DeskTariffsPage.Item(
+        line: "3", code: "filament-pla", label: "Filament PLA", unit: "unité", scope: "consommable", vat: "20 %",
+        prices: [.init(category: "Membre fondateur", amount: "25,00 €")])
+
     /// One fixture per page, every optional given and every list non-empty, so every section is looked into.
     static let pages: [any Page] = [
         SignInPage(csrf: "mlcsrf_fixture", email: "ana@univ-artois.fr", emailError: "Adresse incomplète", notice: "Lien expiré"),
@@ -53,6 +57,48 @@ import Testing
             date: "2027-01-12", start: "14:00", end: "16:00", attendees: "30", purpose: "Conférence", notice: "Enregistrée", problem: "Refusée",
             layoutError: "Inconnue", timeError: "Horaire", attendeesError: "Trop", purposeError: "Vide",
             requests: [.init(reference: "R-000001", room: "Atrium", when: "mardi", status: "Refusée", statusClass: "refused", reason: "Complet")]),
+        // The accountant's desk.
+        DeskTariffsPage(
+            nav: nav, csrf: "mlcsrf_fixture", notice: "Chargée",
+            versions: [.init(label: "Grille 2026", effectiveFrom: "jeudi 1er janvier 2026", items: 18, locked: true, lockedSince: "hier")],
+            day: "2026-11-30", dayError: "Date illisible",
+            inForce: .init(day: "lundi 30 novembre 2026", label: "Grille 2026", effectiveFrom: "jeudi 1er janvier 2026", items: [tariffItem],
+                           none: "Aucune version"),
+            table: "code\tlabel", effectiveFrom: "2027-01-01", label: "Grille 2027", tableError: "Ligne 3", effectiveFromError: "Date requise",
+            labelError: "Trop long", preview: .init(effectiveFrom: "vendredi 1er janvier 2027", items: [tariffItem])),
+        DeskToInvoicePage(
+            nav: nav, csrf: "mlcsrf_fixture", notice: "Enregistré",
+            customers: [.init(
+                id: "u1", name: "Université d'Artois", count: 2, total: "1 234,50 €", unpriced: "1", from: "2026-11-01", to: "2026-11-30",
+                items: [.init(day: "mardi 24 novembre 2026", kind: "Consommable", description: "Filament PLA", quantity: "3", amount: "75,00 €")])],
+            consumable: .init(
+                customers: [.init(value: "u1", label: "Université d'Artois", selected: true)],
+                consumables: [.init(value: "filament-pla", label: "Filament PLA", selected: true)], quantity: "2", day: "2026-11-30",
+                description: "Bobines", problem: "Refusé", customerError: "Client inconnu", consumableError: "Inconnu", quantityError: "Trop",
+                dayError: "Date", descriptionError: "Trop long")),
+        DeskInvoicesPage(
+            nav: nav, csrf: "mlcsrf_fixture", notice: "Prêt",
+            chain: .init(valid: false, documents: 3, said: "Rompue", brokenAt: "F2026-000002", problem: "empreinte"),
+            documents: [.init(href: "/comptabilite/factures/i1", number: "F2026-000001", kind: "Facture", customer: "Université d'Artois",
+                              date: "lundi 30 novembre 2026", total: "1 481,40 €", status: "Émis", statusClass: "issued")],
+            draft: .init(
+                customers: [.init(value: "u1", label: "Université d'Artois", selected: true)], from: "2026-11-01", to: "2026-11-30",
+                commitment: "EJ-1", problem: "Rien à facturer", customerError: "Client", fromError: "Du", toError: "Au", commitmentError: "Trop long")),
+        DeskInvoicePage(
+            title: "Facture F2026-000001", nav: nav, csrf: "mlcsrf_fixture", notice: "Émis", problem: "Refusé", heading: "Facture F2026-000001",
+            kind: "Facture", status: "Émis", statusClass: "issued", customer: "Université d'Artois", period: "du 1er au 30 novembre 2026",
+            issueDate: "lundi 30 novembre 2026", dueDate: "mercredi 30 décembre 2026", issuedBy: "compta@museolab.fr", serviceCode: "SERV-MUSEOLAB",
+            commitment: "EJ-1", corrects: .init(href: "/comptabilite/factures/i0", label: "F2026-000000"), creditReason: "Erreur",
+            lines: [.init(description: "Filament PLA", day: "mardi 24 novembre 2026", quantity: "3", unit: "unité", unitPrice: "25,00 €",
+                          net: "75,00 €", vat: "20 %")],
+            vatGroups: [.init(vat: "20 %", base: "75,00 €", amount: "15,00 €")], totalNet: "75,00 €", totalVat: "15,00 €", totalGross: "90,00 €",
+            footprint: "ab12", chainPosition: 1, creditNotes: [.init(href: "/comptabilite/factures/a1", label: "A2026-000001")],
+            htmlHref: "/comptabilite/factures/i1/facture.html", xmlHref: "/comptabilite/factures/i1/facture.xml",
+            draft: .init(issueAction: "/comptabilite/factures/i1/emettre", discardAction: "/comptabilite/factures/i1/abandonner",
+                         confirmError: "Cochez la case"),
+            credit: .init(action: "/comptabilite/factures/i1/avoir", reason: "Erreur", reopen: true, reasonError: "Motif requis",
+                          linesError: "Montant", lines: [.init(field: "montant-l1", label: "Filament PLA", net: "75,00 €", amount: "10,00")])),
+        DeskExportsPage(nav: nav, from: "2026-01-01", to: "2026-12-31", fromError: "Du", toError: "Au"),
         MessagePage(title: "Page introuvable", message: "Cette page n'existe pas.", nav: nav, nextHref: "/machines", nextLabel: "Retour"),
         // The manager's console.
         PlannerPage(

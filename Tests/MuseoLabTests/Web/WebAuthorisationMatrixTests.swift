@@ -175,6 +175,53 @@ import Testing
         row("POST /gestion/inventaire/import/appliquer",    [303, 403, 303, 403, 303]) { _, _ in
             .form("/gestion/inventaire/import/appliquer", ["annee": "2026", "source": "annexe-1-2026.tsv", "annexe": Data(try Fixture.annex().utf8).base64EncodedString()])
         },
+        // MARK: The accountant's desk
+        // Opened by `.manageBilling` (the accountant, the administrator); a 403 for the member and the manager.
+        //                                                  anon member manager accountant admin
+        row("GET /comptabilite/tarifs",                     [303, 403, 403, 200, 200]) { _, _ in .page("/comptabilite/tarifs?jour=2026-11-30") },
+        // A preview loads nothing: it is the page again, with the table read line by line.
+        row("POST /comptabilite/tarifs/apercu",             [303, 403, 403, 200, 200]) { f, _ in
+            .form("/comptabilite/tarifs/apercu", ["grille": try f.gridTable(), "date-effet": "2090-01-01"])
+        },
+        // Loading: a version of its own, far in the future (it prices nothing the other cells use).
+        row("POST /comptabilite/tarifs",                    [303, 403, 403, 303, 303]) { f, _ in
+            .form("/comptabilite/tarifs", ["grille": try f.gridTable(), "date-effet": try await f.futureEffectiveDate(), "libelle": "Matrice"])
+        },
+        row("GET /comptabilite/a-facturer",                 [303, 403, 403, 200, 200]) { _, _ in .page("/comptabilite/a-facturer") },
+        row("POST /comptabilite/a-facturer/consommables",   [303, 403, 403, 303, 303]) { _, _ in
+            .form("/comptabilite/a-facturer/consommables", ["client": TestLab.university.text, "code": "filament-pla", "quantite": "2", "jour": "2026-11-30"])
+        },
+        row("GET /comptabilite/factures",                   [303, 403, 403, 200, 200]) { _, _ in .page("/comptabilite/factures") },
+        // The university's items of a day of the cell's own.
+        row("POST /comptabilite/factures/brouillon",        [303, 403, 403, 303, 303]) { f, _ in
+            let day = try await f.universityItems().description
+            return .form("/comptabilite/factures/brouillon", ["client": TestLab.university.text, "du": day, "au": day, "engagement": "EJ-MATRICE"])
+        },
+        row("GET /comptabilite/factures/{id}",              [303, 403, 403, 200, 200]) { f, _ in
+            .page("/comptabilite/factures/\(try await f.freshDraft().id.text)")
+        },
+        row("POST /comptabilite/factures/{id}/emettre",     [303, 403, 403, 303, 303]) { f, _ in
+            .form("/comptabilite/factures/\(try await f.freshDraft().id.text)/emettre", ["confirme": "oui"])
+        },
+        row("POST /comptabilite/factures/{id}/abandonner",  [303, 403, 403, 303, 303]) { f, _ in
+            .form("/comptabilite/factures/\(try await f.freshDraft().id.text)/abandonner", [:])
+        },
+        row("POST /comptabilite/factures/{id}/avoir",       [303, 403, 403, 303, 303]) { f, _ in
+            .form("/comptabilite/factures/\(try await f.freshInvoice().id.text)/avoir", ["motif": "Erreur de saisie"])
+        },
+        row("GET /comptabilite/factures/{id}/facture.html", [303, 403, 403, 200, 200]) { f, _ in
+            .page("/comptabilite/factures/\(try await f.freshDraft().id.text)/facture.html")
+        },
+        row("GET /comptabilite/factures/{id}/facture.xml",  [303, 403, 403, 200, 200]) { f, _ in
+            .page("/comptabilite/factures/\(try await f.freshInvoice().id.text)/facture.xml")
+        },
+        row("GET /comptabilite/exports",                    [303, 403, 403, 200, 200]) { _, _ in .page("/comptabilite/exports") },
+        row("GET /comptabilite/exports/registre.csv",       [303, 403, 403, 200, 200]) { _, _ in
+            .page("/comptabilite/exports/registre.csv?du=2026-01-01&au=2026-12-31")
+        },
+        row("GET /comptabilite/exports/fec.txt",            [303, 403, 403, 200, 200]) { _, _ in
+            .page("/comptabilite/exports/fec.txt?du=2026-01-01&au=2026-12-31")
+        },
     ]
 
     // MARK: - Tests
@@ -488,6 +535,38 @@ extension WebAuthorisationMatrixTests {
             try await t.lab.maintenance.add(
                 machineId: try await t.machine("13995").id, period: Days.period(await farDay(), "14:00", "15:00"), reason: "nettoyage",
                 cancelConflicting: false, by: t.people.manager.actor).id
+        }
+
+        // MARK: Targets of the accountant's desk
+
+        /// The example grid's table, as the seed loads it.
+        func gridTable() throws -> String {
+            try String(contentsOf: ProjectFolders.root.appendingPathComponent("sql/seed/tariffs-2026.tsv"), encoding: .utf8)
+        }
+
+        /// An effective date no other cell loads a version from, decades ahead.
+        func futureEffectiveDate() async throws -> String {
+            CalendarDate("2090-01-01")!.adding(days: await Counter.shared.next()).description
+        }
+
+        /// A day of 2026 only this cell bills: the university (ready for Chorus Pro) was handed a consumable that day.
+        func universityItems() async throws -> CalendarDate {
+            try await t.prepareUniversityForChorus()
+            let day = CalendarDate("2026-02-01")!.adding(days: await Counter.shared.next())
+            try await t.consumable(on: day.description)
+            return day
+        }
+
+        /// A draft of the university's, new for the cell.
+        func freshDraft() async throws -> Invoice {
+            let day = try await universityItems()
+            return try await t.lab.invoices.draft(
+                customerId: TestLab.university, from: day, to: day, serviceCode: nil, commitmentNumber: "EJ-MATRICE", by: t.people.accountant.actor)
+        }
+
+        /// An issued invoice of the university's, new for the cell.
+        func freshInvoice() async throws -> Invoice {
+            try await t.lab.invoices.issue(try await freshDraft().id, by: t.people.accountant.actor)
         }
 
         /// A token of Ana's.

@@ -1,0 +1,111 @@
+import MuseoLab
+
+/// The French words of the accountant's desk: kinds, statuses, units, and what a refused form
+/// says at its field. Kept apart from `WebTexts` (the member's side), in one place.
+enum DeskTexts {
+    static func kind(_ kind: Invoice.Kind) -> String {
+        switch kind {
+        case .invoice: "Facture"
+        case .creditNote: "Avoir"
+        }
+    }
+
+    static func status(_ status: Invoice.Status) -> String {
+        switch status {
+        case .draft: "Brouillon"
+        case .issued: "Émis"
+        case .discarded: "Abandonné"
+        }
+    }
+
+    static func itemKind(_ kind: BillableItem.Kind) -> String {
+        switch kind {
+        case .roomServiceFees: "Frais de service de salle"
+        case .roomRental: "Location de salle"
+        case .supportOverage: "Accompagnement au-delà du quota"
+        case .machineUse: "Usage de machine"
+        case .consumable: "Consommable"
+        }
+    }
+
+    static func unit(_ unit: TariffItem.Unit) -> String {
+        switch unit {
+        case .hour: "heure"
+        case .halfDay: "demi-journée"
+        case .day: "journée"
+        case .unit: "unité"
+        }
+    }
+
+    static func scope(_ scope: TariffItem.Scope) -> String {
+        switch scope {
+        case .support: "accompagnement"
+        case .machine: "machine"
+        case .roomRental: "location de salle"
+        case .roomServiceFee: "frais de service"
+        case .consumable: "consommable"
+        }
+    }
+
+    /// `20 %`, `5,5 %`, or the exemption's mention.
+    static func vat(_ vat: VATTreatment) -> String {
+        switch vat {
+        case .rate: vat.label.replacingOccurrences(of: " %", with: "\(French.noBreakSpace)%")
+        case .exempt(let mention): "Exonéré : \(mention)"
+        }
+    }
+
+    // MARK: Notices
+
+    static let versionLoaded = "La nouvelle version de la grille tarifaire est chargée."
+    static let consumableAdded = "Les consommables sont enregistrés : ils seront facturés avec la période du client."
+    static let issued = "Le document est émis : son numéro est définitif."
+    static let discarded = "Le brouillon est abandonné : ses éléments peuvent être facturés à nouveau."
+    static let creditDrafted = "Le brouillon d'avoir est prêt : relisez-le, puis émettez-le."
+    static let drafted = "Le brouillon est prêt : relisez-le, puis émettez-le ou abandonnez-le."
+
+    // MARK: Refusals
+
+    static let day = "Saisissez une date au format AAAA-MM-JJ, par exemple 2026-11-30."
+    static func noVersion(on day: String) -> String { "Aucune version de la grille n'est en vigueur le \(day) : chargez une version qui prend effet ce jour-là ou avant." }
+    static let effectiveFrom = "Saisissez la date d'effet de la version (AAAA-MM-JJ)."
+    static let emptyTable = "Collez le tableau de la grille (séparé par des tabulations), ligne d'en-tête comprise."
+    static let chooseCustomer = "Choisissez un client."
+    static let chooseConsumable = "Choisissez un consommable de la grille en vigueur ce jour-là."
+    static let quantity = "Saisissez une quantité entière entre 1 et 10 000."
+    static let from = "Saisissez la date de début « Du » (AAAA-MM-JJ)."
+    static let to = "Saisissez la date de fin « Au » (AAAA-MM-JJ), le même jour que « Du » ou après."
+    static let confirmIssue = "Cochez la case : l'émission est définitive et attribue un numéro."
+    static let reason = "Saisissez le motif de l'avoir (1 000 caractères au plus)."
+    static let creditAmount = "Saisissez un montant en euros, par exemple 12,50, au plus ce qui reste à créditer sur la ligne."
+    static let ublForIssued = "Le fichier UBL ne se produit que pour un document émis : émettez d'abord le brouillon."
+
+    /// A refusal of the domain, in French, by its kind and field. The grid table's reasons
+    /// (a line, a column) are quoted as the domain gives them: they name columns and values.
+    static func refusal(_ problem: Problem) -> String {
+        switch (problem.kind, problem.field) {
+        case (_, "table"?): "Le tableau est refusé, rien n'a été chargé : \(problem.detail)"
+        case (_, "label"?): "Le libellé de la version fait 200 caractères au plus."
+        case (_, "customerId"?): chooseCustomer
+        case (_, "tariffCode"?): chooseConsumable
+        case (_, "quantity"?): quantity
+        case (_, "description"?): "La description fait 300 caractères au plus."
+        case (_, "from"?): from
+        case (.endNotAfterStart, _), (_, "to"?): to
+        case (_, "commitmentNumber"?): "Le numéro d'engagement juridique fait 50 caractères au plus."
+        case (_, "tariffs"?): "Aucune version de la grille tarifaire n'est en vigueur à la date d'un élément : chargez une version qui prend effet ce jour-là ou avant."
+        case (_, "siret"?): "Ce client est un organisme public : Chorus Pro demande son SIRET. Renseignez-le sur l'organisation, puis émettez."
+        case (_, "reason"?): reason
+        case (_, "lines"?): creditAmount
+        case (.invalidTransition, _): "Ce document n'est plus un brouillon (ou n'est pas une facture émise) : rechargez la page."
+        case (.conflict, _) where problem.detail.hasPrefix("nothing to invoice"):
+            "Rien à facturer : ce client n'a aucun élément ouvert sur cette période."
+        case (.conflict, _) where problem.detail.contains("fully credited"): "Cette facture est déjà entièrement créditée."
+        case (.conflict, _) where problem.detail.contains("cannot change"):
+            "Une version qui prend effet ce jour-là a déjà servi à une facture émise : elle ne change plus. Choisissez une autre date d'effet."
+        case (.conflict, _) where problem.detail.contains("draft invoice(s)"):
+            "Des brouillons sont tarifés par la version qui prend effet ce jour-là : émettez-les ou abandonnez-les d'abord."
+        default: "La demande est refusée : \(problem.detail)"
+        }
+    }
+}

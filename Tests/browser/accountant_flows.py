@@ -16,48 +16,18 @@ import io
 import pathlib
 import re
 import sys
-import time
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
+
+import page_checks
+from page_checks import checked
 
 BASE, MAILS, SHOTS, EMAIL, DOWNLOADS, GRID = sys.argv[1:7]
 UNIVERSITY = "Université d'Artois"
-axe = Axe()
-checked = []
-
-
-def mails():
-    return sorted(pathlib.Path(MAILS).glob("*.txt"), key=lambda p: int(p.stem))
-
-
-def next_link(seen):
-    """The sign-in link of the first e-mail after the `seen` first ones."""
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        files = mails()
-        if len(files) > seen:
-            match = re.search(r"(https?://\S+/connexion/lien\?jeton=\S+)", files[seen].read_text())
-            assert match, "the e-mail holds no sign-in link"
-            return match.group(1), seen + 1
-        time.sleep(0.2)
-    raise AssertionError("no sign-in e-mail arrived")
 
 
 def check_page(page, name):
-    """axe-core, then screenshots at desktop width and at 390 px without horizontal scrolling."""
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{name}: axe violations {[(v['id'], v['impact'], [n['target'] for n in v['nodes']]) for v in bad]}"
-    assert page.locator("html").get_attribute("lang") == "fr", f"{name}: not lang=fr"
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=f"{SHOTS}/{name}-desktop.png", full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"{name}: {width} px wide at 390 px"
-    page.screenshot(path=f"{SHOTS}/{name}-390.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    checked.append(name)
+    page_checks.check_page(page, name, SHOTS)
 
 
 def sign_in(page, seen):
@@ -65,7 +35,7 @@ def sign_in(page, seen):
     page.get_by_label("Adresse électronique").fill(EMAIL)
     page.get_by_role("button", name="Recevoir mon lien de connexion").click()
     expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
-    link, seen = next_link(seen)
+    link, seen = page_checks.next_link(MAILS, seen)
     page.goto(link)
     page.get_by_role("button", name="Me connecter").click()
     expect(page).to_have_url(f"{BASE}/machines")

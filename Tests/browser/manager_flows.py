@@ -18,28 +18,16 @@ import io
 import re
 import sys
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
+import page_checks
+from page_checks import checked
+
 NOW, LATER, SHOTS, LINK_MANAGER, LINK_ADMIN, LINK_LATER, SESSION, ROOM_A, ROOM_B, ANNEX, BOOKED_DAY = sys.argv[1:12]
-axe = Axe()
-checked = []
 
 
 def check_page(page, name):
-    """axe-core, then screenshots at desktop width and at 390 px without horizontal scrolling."""
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{name}: axe violations {[(v['id'], v['impact'], [n['target'] for n in v['nodes']]) for v in bad]}"
-    assert page.locator("html").get_attribute("lang") == "fr", f"{name}: not lang=fr"
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=f"{SHOTS}/{name}-desktop.png", full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"{name}: {width} px wide at 390 px"
-    page.screenshot(path=f"{SHOTS}/{name}-390.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    checked.append(name)
+    page_checks.check_page(page, name, SHOTS)
 
 
 def sign_in(page, link, base):

@@ -412,15 +412,15 @@ extension WebFrontEnd {
             consumable: .init(
                 customers: customerOptions(organisations, chosen: chosenCustomer),
                 consumables: (grid?.items ?? []).filter { $0.appliesTo == .consumable }.map {
-                    DeskOption(value: $0.code, label: $0.label, selected: $0.code == chosenCode)
+                    Choice(value: $0.code, label: $0.label, selected: $0.code == chosenCode)
                 },
                 quantity: posted?["quantite"] ?? "1", day: posted?["jour"] ?? today.description, description: posted?["description"] ?? "",
                 problem: nil, customerError: nil, consumableError: nil, quantityError: nil, dayError: nil, descriptionError: nil))
     }
 
-    func customerOptions(_ organisations: [Organisation], chosen: String?) -> [DeskOption] {
+    func customerOptions(_ organisations: [Organisation], chosen: String?) -> [Choice] {
         organisations.filter { $0.archivedAt == nil }.sorted { $0.name < $1.name }.map {
-            DeskOption(value: Self.text($0.id), label: $0.name, selected: Self.text($0.id) == chosen)
+            Choice(value: Self.text($0.id), label: $0.name, selected: Self.text($0.id) == chosen)
         }
     }
 

@@ -28,11 +28,7 @@ struct BookPage: Page {
     var participantsError: String?
     var machineError: String?
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = Choice
 
     struct Day: Sendable {
         var id: String

@@ -178,11 +178,7 @@ struct QuotaPage: Page {
         var error: String?
     }
 
-    struct Grouping: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Grouping = Choice
 
     struct ReportLine: Sendable {
         var label: String
@@ -252,11 +248,7 @@ struct AuthorisationsPage: Page {
         var id: String
     }
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = Choice
 }
 
 /// The fablab's calendar: opening hours, closures, the staff's availability, maintenance.
@@ -310,11 +302,7 @@ struct CalendarPage: Page {
         var withdrawAction: String
     }
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = Choice
 
     struct Window: Sendable {
         var machine: String
@@ -352,11 +340,7 @@ struct InventoryPage: Page {
         var error: String?
     }
 
-    struct Status: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Status = Choice
 }
 
 /// A dry run of an annex's import: every line created, matched or warned, before applying it.
@@ -426,9 +410,5 @@ struct OnBehalfPage: Page {
     var machineError: String?
     var staffError: String?
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = Choice
 }

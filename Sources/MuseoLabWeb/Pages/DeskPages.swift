@@ -1,12 +1,5 @@
 import Foundation
 
-/// A choice of a `<select>`.
-struct DeskOption: Sendable {
-    var value: String
-    var label: String
-    var selected: Bool
-}
-
 // MARK: - Tariffs
 
 /// The tariff grid's versions, which one prices a day, and loading a new version (previewed first).
@@ -103,8 +96,8 @@ struct DeskToInvoicePage: Page {
     }
 
     struct ConsumableForm: Sendable {
-        var customers: [DeskOption]
-        var consumables: [DeskOption]
+        var customers: [Choice]
+        var consumables: [Choice]
         var quantity: String
         var day: String
         var description: String
@@ -150,7 +143,7 @@ struct DeskInvoicesPage: Page {
     }
 
     struct DraftForm: Sendable {
-        var customers: [DeskOption]
+        var customers: [Choice]
         var from: String
         var to: String
         var commitment: String

@@ -80,6 +80,13 @@ enum StaffArea: Sendable {
     func opens(for role: Role) -> Bool { role.allows(permission) }
 }
 
+/// One option of a form's list (a `<select>`), chosen or not.
+struct Choice: Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
 /// A page that says something went wrong (not found, refused), in French.
 struct MessagePage: Page {
     static let template = "message"

@@ -20,11 +20,7 @@ struct RoomsPage: Page {
     var purposeError: String?
     var requests: [Request]
 
-    struct Layout: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Layout = Choice
 
     struct Request: Sendable {
         var reference: String

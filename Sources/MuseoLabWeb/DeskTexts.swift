@@ -69,7 +69,8 @@ enum DeskTexts {
     static let day = "Saisissez une date au format AAAA-MM-JJ, par exemple 2026-11-30."
     static func noVersion(on day: String) -> String { "Aucune version de la grille n'est en vigueur le \(day) : chargez une version qui prend effet ce jour-là ou avant." }
     static let effectiveFrom = "Saisissez la date d'effet de la version (AAAA-MM-JJ)."
-    static let emptyTable = "Collez le tableau de la grille (séparé par des tabulations), ligne d'en-tête comprise."
+    static let emptyTable = "Choisissez le fichier de la grille (TSV), ou collez son tableau, ligne d'en-tête comprise."
+    static let unreadableFile = "Le fichier ne se lit pas comme du texte UTF-8 : enregistrez-le depuis le tableur en « texte, séparateur tabulation, UTF-8 »."
     static let chooseCustomer = "Choisissez un client."
     static let chooseConsumable = "Choisissez un consommable de la grille en vigueur ce jour-là."
     static let quantity = "Saisissez une quantité entière entre 1 et 10 000."
@@ -80,11 +81,37 @@ enum DeskTexts {
     static let creditAmount = "Saisissez un montant en euros, par exemple 12,50, au plus ce qui reste à créditer sur la ligne."
     static let ublForIssued = "Le fichier UBL ne se produit que pour un document émis : émettez d'abord le brouillon."
 
-    /// A refusal of the domain, in French, by its kind and field. The grid table's reasons
-    /// (a line, a column) are quoted as the domain gives them: they name columns and values.
+    /// Why a grid table is refused, in French, at its line: what the cell holds and what it should.
+    static func table(_ fault: TariffTableFault) -> String {
+        let at = fault.line.map { "Ligne \($0) : " } ?? ""
+        let said: String = switch fault {
+        case .header(let expected):
+            "La première ligne doit nommer les colonnes \(expected.joined(separator: ", ")), puis une colonne de prix par catégorie de client."
+        case .cellCount(_, let found, let expected):
+            "\(found) cellule(s) au lieu de \(expected) : une cellule par colonne de l'en-tête, vide s'il le faut."
+        case .code(_, let value): "le code « \(value) » s'écrit en minuscules, mots reliés par des tirets (par exemple decoupe-laser)."
+        case .duplicateCode(_, let code): "le code « \(code) » figure déjà plus haut."
+        case .label: "le libellé est vide, ou dépasse 200 caractères."
+        case .unit(_, let value): "l'unité « \(value) » n'est pas hour (heure), half_day (demi-journée), day (journée) ou unit (unité)."
+        case .scope(_, let value):
+            "applies_to « \(value) » n'est pas support, machine, room_rental (location de salle), room_service_fee (prestation de salle) ou consumable (consommable)."
+        case .price(_, let value, let category): "« \(value) » n'est pas un prix en euros pour la catégorie \(category) (par exemple 12,50)."
+        case .exemptionWithoutMention: "une exonération donne sa mention légale, par exemple « exempt: Exonération de TVA, article 261 du CGI »."
+        case .vat(_, let value): "la TVA « \(value) » n'est ni un taux comme 20% ni « exempt: » suivi de la mention légale."
+        case .noItem: "Le tableau n'a aucun article sous sa ligne d'en-tête."
+        case .unknownCategory(let category, let known):
+            "La colonne « \(category) » n'est pas une catégorie de client (catégories connues : \(known.joined(separator: ", ")))."
+        }
+        return at + said
+    }
+
+    /// A refusal of the domain, in French, by its kind and field.
     static func refusal(_ problem: Problem) -> String {
         switch (problem.kind, problem.field) {
-        case (_, "table"?): "Le tableau est refusé, rien n'a été chargé : \(problem.detail)"
+        case (_, "table"?):
+            if case .tariffTable(let fault) = problem.fault { "Le tableau est refusé, rien n'a été chargé. \(table(fault))" } else {
+                "Le tableau est refusé, rien n'a été chargé."
+            }
         case (_, "label"?): "Le libellé de la version fait 200 caractères au plus."
         case (_, "customerId"?): chooseCustomer
         case (_, "tariffCode"?): chooseConsumable

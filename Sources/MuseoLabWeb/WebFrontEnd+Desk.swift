@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MuseoLab
+import MuseoLabHTTP
 
 /// The accountant's desk (`/comptabilite/…`, opened by `.manageBilling`): the tariff grid's
 /// versions, what is to invoice, invoices and credit notes with their files, the accounting
@@ -9,34 +10,45 @@ extension WebFrontEnd {
     func registerDesk<Context: RequestContext & RemoteAddressRequestContext>(on router: Router<Context>) {
         // MARK: The tariff grid
         router.get("/comptabilite/tarifs") { request, _ in
-            try await desk(request) { visitor in
+            try await staffResponse(.desk, request) { visitor in
                 var page = try await tariffsPage(visitor, day: request.uri.queryParameters.get("jour"))
                 page.notice = request.uri.queryParameters.get("fait") == "charge" ? DeskTexts.versionLoaded : nil
                 return try deskPage(visitor, page, status: page.dayError == nil ? .ok : .unprocessableContent)
             }
         }
+        // A new version, uploaded as a file (or pasted) and read line by line: nothing is loaded.
         router.post("/comptabilite/tarifs/apercu") { request, _ in
-            try await staffForm(.desk, request) { visitor, form in
-                var page = try await tariffsPage(visitor, day: nil, posted: form)
-                guard !page.table.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                    page.tableError = DeskTexts.emptyTable
-                    return try self.page(page, status: .unprocessableContent)
-                }
+            try await staffUpload(.desk, request, limit: 1 << 20) { visitor, upload in
+                var page = try await tariffsPage(visitor, day: nil, posted: Form(fields: upload.fields))
+                // A chosen file wins over a pasted table; a browser sends an empty, unnamed part when none is chosen.
+                let file = upload.files["fichier"].flatMap { $0.filename.isEmpty && $0.data.isEmpty ? nil : $0 }
+                if let file, file.text == nil { page.tableError = DeskTexts.unreadableFile }
+                let table = file?.text ?? page.table
+                if file == nil, table.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { page.tableError = DeskTexts.emptyTable }
+                if CalendarDate(page.effectiveFrom) == nil { page.effectiveFromError = DeskTexts.effectiveFrom }
+                guard page.tableError == nil, page.effectiveFromError == nil else { return try self.page(page, status: .unprocessableContent) }
                 do {
-                    let items = try await lab.tariffs.preview(page.table, by: visitor.actor)
+                    let lines = try await lab.tariffs.preview(table, by: visitor.actor)
+                    page.table = table
                     page.preview = DeskTariffsPage.Preview(
-                        effectiveFrom: CalendarDate(page.effectiveFrom).map(French.day) ?? "la date d'effet choisie",
-                        items: try await tariffItems(items, numbered: true))
+                        effectiveDay: CalendarDate(page.effectiveFrom).map(French.day) ?? page.effectiveFrom,
+                        source: file.map { "Le fichier « \($0.filename) »" } ?? "Le tableau collé",
+                        items: try await tariffItems(lines.map(\.item), lines: lines.map(\.line)),
+                        bytes: Data(table.utf8).base64EncodedString())
                     return try self.page(page)
                 } catch let problem as Problem where Self.isFormRefusal(problem) {
+                    // What was uploaded stays on the page, in the table's box, to be fixed there.
+                    page.table = table
                     page.tableError = DeskTexts.refusal(problem)
                     return try self.page(page, status: .unprocessableContent)
                 }
             }
         }
+        // The previewed table, loaded (read and checked again by the domain, from the same bytes).
         router.post("/comptabilite/tarifs") { request, _ in
-            try await staffForm(.desk, request) { visitor, form in
+            try await staffForm(.desk, request, limit: 2 << 20) { visitor, form in
                 var page = try await tariffsPage(visitor, day: nil, posted: form)
+                page.table = form["tableau"].flatMap { Data(base64Encoded: $0) }.flatMap { String(data: $0, encoding: .utf8) } ?? ""
                 guard let effectiveFrom = CalendarDate(page.effectiveFrom) else {
                     page.effectiveFromError = DeskTexts.effectiveFrom
                     return try self.page(page, status: .unprocessableContent)
@@ -62,7 +74,7 @@ extension WebFrontEnd {
 
         // MARK: What is to invoice
         router.get("/comptabilite/a-facturer") { request, _ in
-            try await desk(request) { visitor in
+            try await staffResponse(.desk, request) { visitor in
                 var page = try await toInvoicePage(visitor, posted: nil)
                 page.notice = request.uri.queryParameters.get("fait") == "consommable" ? DeskTexts.consumableAdded : nil
                 return try deskPage(visitor, page)
@@ -105,7 +117,7 @@ extension WebFrontEnd {
 
         // MARK: Invoices and credit notes
         router.get("/comptabilite/factures") { request, _ in
-            try await desk(request) { visitor in
+            try await staffResponse(.desk, request) { visitor in
                 try deskPage(visitor, try await invoicesPage(visitor, posted: nil))
             }
         }
@@ -144,7 +156,7 @@ extension WebFrontEnd {
             }
         }
         router.get("/comptabilite/factures/:id") { request, context in
-            try await desk(request) { visitor in
+            try await staffResponse(.desk, request) { visitor in
                 let invoice = try await lab.invoices.get(try Self.invoiceId(context), by: visitor.actor)
                 var page = try await invoicePage(visitor, invoice)
                 page.notice = switch request.uri.queryParameters.get("fait") {
@@ -221,13 +233,13 @@ extension WebFrontEnd {
             }
         }
         router.get("/comptabilite/factures/:id/facture.html") { request, context in
-            try await desk(request) { visitor in
+            try await staffResponse(.desk, request) { visitor in
                 let invoice = try await lab.invoices.get(try Self.invoiceId(context), by: visitor.actor)
                 return Self.download(InvoiceHTML.render(invoice), type: "text/html; charset=utf-8", name: "\(Self.fileName(invoice)).html")
             }
         }
         router.get("/comptabilite/factures/:id/facture.xml") { request, context in
-            try await desk(request) { visitor in
+            try await staffResponse(.desk, request) { visitor in
                 let invoice = try await lab.invoices.get(try Self.invoiceId(context), by: visitor.actor)
                 guard invoice.status == .issued else {
                     return try page(MessagePage(
@@ -240,22 +252,23 @@ extension WebFrontEnd {
 
         // MARK: Accounting exports
         router.get("/comptabilite/exports") { request, _ in
-            try await desk(request) { visitor in
+            try await staffResponse(.desk, request) { visitor in
                 try deskPage(visitor, exportsPage(visitor, request))
             }
         }
         router.get("/comptabilite/exports/registre.csv") { request, _ in
             try await export(request) { visitor, from, to in
                 let export = lab.accountingExport
-                let text = try await Self.gathered { write in try await export.register(from: from, to: to, by: visitor.actor, write: write) }
-                return Self.download(text, type: "text/csv; charset=utf-8", name: "registre-factures-\(from)-\(to).csv")
+                let chunks = try await StreamedText.chunks { write in try await export.register(from: from, to: to, by: visitor.actor, write: write) }
+                return Self.download(chunks, type: "text/csv; charset=utf-8", name: "registre-factures-\(from)-\(to).csv")
             }
         }
         router.get("/comptabilite/exports/fec.txt") { request, _ in
             try await export(request) { visitor, from, to in
                 let export = lab.accountingExport
-                let text = try await Self.gathered { write in try await export.fec(from: from, to: to, by: visitor.actor, write: write) }
-                return Self.download(text, type: "text/tab-separated-values; charset=utf-8", name: try await export.fecFileName(to: to))
+                let name = try await export.fecFileName(to: to)
+                let chunks = try await StreamedText.chunks { write in try await export.fec(from: from, to: to, by: visitor.actor, write: write) }
+                return Self.download(chunks, type: "text/tab-separated-values; charset=utf-8", name: name)
             }
         }
     }
@@ -264,16 +277,6 @@ extension WebFrontEnd {
 
     /// An answer of the desk: anyone signed out is sent to the sign-in page, a role the desk does
     /// not open gets the 403 page, what the domain does not find is the 404 page.
-    func desk(_ request: Request, _ body: (Visitor) async throws -> Response) async throws -> Response {
-        guard let visitor = try await visitor(request) else { return redirect("/connexion") }
-        guard StaffArea.desk.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
-        do {
-            return try await body(visitor)
-        } catch let problem as Problem where Self.notFoundKinds.contains(problem.kind) {
-            return try notFoundPage(visitor)
-        }
-    }
-
     func deskPage<P: Page>(_ visitor: Visitor, _ page: P, status: HTTPResponse.Status = .ok) throws -> Response {
         try self.page(page, status: status, csrf: visitor.newCSRF ? visitor.csrf : nil)
     }
@@ -283,7 +286,7 @@ extension WebFrontEnd {
     func export(
         _ request: Request, _ body: (Visitor, CalendarDate, CalendarDate) async throws -> Response
     ) async throws -> Response {
-        try await desk(request) { visitor in
+        try await staffResponse(.desk, request) { visitor in
             var page = exportsPage(visitor, request)
             guard let from = CalendarDate(page.from.trimmingCharacters(in: .whitespaces)) else {
                 page.fromError = DeskTexts.from
@@ -320,24 +323,22 @@ extension WebFrontEnd {
 
     /// A file to download, under its name.
     static func download(_ text: String, type: String, name: String) -> Response {
+        download(ResponseBody(byteBuffer: ByteBuffer(string: text)), type: type, name: name)
+    }
+
+    /// An export streamed as the domain writes it, as the API's is: its checks (permissions,
+    /// dates) ran before the first byte, so a refusal is still a page rather than a broken download.
+    static func download<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, type: String, name: String) -> Response
+    where Chunks.Element == ArraySlice<UInt8> {
+        download(ResponseBody(asyncSequence: chunks.map { ByteBuffer(bytes: $0) }), type: type, name: name)
+    }
+
+    static func download(_ body: ResponseBody, type: String, name: String) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
                       .init("X-Content-Type-Options")!: "nosniff"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// A domain export's text, gathered before the answer starts, so that a refusal is a page
-    /// rather than a broken download. (A period's documents are a few thousand lines at most.)
-    static func gathered(_ export: (_ write: @escaping @Sendable (String) async throws -> Void) async throws -> Void) async throws -> String {
-        let buffer = TextBuffer()
-        try await export { await buffer.append($0) }
-        return await buffer.text
-    }
-
-    actor TextBuffer {
-        var text = ""
-        func append(_ piece: String) { text += piece }
+            body: body)
     }
 
     // MARK: - Pages
@@ -355,7 +356,7 @@ extension WebFrontEnd {
                 let version = try await lab.tariffs.inForce(on: day)
                 inForce = DeskTariffsPage.InForce(
                     day: French.day(day), label: version.label, effectiveFrom: French.day(version.effectiveFrom),
-                    items: try await tariffItems(version.items, numbered: false), none: nil)
+                    items: try await tariffItems(version.items), none: nil)
             } catch let problem as Problem where problem.kind == .notFound {
                 inForce = DeskTariffsPage.InForce(day: French.day(day), label: nil, effectiveFrom: nil, items: [], none: DeskTexts.noVersion(on: French.day(day)))
             }
@@ -373,16 +374,16 @@ extension WebFrontEnd {
             tableError: nil, effectiveFromError: nil, labelError: nil, preview: nil)
     }
 
-    /// Items of the grid with their prices by customer category, in the categories' order;
-    /// `numbered`: with the table's line numbers, as the domain counts them in its refusals.
-    func tariffItems(_ items: [TariffItem], numbered: Bool) async throws -> [DeskTariffsPage.Item] {
+    /// Items of the grid with their prices by customer category, in the categories' order; with
+    /// the table's `lines` (as the domain counts them in its refusals) or numbered from 1.
+    func tariffItems(_ items: [TariffItem], lines: [Int]? = nil) async throws -> [DeskTariffsPage.Item] {
         let categories = try await lab.organisations.tariffCategories()
         return items.enumerated().map { index, item in
             let known = categories.filter { item.prices[$0.code] != nil }.map { DeskTariffsPage.Price(category: $0.label, amount: French.euros(item.prices[$0.code]!)) }
             let others = item.prices.keys.filter { code in !categories.contains { $0.code == code } }.sorted()
                 .map { DeskTariffsPage.Price(category: $0, amount: French.euros(item.prices[$0]!)) }
             return DeskTariffsPage.Item(
-                line: numbered ? String(index + 2) : String(index + 1), code: item.code, label: item.label, unit: DeskTexts.unit(item.unit),
+                line: String(lines?[index] ?? index + 1), code: item.code, label: item.label, unit: DeskTexts.unit(item.unit),
                 scope: DeskTexts.scope(item.appliesTo), vat: DeskTexts.vat(item.vat), prices: known + others)
         }
     }

@@ -189,6 +189,33 @@ public struct WebFrontEnd: Sendable {
         return try await render(visitor, body)
     }
 
+    /// A response of a staff area other than a page (a download, a redirect, a page with its own
+    /// status): what does not exist, or is not the visitor's, is the 404 page.
+    func staffResponse(_ area: StaffArea, _ request: Request, _ body: (Visitor) async throws -> Response) async throws -> Response {
+        guard let visitor = try await visitor(request) else { return redirect("/connexion") }
+        guard area.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
+        do {
+            return try await body(visitor)
+        } catch let problem as Problem where Self.notFoundKinds.contains(problem.kind) {
+            return try notFoundPage(visitor)
+        }
+    }
+
+    /// A file upload of a staff area (a `multipart/form-data` form), checked like `staffForm`.
+    func staffUpload(
+        _ area: StaffArea, _ request: Request, limit: Int, _ body: (Visitor, MultipartForm) async throws -> Response
+    ) async throws -> Response {
+        let upload = try await MultipartForm.read(request, limit: limit)
+        guard let upload, formIsOurs(request, Form(fields: upload.fields)) else { return try refusedForm(request) }
+        guard let visitor = try await visitor(request) else { return redirect("/connexion") }
+        guard area.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
+        do {
+            return try await body(visitor, upload)
+        } catch let problem as Problem where problem.kind == .notFound {
+            return try notFoundPage(visitor)
+        }
+    }
+
     /// A form of a staff area, read and checked (its CSRF token and origin, the visitor, their
     /// role) before `body` acts on it.
     func staffForm(

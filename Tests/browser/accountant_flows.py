@@ -92,19 +92,30 @@ with sync_playwright() as playwright:
     assert response.status == 422, f"a day that does not read: {response.status}"
     expect(page.locator("#jour-erreur")).to_contain_text("AAAA-MM-JJ")
 
-    # A new version: a table with a wrong line is refused at the field, nothing loaded; the right
-    # one is previewed line by line, then loaded.
+    # A new version, uploaded as a file: a file with a wrong line is refused at the table, in French,
+    # at its line as the spreadsheet counts it, and nothing is loaded; the right file is previewed
+    # line by line (nothing loaded yet), then loaded from the same bytes.
     grid = pathlib.Path(GRID).read_text(encoding="utf-8")
     items = [line for line in grid.splitlines()[1:] if line.strip() and not line.startswith("#")][1:]
+    wrong_line = next(number for number, line in enumerate(grid.splitlines(), start=1) if "\t20%\t" in line)
     page.get_by_label("Date d'effet").fill("2030-01-01")
-    page.get_by_label("Tableau de la grille (TSV)").fill(grid.replace("\t20%\t", "\t120%\t", 1))
+    page.get_by_label("Fichier TSV").set_input_files(files=[{
+        "name": "grille-fausse.tsv", "mimeType": "text/tab-separated-values",
+        "buffer": grid.replace("\t20%\t", "\t120%\t", 1).encode("utf-8")}])
     page.get_by_role("button", name="Prévisualiser").click()
-    expect(page.locator("#grille-erreur")).to_contain_text("120%")
-    assert page.get_by_label("Tableau de la grille (TSV)").get_attribute("aria-invalid") == "true"
+    expect(page.locator("#grille-erreur")).to_have_text(
+        f"Le tableau est refusé, rien n'a été chargé. Ligne {wrong_line} : la TVA « 120% » n'est ni un taux comme 20% "
+        "ni « exempt: » suivi de la mention légale.")
+    assert page.get_by_label("Fichier TSV").get_attribute("aria-invalid") == "true"
+    # What was uploaded is kept, in the table's box, to be fixed there.
+    assert "\t120%\t" in page.get_by_label("ou tableau collé").input_value()
     check_page(page, "compta-tarifs-refus")
-    page.get_by_label("Tableau de la grille (TSV)").fill(grid)
+    page.get_by_label("ou tableau collé").fill("")
+    page.get_by_label("Fichier TSV").set_input_files(GRID)
     page.get_by_role("button", name="Prévisualiser").click()
     expect(page.get_by_role("heading", name="Aperçu : rien n'est encore chargé")).to_be_visible()
+    expect(page.locator("#apercu ~ p[role=status]")).to_contain_text(f"Le fichier « {pathlib.Path(GRID).name} » se lit")
+    expect(page.locator("#apercu ~ p[role=status]")).to_contain_text("1er janvier 2030")
     preview = page.get_by_role("region", name="Aperçu du tableau, ligne par ligne")
     expect(preview.locator("tbody tr")).to_have_count(len(items))
     expect(preview).to_contain_text("filament-pla")

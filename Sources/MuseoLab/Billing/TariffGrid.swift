@@ -104,11 +104,11 @@ public struct TariffGrid: Sendable {
 
     /// What loading a grid table would record, item by item in the table's order, checked as
     /// `load` checks it (the table, the customer categories) but without recording anything.
-    public func preview(_ text: String, by actor: Actor) async throws -> [TariffItem] {
+    public func preview(_ text: String, by actor: Actor) async throws -> [TariffTableLine] {
         try actor.require(.manageBilling, "load the tariff grid")
-        let items = try Self.parse(text)
-        try await database.read { session in try await Self.checkCategories(items, session) }
-        return items
+        let lines = try Self.read(text)
+        try await database.read { session in try await Self.checkCategories(lines.map(\.item), session) }
+        return lines
     }
 
     /// Every price column of the table names a customer category.
@@ -116,7 +116,7 @@ public struct TariffGrid: Sendable {
         let categories = Set(try await session.run(TariffStore.Categories()))
         for item in items {
             for category in item.prices.keys where !categories.contains(category) {
-                throw Problem.invalid("table", "\(category) is not a customer category (known: \(categories.sorted().joined(separator: ", ")))")
+                throw Problem.tariffTable(.unknownCategory(category, known: categories.sorted()))
             }
         }
     }
@@ -143,53 +143,55 @@ public struct TariffGrid: Sendable {
     static let columns = ["code", "label", "unit", "applies_to", "room", "machine_category", "vat"]
 
     static func parse(_ text: String) throws -> [TariffItem] {
+        try read(text).map(\.item)
+    }
+
+    static func read(_ text: String) throws -> [TariffTableLine] {
         // Split on any line break: "\r\n" (a form's textarea, a Windows file) is one Character, never equal to "\n".
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
-        guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
+        // Lines keep their number in the file, blank and comment lines counted, as a spreadsheet shows them.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init).enumerated()
+            .filter { !$0.element.trimmingCharacters(in: .whitespaces).isEmpty && !$0.element.hasPrefix("#") }
+            .map { (number: $0.offset + 1, text: $0.element) }
+        guard let header = lines.first?.text.split(separator: "\t", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
             Array(header.prefix(columns.count)) == columns, header.count > columns.count
         else {
-            throw Problem.invalid("table", "the first line must be: \(columns.joined(separator: " TAB ")) TAB <category>…")
+            throw Problem.tariffTable(.header(expected: columns))
         }
         let categories = Array(header.dropFirst(columns.count))
-        var items: [TariffItem] = []
-        for (index, line) in lines.dropFirst().enumerated() {
-            let where_ = "line \(index + 2)"
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cells.count == header.count else { throw Problem.invalid("table", "\(where_): \(cells.count) cells, \(header.count) expected") }
-            let code = try Validate.slug(cells[0], field: "table")
-            guard !items.contains(where: { $0.code == code }) else { throw Problem.invalid("table", "\(where_): the code \(code) appears twice") }
-            guard let unit = TariffItem.Unit(rawValue: cells[2]) else {
-                throw Problem.invalid("table", "\(where_): unit \"\(cells[2])\" is not hour, half_day, day or unit")
-            }
-            guard let scope = TariffItem.Scope(rawValue: cells[3]) else {
-                throw Problem.invalid("table", "\(where_): applies_to \"\(cells[3])\" is not one of \(TariffItem.Scope.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+        var items: [TariffTableLine] = []
+        for (line, text) in lines.dropFirst() {
+            let cells = text.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == header.count else { throw Problem.tariffTable(.cellCount(line: line, found: cells.count, expected: header.count)) }
+            guard let code = try? Validate.slug(cells[0], field: "table") else { throw Problem.tariffTable(.code(line: line, value: cells[0])) }
+            guard !items.contains(where: { $0.item.code == code }) else { throw Problem.tariffTable(.duplicateCode(line: line, code: code)) }
+            guard let label = try? Validate.text(cells[1], field: "table", maxLength: 200) else { throw Problem.tariffTable(.label(line: line)) }
+            guard let unit = TariffItem.Unit(rawValue: cells[2]) else { throw Problem.tariffTable(.unit(line: line, value: cells[2])) }
+            guard let scope = TariffItem.Scope(rawValue: cells[3]) else { throw Problem.tariffTable(.scope(line: line, value: cells[3])) }
             var prices: [String: Int] = [:]
             for (category, cell) in zip(categories, cells.dropFirst(columns.count)) where !cell.isEmpty {
-                guard let cents = Money.parseCents(cell), cents >= 0 else { throw Problem.invalid("table", "\(where_): \"\(cell)\" is not a price for \(category)") }
+                guard let cents = Money.parseCents(cell), cents >= 0 else {
+                    throw Problem.tariffTable(.price(line: line, value: cell, category: category))
+                }
                 prices[category] = cents
             }
-            items.append(TariffItem(
-                code: code, label: try Validate.text(cells[1], field: "table", maxLength: 200), unit: unit, appliesTo: scope,
-                roomCode: cells[4].isEmpty ? nil : cells[4], machineCategory: cells[5].isEmpty ? nil : cells[5], vat: try vat(cells[6], where_),
-                prices: prices))
+            items.append(TariffTableLine(line: line, item: TariffItem(
+                code: code, label: label, unit: unit, appliesTo: scope,
+                roomCode: cells[4].isEmpty ? nil : cells[4], machineCategory: cells[5].isEmpty ? nil : cells[5], vat: try vat(cells[6], line: line),
+                prices: prices)))
         }
-        guard !items.isEmpty else { throw Problem.invalid("table", "the grid has no item") }
+        guard !items.isEmpty else { throw Problem.tariffTable(.noItem) }
         return items
     }
 
     /// `20%`, `5,5 %`, or `exempt: <legal mention>`.
-    static func vat(_ cell: String, _ where_: String) throws -> VATTreatment {
+    static func vat(_ cell: String, line: Int) throws -> VATTreatment {
         if cell.lowercased().hasPrefix("exempt:") {
             let mention = cell.dropFirst("exempt:".count).trimmingCharacters(in: .whitespaces)
-            guard !mention.isEmpty else { throw Problem.invalid("table", "\(where_): an exemption states its legal mention") }
+            guard !mention.isEmpty else { throw Problem.tariffTable(.exemptionWithoutMention(line: line)) }
             return .exempt(mention: mention)
         }
         let number = cell.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)
-        guard let bp = Money.parseCents(number), (0...10_000).contains(bp) else {
-            throw Problem.invalid("table", "\(where_): VAT \"\(cell)\" is neither a rate like 20% nor \"exempt: <mention>\"")
-        }
+        guard let bp = Money.parseCents(number), (0...10_000).contains(bp) else { throw Problem.tariffTable(.vat(line: line, value: cell)) }
         return .rate(basisPoints: bp)
     }
 

@@ -13,6 +13,13 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
     public var errors: [FieldError]
     /// Seconds to wait before retrying, for `tooManyRequests` and `unavailable`.
     public var retryAfter: Int?
+    /// The refusal as facts, where a front end says more than `detail` in its own words.
+    public var fault: Fault?
+
+    /// Refusals told as facts (a line, a value, what was expected), one case per kind of input.
+    public enum Fault: Sendable, Equatable {
+        case tariffTable(TariffTableFault)
+    }
 
     public struct FieldError: Sendable, Equatable, Codable {
         public var field: String
@@ -29,6 +36,7 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         self.field = field
         self.errors = errors
         self.retryAfter = retryAfter
+        self.fault = nil
     }
 
     public var description: String {

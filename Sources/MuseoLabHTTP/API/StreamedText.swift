@@ -8,10 +8,18 @@ import OpenAPIRuntime
 /// until the client took the previous one, so an export of any size holds a chunk or two in
 /// memory. The export's own checks (permissions, dates) run before the first byte: a refusal
 /// there is still an ordinary problem answer, not a broken 200.
-enum StreamedText {
+public enum StreamedText {
     static let chunkSize = 64 * 1024
 
     static func body(_ export: @escaping @Sendable (_ write: @escaping @Sendable (String) async throws -> Void) async throws -> Void) async throws -> HTTPBody {
+        HTTPBody(try await chunks(export), length: .unknown, iterationBehavior: .single)
+    }
+
+    /// The export's chunks, once its checks passed (its first write, or its end): a refusal
+    /// before that is thrown here, before any answer starts. The web pages' downloads use it too.
+    public static func chunks(
+        _ export: @escaping @Sendable (_ write: @escaping @Sendable (String) async throws -> Void) async throws -> Void
+    ) async throws -> AsyncThrowingChannel<ArraySlice<UInt8>, any Error> {
         let pump = Pump()
         try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
             pump.started = started
@@ -24,7 +32,7 @@ enum StreamedText {
                 }
             }
         }
-        return HTTPBody(pump.channel, length: .unknown, iterationBehavior: .single)
+        return pump.channel
     }
 
     /// The export's side of the channel. The export writes from one task, one call at a time,

@@ -32,16 +32,13 @@ extension WebFrontEnd {
         }
         // The annex, uploaded as a file: previewed, nothing changed.
         router.post("/gestion/inventaire/import") { request, _ in
-            let upload = try await MultipartForm.read(request, limit: 1 << 20)
-            guard let upload, formIsOurs(request, Form(fields: upload.fields)) else { return try refusedForm(request) }
-            guard let visitor = try await visitor(request) else { return redirect("/connexion") }
-            guard StaffArea.console.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
-            let file = upload.files["annexe"]
-            guard let file, !file.data.isEmpty, let text = String(data: file.data, encoding: .utf8) else {
-                return try page(try await inventoryPage(visitor, notice: nil, refusal: FieldRefusal(field: "annexe", said: ConsoleTexts.annexFile)),
-                                status: .unprocessableContent)
+            try await staffUpload(.console, request, limit: 1 << 20) { visitor, upload in
+                guard let file = upload.files["annexe"], let text = file.text else {
+                    return try page(try await inventoryPage(visitor, notice: nil, refusal: FieldRefusal(field: "annexe", said: ConsoleTexts.annexFile)),
+                                    status: .unprocessableContent)
+                }
+                return try await annexImport(visitor, text: text, source: file.filename, year: upload.fields["annee"], dryRun: true)
             }
-            return try await annexImport(visitor, text: text, source: file.filename, year: upload.fields["annee"], dryRun: true)
         }
         // The previewed annex, applied (read again and checked again by the domain).
         router.post("/gestion/inventaire/import/appliquer") { request, _ in

@@ -13,19 +13,19 @@ extension WebFrontEnd {
             }
         }
         router.get("/gestion/quota/rapport.csv") { request, _ in
-            guard let visitor = try await visitor(request) else { return redirect("/connexion") }
-            guard StaffArea.console.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
-            let agreement = try await lab.agreements.find(nil, by: visitor.actor)
-            let year = try Self.year(request.uri.queryParameters.get("annee"), lab.now())
-            let grouping = UsageGrouping(rawValue: request.uri.queryParameters.get("par") ?? "month") ?? .month
-            let lines = try await lab.quota.report(agreement.id, year: year, by: grouping, actor: visitor.actor)
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
-                    .contentDisposition: "attachment; filename=\"quota-\(agreement.reference)-\(year)-\(grouping.rawValue).csv\"",
-                ],
-                body: .init(byteBuffer: ByteBuffer(string: UsageCSV.render(lines, grouping: grouping))))
+            try await staffResponse(.console, request) { visitor in
+                let agreement = try await lab.agreements.find(nil, by: visitor.actor)
+                let year = try Self.year(request.uri.queryParameters.get("annee"), lab.now())
+                let grouping = UsageGrouping(rawValue: request.uri.queryParameters.get("par") ?? "month") ?? .month
+                let lines = try await lab.quota.report(agreement.id, year: year, by: grouping, actor: visitor.actor)
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
+                        .contentDisposition: "attachment; filename=\"quota-\(agreement.reference)-\(year)-\(grouping.rawValue).csv\"",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(string: UsageCSV.render(lines, grouping: grouping))))
+            }
         }
         router.post("/gestion/quota/alertes/:id/acquitter") { request, context in
             try await staffForm(.console, request) { visitor, _ in

@@ -57,8 +57,13 @@ struct DeskTariffsPage: Page {
     }
 
     struct Preview: Sendable {
-        var effectiveFrom: String
+        /// Named apart from the page's `effectiveFrom` (the ISO date the load form posts again).
+        var effectiveDay: String
+        /// Where the table came from: the uploaded file's name, or pasted.
+        var source: String
         var items: [Item]
+        /// The previewed table's bytes, in base64, posted again to load exactly them.
+        var bytes: String
     }
 }
 

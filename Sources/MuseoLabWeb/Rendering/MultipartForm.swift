@@ -8,6 +8,12 @@ struct MultipartForm: Sendable {
     struct File: Sendable {
         var filename: String
         var data: Data
+
+        /// The file's text, when it is UTF-8 and not empty (a byte-order mark dropped, as a spreadsheet may write one).
+        var text: String? {
+            guard !data.isEmpty, let text = String(data: data, encoding: .utf8) else { return nil }
+            return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        }
     }
 
     var fields: [String: String]

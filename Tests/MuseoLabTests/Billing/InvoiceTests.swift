@@ -270,34 +270,45 @@ import Testing
         try await TestLab.with { t in
             let accountant = t.people.accountant.actor
             let header = "code\tlabel\tunit\tapplies_to\troom\tmachine_category\tvat\tfounder_member"
-            let cases: [(String, String)] = [
-                ("code\tlabel\n", "the first line must be"),
-                ("\(header)\nx\tX\tweek\tconsumable\t\t\t20%\t1,00", "unit \"week\""),
-                ("\(header)\nx\tX\tunit\tgift\t\t\t20%\t1,00", "applies_to \"gift\""),
-                ("\(header)\nx\tX\tunit\tconsumable\t\t\t120%\t1,00", "VAT \"120%\""),
-                ("\(header)\nx\tX\tunit\tconsumable\t\t\texempt:\t1,00", "legal mention"),
-                ("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\tdix", "\"dix\" is not a price"),
-                ("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\t1,00\nx\tY\tunit\tconsumable\t\t\t20%\t1,00", "appears twice"),
-                ("code\tlabel\tunit\tapplies_to\troom\tmachine_category\tvat\tmecene\nx\tX\tunit\tconsumable\t\t\t20%\t1,00", "mecene is not a customer category"),
+            let categories = try await t.lab.organisations.tariffCategories().map(\.code).sorted()
+            // Each refusal says why as facts (for the pages' own words) and in the API's detail;
+            // lines are counted as a spreadsheet shows them, blank and comment lines included.
+            let cases: [(String, TariffTableFault, String)] = [
+                ("code\tlabel\n", .header(expected: ["code", "label", "unit", "applies_to", "room", "machine_category", "vat"]), "the first line must be"),
+                ("\(header)\nx\tX\tweek\tconsumable\t\t\t20%\t1,00", .unit(line: 2, value: "week"), "unit \"week\""),
+                ("\(header)\n\n# gifts\nx\tX\tunit\tgift\t\t\t20%\t1,00", .scope(line: 4, value: "gift"), "line 4: applies_to \"gift\""),
+                ("\(header)\nx\tX\tunit\tconsumable\t\t\t120%\t1,00", .vat(line: 2, value: "120%"), "VAT \"120%\""),
+                ("\(header)\nx\tX\tunit\tconsumable\t\t\texempt:\t1,00", .exemptionWithoutMention(line: 2), "legal mention"),
+                ("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\tdix", .price(line: 2, value: "dix", category: "founder_member"), "\"dix\" is not a price"),
+                ("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\t1,00\nx\tY\tunit\tconsumable\t\t\t20%\t1,00", .duplicateCode(line: 3, code: "x"), "appears twice"),
+                ("\(header)\nLaser\tX\tunit\tconsumable\t\t\t20%\t1,00", .code(line: 2, value: "Laser"), "the code \"Laser\""),
+                ("\(header)\nx\t\tunit\tconsumable\t\t\t20%\t1,00", .label(line: 2), "line 2: the label"),
+                ("\(header)\nx\tX\tunit", .cellCount(line: 2, found: 3, expected: 8), "3 cells, 8 expected"),
+                ("\(header)\n", .noItem, "no item"),
+                ("code\tlabel\tunit\tapplies_to\troom\tmachine_category\tvat\tmecene\nx\tX\tunit\tconsumable\t\t\t20%\t1,00",
+                 .unknownCategory("mecene", known: categories), "mecene is not a customer category"),
             ]
-            for (table, message) in cases {
+            for (table, fault, message) in cases {
                 let refusal = await #expect(throws: Problem.self) {
                     _ = try await t.lab.tariffs.load(table, effectiveFrom: CalendarDate("2027-01-01")!, label: nil, by: accountant)
                 }
                 #expect(refusal?.field == "table" && refusal?.detail.contains(message) == true, "\(refusal?.detail ?? "accepted") ~ \(message)")
+                #expect(refusal?.fault == .tariffTable(fault), "\(String(describing: refusal?.fault)) ~ \(fault)")
                 // The preview refuses what loading refuses, for the same reason.
                 let previewRefusal = await #expect(throws: Problem.self) { _ = try await t.lab.tariffs.preview(table, by: accountant) }
                 #expect(previewRefusal?.field == "table" && previewRefusal?.detail == refusal?.detail, "preview: \(previewRefusal?.detail ?? "accepted")")
+                #expect(previewRefusal?.fault == refusal?.fault)
             }
             // A good table is previewed item by item, in its order, and nothing is recorded.
             let preview = try await t.lab.tariffs.preview(
                 "\(header)\n# a comment\nkit\tKit\tunit\tconsumable\t\t\t5,5%\t10,01\nhour\tHeure\thour\tsupport\t\t\texempt: Art. 261\t", by: accountant)
-            #expect(preview.map(\.code) == ["kit", "hour"])
+            #expect(preview.map(\.item.code) == ["kit", "hour"])
+            #expect(preview.map(\.line) == [3, 4], "the comment line counts, as in a spreadsheet")
             // Lines ended by CRLF, as a browser posts a textarea, read the same.
             let crlf = try await t.lab.tariffs.preview("\(header)\r\nkit\tKit\tunit\tconsumable\t\t\t5,5%\t10,01\r\n", by: accountant)
-            #expect(crlf.map(\.code) == ["kit"] && crlf.first?.prices == ["founder_member": 1001])
-            #expect(preview.map(\.prices) == [["founder_member": 1001], [:]])
-            #expect(preview.map(\.vat) == [.rate(basisPoints: 550), .exempt(mention: "Art. 261")])
+            #expect(crlf.map(\.item.code) == ["kit"] && crlf.first?.item.prices == ["founder_member": 1001])
+            #expect(preview.map(\.item.prices) == [["founder_member": 1001], [:]])
+            #expect(preview.map(\.item.vat) == [.rate(basisPoints: 550), .exempt(mention: "Art. 261")])
             await #expect(throws: Problem.self) { _ = try await t.lab.tariffs.preview("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\t1,00", by: t.people.manager.actor) }
             await #expect(throws: Problem.self) {
                 _ = try await t.lab.tariffs.load("\(header)\nx\tX\tunit\tconsumable\t\t\t20%\t1,00", effectiveFrom: CalendarDate("2027-01-01")!,

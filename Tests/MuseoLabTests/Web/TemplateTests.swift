@@ -65,7 +65,7 @@ import Testing
             inForce: .init(day: "lundi 30 novembre 2026", label: "Grille 2026", effectiveFrom: "jeudi 1er janvier 2026", items: [tariffItem],
                            none: "Aucune version"),
             table: "code\tlabel", effectiveFrom: "2027-01-01", label: "Grille 2027", tableError: "Ligne 3", effectiveFromError: "Date requise",
-            labelError: "Trop long", preview: .init(effectiveFrom: "vendredi 1er janvier 2027", items: [tariffItem])),
+            labelError: "Trop long", preview: .init(effectiveDay: "vendredi 1er janvier 2027", source: "Le fichier « grille-2027.tsv »", items: [tariffItem], bytes: "Y29kZQ==")),
         DeskToInvoicePage(
             nav: nav, csrf: "mlcsrf_fixture", notice: "Enregistré",
             customers: [.init(

@@ -179,13 +179,15 @@ import Testing
         // Opened by `.manageBilling` (the accountant, the administrator); a 403 for the member and the manager.
         //                                                  anon member manager accountant admin
         row("GET /comptabilite/tarifs",                     [303, 403, 403, 200, 200]) { _, _ in .page("/comptabilite/tarifs?jour=2026-11-30") },
-        // A preview loads nothing: it is the page again, with the table read line by line.
+        // A preview of an uploaded table loads nothing: it is the page again, with the table read line by line.
         row("POST /comptabilite/tarifs/apercu",             [303, 403, 403, 200, 200]) { f, _ in
-            .form("/comptabilite/tarifs/apercu", ["grille": try f.gridTable(), "date-effet": "2090-01-01"])
+            .upload("/comptabilite/tarifs/apercu", fields: ["date-effet": "2090-01-01"], file: ("fichier", "grille.tsv", try f.gridTable()))
         },
-        // Loading: a version of its own, far in the future (it prices nothing the other cells use).
+        // Loading the previewed bytes: a version of its own, far in the future (it prices nothing the other cells use).
         row("POST /comptabilite/tarifs",                    [303, 403, 403, 303, 303]) { f, _ in
-            .form("/comptabilite/tarifs", ["grille": try f.gridTable(), "date-effet": try await f.futureEffectiveDate(), "libelle": "Matrice"])
+            .form("/comptabilite/tarifs", [
+                "tableau": Data(try f.gridTable().utf8).base64EncodedString(), "date-effet": try await f.futureEffectiveDate(), "libelle": "Matrice",
+            ])
         },
         row("GET /comptabilite/a-facturer",                 [303, 403, 403, 200, 200]) { _, _ in .page("/comptabilite/a-facturer") },
         row("POST /comptabilite/a-facturer/consommables",   [303, 403, 403, 303, 303]) { _, _ in

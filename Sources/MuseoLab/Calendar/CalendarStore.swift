@@ -219,17 +219,18 @@ enum CalendarStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
 
-    /// A staff member's absences and extra hours touching a window.
+    /// Staff members' absences and extra hours touching a window, in one read whatever their number.
     struct Exceptions: Statement {
         static let sql = """
-            SELECT id, lower(period) AS starts_at, upper(period) AS ends_at, available, reason, withdrawn_at FROM staff_availability_exceptions
-            WHERE staff_user_id = $1::uuid AND period && tstzrange($2::timestamptz, $3::timestamptz, '[)') AND ($4::boolean OR withdrawn_at IS NULL)
-            ORDER BY lower(period)
+            SELECT id, staff_user_id, lower(period) AS starts_at, upper(period) AS ends_at, available, reason, withdrawn_at
+            FROM staff_availability_exceptions
+            WHERE staff_user_id = ANY($1::uuid[]) AND period && tstzrange($2::timestamptz, $3::timestamptz, '[)') AND ($4::boolean OR withdrawn_at IS NULL)
+            ORDER BY lower(period), staff_user_id
             """
-        var staffId: UUID, window: Period, includingWithdrawn: Bool
+        var staffIds: [UUID], window: Period, includingWithdrawn: Bool
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
-            bindings.append(staffId)
+            bindings.append(staffIds)
             bindings.append(window.start)
             bindings.append(window.end)
             bindings.append(includingWithdrawn)
@@ -237,7 +238,7 @@ enum CalendarStore {
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> AvailabilityException {
             AvailabilityException(
-                id: try r.value("id"), staffUserId: staffId, period: Period(start: try r.value("starts_at"), end: try r.value("ends_at")),
+                id: try r.value("id"), staffUserId: try r.value("staff_user_id"), period: Period(start: try r.value("starts_at"), end: try r.value("ends_at")),
                 available: try r.value("available"), reason: try r.value("reason"), withdrawnAt: try r.value("withdrawn_at"))
         }
     }

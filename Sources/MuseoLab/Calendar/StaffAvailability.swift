@@ -61,12 +61,25 @@ public struct StaffAvailability: Sendable {
     public static let longestWindow: TimeInterval = 400 * 86_400
 
     public func exceptions(_ staffId: UUID, within window: Period) async throws -> [AvailabilityException] {
-        guard window.end > window.start else { throw Problem(.endNotAfterStart, "the end of the window must be after its start", field: "to") }
-        guard window.duration <= Self.longestWindow else { throw Problem.invalid("to", "ask for at most 400 days at once") }
+        try Self.check(window)
         return try await database.read { session in
             try await Self.requireStaff(staffId, session)
             return try await Self.exceptions(staffId, within: window, session, includingWithdrawn: true)
         }
+    }
+
+    /// The standing (not withdrawn) exceptions of several staff members touching a window, in one read.
+    public func standingExceptions(of staffIds: [UUID], within window: Period) async throws -> [UUID: [AvailabilityException]] {
+        try Self.check(window)
+        let exceptions = try await database.read { session in
+            try await session.run(CalendarStore.Exceptions(staffIds: staffIds, window: window, includingWithdrawn: false))
+        }
+        return Dictionary(grouping: exceptions, by: \.staffUserId)
+    }
+
+    static func check(_ window: Period) throws {
+        guard window.end > window.start else { throw Problem(.endNotAfterStart, "the end of the window must be after its start", field: "to") }
+        guard window.duration <= Self.longestWindow else { throw Problem.invalid("to", "ask for at most 400 days at once") }
     }
 
     public func addException(
@@ -124,6 +137,6 @@ public struct StaffAvailability: Sendable {
     static func exceptions(
         _ staffId: UUID, within window: Period, _ session: SQLSession, includingWithdrawn: Bool
     ) async throws -> [AvailabilityException] {
-        try await session.run(CalendarStore.Exceptions(staffId: staffId, window: window, includingWithdrawn: includingWithdrawn))
+        try await session.run(CalendarStore.Exceptions(staffIds: [staffId], window: window, includingWithdrawn: includingWithdrawn))
     }
 }

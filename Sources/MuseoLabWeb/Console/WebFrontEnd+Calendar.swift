@@ -130,6 +130,7 @@ extension WebFrontEnd {
                     ranges: posted?["formulaire"] == form ? posted?[name] ?? "" : Self.ranges(intervals, on: day), id: ids + name)
             }
         }
+        let standing = try await lab.staffAvailability.standingExceptions(of: staff.map(\.userId), within: ahead)
         var people: [CalendarPage.Staff] = []
         for member in staff {
             let id = member.userId.uuidString.lowercased()
@@ -138,7 +139,7 @@ extension WebFrontEnd {
                 name: member.displayName, action: "/gestion/calendrier/equipe/\(id)",
                 exceptionAction: "/gestion/calendrier/equipe/\(id)/exceptions", form: form,
                 days: week(member.weekly, prefix: "equipe", form: form, ids: "\(id)-"),
-                exceptions: try await lab.staffAvailability.exceptions(member.userId, within: ahead).filter { $0.withdrawnAt == nil }.map { exception in
+                exceptions: (standing[member.userId] ?? []).map { exception in
                     CalendarPage.Exception(
                         when: French.period(exception.period), kind: exception.available ? "Disponible en plus" : "Absent",
                         reason: exception.reason, withdrawAction: "/gestion/calendrier/exceptions/\(exception.id.uuidString.lowercased())/retirer")

@@ -33,22 +33,7 @@ import Testing
                     server.base, mails.path, BrowserTests.screenshots.path, t.people.accountant.user.email, downloads.path,
                     ProjectFolders.root.appendingPathComponent("sql/seed/tariffs-2026.tsv").path,
                 ])
-                // The outbox's dispatcher, as the server runs it: deliver what is due, keep each e-mail.
-                let outbox = Outbox(database: t.lab.database, baseDelay: .seconds(1))
-                let transports: [AlertRecipient.Channel: any MessageTransport] = [
-                    .email: SMTPTransport(host: "127.0.0.1", port: sink.port, from: "museolab@test"),
-                ]
-                var written = 0
-                let deadline = ContinuousClock.now + BrowserRun.longest
-                while !browser.finished, ContinuousClock.now < deadline {
-                    _ = try await outbox.deliverDue(transports: transports)
-                    for message in sink.messages.dropFirst(written) {
-                        try Data(message.body.utf8).write(to: mails.appendingPathComponent("\(written).txt"))
-                        written += 1
-                    }
-                    try await Task.sleep(for: .milliseconds(200))
-                }
-                return try await browser.result()
+                return try await browser.result(delivering: t.lab.database, to: sink, into: mails)
             }
             #expect(status == 0, "\(output)")
             #expect(output.hasSuffix("ok\n"), "\(output)")

@@ -34,6 +34,7 @@ public struct MuseoLab: Sendable {
     public var machineAvailability: MachineAvailability { MachineAvailability(database: database) }
     public var bookingSlots: BookingSlots { BookingSlots(database: database, now: now) }
     public var authorisations: MachineAuthorisations { MachineAuthorisations(database: database, now: now) }
+    public var waitingList: WaitingList { WaitingList(database: database, now: now) }
     public var notifications: Notifications { Notifications(database: database) }
     public var calendarFeeds: CalendarFeeds { CalendarFeeds(database: database, now: now) }
     public var agreements: Agreements { Agreements(database: database, now: now) }

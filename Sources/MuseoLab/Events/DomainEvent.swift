@@ -49,12 +49,12 @@ struct DomainEvents: Sendable {
 
     /// What the service does after each event: the quota ledger (and with it overage and alerts),
     /// billable machine use and room bookings, what an issued document invoices and the tariff
-    /// versions it used, then the people concerned are told.
+    /// versions it used, then the people concerned are told, and those waiting for a freed slot.
     static func standard(now: @escaping @Sendable () -> Date) -> DomainEvents {
         DomainEvents(
             subscribers: [
                 QuotaLedger.SessionSubscriber(), MachineUseBilling(), RoomBookingBilling(), InvoicedItems(), TariffVersionLocking(),
-                SessionNotifications(), RoomBookingNotifications(),
+                SessionNotifications(), RoomBookingNotifications(), WaitingListNotifications(),
             ],
             now: now)
     }

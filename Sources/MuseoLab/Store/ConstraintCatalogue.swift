@@ -32,6 +32,7 @@ enum ConstraintCatalogue {
         "invoice_lines_item_once": (.conflict, nil, "an item is already on another draft or invoice (drafted at the same moment?): list the drafts"),
         "invoices_number_key": (.conflict, nil, "this invoice number is taken: numbering is continuous, retry"),
         "invoices_series_number": (.conflict, nil, "this invoice number is taken: numbering is continuous, retry"),
+        "waiting_requests_once": (.duplicate, nil, "you are already waiting for this slot"),
         "tariff_versions_effective_from_key": (.conflict, "effectiveFrom", "a grid version effective from that day was loaded at the same moment: retry"),
     ]
 

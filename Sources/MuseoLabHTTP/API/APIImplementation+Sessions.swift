@@ -89,6 +89,25 @@ extension APIImplementation {
         return .ok(.init(body: .json(.init(revoked))))
     }
 
+    // MARK: - Waiting list
+
+    func listWaitingRequests(_ input: Operations.ListWaitingRequests.Input) async throws -> Operations.ListWaitingRequests.Output {
+        let list = try await lab.waitingList.list(userId: input.query.userId?.uuid, by: try actor)
+        return .ok(.init(body: .json(.init(items: try list.map(Components.Schemas.WaitingRequest.init)))))
+    }
+
+    func askWaitingRequest(_ input: Operations.AskWaitingRequest.Input) async throws -> Operations.AskWaitingRequest.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let asked = try await lab.waitingList.ask(
+            machineId: body.machineId?.uuid, staffId: body.staffId?.uuid, period: Period(start: body.start, end: body.end), by: try actor)
+        return .created(.init(body: .json(try .init(asked))))
+    }
+
+    func withdrawWaitingRequest(_ input: Operations.WithdrawWaitingRequest.Input) async throws -> Operations.WithdrawWaitingRequest.Output {
+        let withdrawn = try await lab.waitingList.withdraw(input.path.requestId.uuid, by: try actor)
+        return .ok(.init(body: .json(try .init(withdrawn))))
+    }
+
     // MARK: - Notifications and feeds
 
     func listMyNotifications(_ input: Operations.ListMyNotifications.Input) async throws -> Operations.ListMyNotifications.Output {
@@ -152,6 +171,19 @@ extension Components.Schemas.Session {
                       actor: $0.actor, actorUserId: $0.actorUserId?.resourceId, reason: $0.reason)
             },
             createdAt: session.createdAt, updatedAt: session.updatedAt)
+    }
+}
+
+/// The domain's request, named apart from the API's schema of the same name.
+typealias WaitingListRequest = WaitingRequest
+
+extension Components.Schemas.WaitingRequest {
+    init(_ request: WaitingListRequest) throws {
+        self.init(
+            id: request.id.resourceId, userId: request.userId.resourceId, machineId: request.machineId?.resourceId,
+            staffId: request.staffId?.resourceId, start: request.period.start, end: request.period.end, askedAt: request.askedAt,
+            status: try request.status.bridged(), notifiedAt: request.notifiedAt, freedBySessionId: request.freedBySessionId?.resourceId,
+            withdrawnAt: request.withdrawnAt)
     }
 }
 

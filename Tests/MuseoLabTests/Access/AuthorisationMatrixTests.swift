@@ -147,6 +147,17 @@ import Testing
 
         // MARK: Scheduling: sessions, calendar, staff
         //                                                     anon member other manager accountant admin
+        // The waiting list: anyone signed in waits for a slot; Ana's request is withdrawn by her or
+        // by a manager, and Bruno and the accountant are told it does not exist.
+        row("GET /v1/waiting-list", .scheduling,               [401, 200, 200, 200, 200, 200]) { _, _ in .get("/v1/waiting-list") },
+        row("POST /v1/waiting-list", .scheduling,              [401, 201, 201, 201, 201, 201]) { f, _ in
+            let period = f.slot()
+            return .send("/v1/waiting-list", ["machineId": try await f.laser().text, "start": Days.iso(period.start), "end": Days.iso(period.end)])
+        },
+        row("POST /v1/waiting-list/{requestId}/withdraw", .scheduling, [401, 200, 404, 200, 404, 200]) { f, _ in
+            let asked = try await f.lab.waitingList.ask(machineId: try await f.laser(), staffId: nil, period: f.slot(), by: f.people.member.actor)
+            return .post("/v1/waiting-list/\(asked.id.text)/withdraw")
+        },
         row("GET /v1/sessions", .scheduling,                   [401, 200, 200, 200, 200, 200]) { _, _ in .get("/v1/sessions") },
         // Everyone signed in books for themself (each in an hour of their own: one staff member supervises).
         row("POST /v1/sessions", .scheduling,                  [401, 201, 201, 201, 201, 201]) { f, _ in

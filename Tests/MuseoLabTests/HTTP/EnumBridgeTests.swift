@@ -30,6 +30,7 @@ import Testing
         Pair(MachineStatus.self, Schemas.MachineStatus.self),
         Pair(OrganisationComponent.Kind.self, Schemas.ComponentKind.self),
         Pair(SessionStatus.self, Schemas.SessionStatus.self),
+        Pair(WaitingRequest.Status.self, Schemas.WaitingRequest.StatusPayload.self),
         Pair(Closure.Kind.self, Schemas.Closure.KindPayload.self),
         Pair(QuotaForecast.Method.self, Schemas.QuotaForecast.MethodPayload.self),
         Pair(QuotaAlert.Kind.self, Schemas.QuotaAlert.KindPayload.self),

@@ -146,6 +146,7 @@ public struct WebFrontEnd: Sendable {
             }
         }
         registerAccount(on: router)
+        registerWaitingList(on: router)
         registerRooms(on: router)
 
         // The manager's console.

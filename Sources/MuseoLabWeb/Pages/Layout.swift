@@ -6,7 +6,7 @@ import MuseoLab
 /// out (with the CSRF token every form carries).
 struct Navigation: Sendable {
     enum Section: String, Sendable {
-        case machines, book, bookings, rooms, calendar, notifications, account
+        case machines, book, bookings, waiting, rooms, calendar, notifications, account
         // The manager's console.
         case planner, roomRequests, quota, authorisations, opening, inventory
         // The accountant's desk.
@@ -18,6 +18,7 @@ struct Navigation: Sendable {
     var onMachines: Bool
     var onBook: Bool
     var onBookings: Bool
+    var onWaiting: Bool
     var onRooms: Bool
     var onCalendar: Bool
     var onNotifications: Bool
@@ -49,6 +50,7 @@ struct Navigation: Sendable {
         onMachines = current == .machines
         onBook = current == .book
         onBookings = current == .bookings
+        onWaiting = current == .waiting
         onRooms = current == .rooms
         onCalendar = current == .calendar
         onNotifications = current == .notifications

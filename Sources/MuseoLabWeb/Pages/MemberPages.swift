@@ -69,3 +69,34 @@ struct BookingPage: Page {
         var lateWarning: String?
     }
 }
+
+/// The member's waiting list: what they wait for, and asking for more.
+struct WaitingListPage: Page {
+    static let template = "waiting-list"
+    var title = "Liste d’attente"
+    var nav: Navigation
+    var csrf: String
+    var notice: String?
+    var problem: String?
+    var requests: [Request]
+    var form: AskForm
+
+    struct Request: Sendable {
+        var what: String
+        var when: String
+        var status: String
+        var statusClass: String
+        var withdrawAction: String?
+    }
+
+    struct AskForm: Sendable {
+        var resources: [Choice]
+        var day: String
+        var from: String
+        var to: String
+        var resourceError: String?
+        var dayError: String?
+        var fromError: String?
+        var toError: String?
+    }
+}

@@ -27,6 +27,12 @@ import Testing
                   status: "En service", available: true, bookable: true, trainingRequired: true, authorised: true),
         ]),
         MyBookingsPage(nav: nav, upcoming: [row], past: [row]),
+        WaitingListPage(
+            nav: nav, csrf: "mlcsrf_fixture", notice: "C’est noté", problem: "Refusée",
+            requests: [.init(what: "Imprimante 3D", when: "mardi 12 janvier 2027, 14 h 00 – 16 h 00", status: "En attente", statusClass: "waiting",
+                             withdrawAction: "/mes-attentes/x/retirer")],
+            form: .init(resources: [Choice(value: "m:x", label: "Imprimante 3D", selected: true)], day: "2027-01-12", from: "14:00", to: "16:00",
+                        resourceError: "Choisissez", dayError: "Jour", fromError: "Heure", toError: "Fin")),
         BookingPage(
             title: "Réservation S-000042", nav: nav, booking: row, staff: "Marc Dupont", participants: 3,
             history: [.init(when: "lundi 4 janvier 2027, 9 h 00", status: "Demandée", reason: "Pour le cours")], notice: "Enregistrée",

@@ -49,6 +49,19 @@ import Testing
             return .form("/reserver", ["creneau": slot, "duree": "60", "objet": "Prototype", "participants": "1"])
         },
         row("GET /mes-reservations",                        [303, 200, 200, 200, 200]) { _, _ in .page("/mes-reservations") },
+        row("GET /mes-attentes",                            [303, 200, 200, 200, 200]) { _, _ in .page("/mes-attentes") },
+        row("POST /mes-attentes",                           [303, 303, 303, 303, 303]) { f, _ in
+            .form("/mes-attentes", [
+                "ressource": "m:\(try await f.t.machine("12548").id.text)", "jour": (await f.farDay()).description, "debut": "10:00", "fin": "11:00",
+            ])
+        },
+        // Ana's request: withdrawn by her or the fablab's staff; the accountant is told it does not exist.
+        row("POST /mes-attentes/{id}/retirer",              [303, 303, 303, 404, 303]) { f, _ in
+            let asked = try await f.t.lab.waitingList.ask(
+                machineId: try await f.t.machine("12548").id, staffId: nil, period: Days.period(await f.farDay(), "10:00", "11:00"),
+                by: f.t.people.member.actor)
+            return .form("/mes-attentes/\(asked.id.text)/retirer", [:])
+        },
         // Ana's booking: the manager and the administrator see every session; the accountant does too.
         row("GET /reservations/{reference}",                [303, 200, 200, 200, 200]) { f, _ in
             .page("/reservations/\(try await f.anasBooking().reference)")
@@ -510,9 +523,10 @@ extension WebAuthorisationMatrixTests {
             try String(contentsOf: ProjectFolders.sql.appendingPathComponent("seed/annexe-1-2026.tsv"), encoding: .utf8)
         }
 
-        /// A Thursday of its own, a year or more ahead (no other cell books there).
+        /// A Thursday of its own, a year or more ahead (no other cell books there). Two weeks
+        /// apart: a public holiday (Ascension is a Thursday) moves a day to the next Thursday.
         func farDay() async -> CalendarDate {
-            Days.next(.thursday, weeksAhead: 52 + (await Counter.shared.next()))
+            Days.next(.thursday, weeksAhead: 52 + 2 * (await Counter.shared.next()))
         }
 
         /// An authorisation of Ana's, for a cell to revoke.

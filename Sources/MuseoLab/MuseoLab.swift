@@ -35,6 +35,9 @@ public struct MuseoLab: Sendable {
     public var bookingSlots: BookingSlots { BookingSlots(database: database, now: now) }
     public var authorisations: MachineAuthorisations { MachineAuthorisations(database: database, now: now) }
     public var waitingList: WaitingList { WaitingList(database: database, now: now) }
+    public func reminders(hoursBefore: Int = 24, digestHour: Int = 7) -> SessionReminders {
+        SessionReminders(database: database, now: now, hoursBefore: hoursBefore, digestHour: digestHour)
+    }
     public var notifications: Notifications { Notifications(database: database) }
     public var calendarFeeds: CalendarFeeds { CalendarFeeds(database: database, now: now) }
     public var agreements: Agreements { Agreements(database: database, now: now) }

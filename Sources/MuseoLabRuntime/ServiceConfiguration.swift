@@ -66,6 +66,10 @@ public struct ServiceConfiguration: Sendable {
     /// How often the server delivers the outbox, and the first retry delay (doubled each time).
     public var outboxInterval: Duration
     public var outboxRetry: Duration
+    /// How long before a confirmed session its requester is reminded, and from what hour (Paris)
+    /// the staff get the digest of their day.
+    public var reminderHours: Int
+    public var staffDigestHour: Int
     /// The SMTP relay of e-mails; without one they wait in the outbox.
     public var smtp: SMTPSettings?
 
@@ -88,6 +92,8 @@ public struct ServiceConfiguration: Sendable {
         ("LOG_FORMAT", "json", "json or text"),
         ("OUTBOX_INTERVAL_MS", "2000", "how often the outbox is delivered"),
         ("OUTBOX_RETRY_SECONDS", "30", "first retry of a failed delivery, doubled each time"),
+        ("REMINDER_HOURS", "24", "how many hours before a confirmed session its requester is reminded"),
+        ("STAFF_DIGEST_HOUR", "7", "from what hour (Europe/Paris) the staff get the digest of their day"),
         ("SMTP_HOST", "none", "the SMTP relay of e-mails"),
         ("SMTP_PORT", "25", "its port"),
         ("SMTP_FROM", "museolab@localhost", "the sender of e-mails"),
@@ -102,6 +108,8 @@ public struct ServiceConfiguration: Sendable {
         database = try DatabaseConfiguration(reader)
         outboxInterval = .milliseconds(try reader.integer("OUTBOX_INTERVAL_MS", default: 2000, in: 10...3_600_000, "a number of milliseconds"))
         outboxRetry = .seconds(try reader.integer("OUTBOX_RETRY_SECONDS", default: 30, in: 1...86_400, "a number of seconds"))
+        reminderHours = try reader.integer("REMINDER_HOURS", default: 24, in: 1...168, "a number of hours")
+        staffDigestHour = try reader.integer("STAFF_DIGEST_HOUR", default: 7, in: 0...23, "an hour")
         if let host = reader.text("SMTP_HOST") {
             smtp = SMTPSettings(
                 host: host, port: try reader.integer("SMTP_PORT", default: 25, in: 1...65_535, "a port"),

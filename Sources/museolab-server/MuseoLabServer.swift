@@ -61,6 +61,7 @@ struct MuseoLabServer: AsyncParsableCommand {
         let (prepared, preparedContinuation) = AsyncStream.makeStream(of: Void.self)
         let dispatcher = OutboxDispatcher(
             outbox: outbox, transports: OutboxDispatcher.transports(smtp: service.smtp), interval: service.outboxInterval, logger: logger,
+            reminders: lab.reminders(hoursBefore: service.reminderHours, digestHour: service.staffDigestHour),
             ready: { for await _ in prepared {} })
         if service.smtp == nil {
             logger.notice("no SMTP relay configured (SMTP_HOST): e-mails wait in the outbox; sign-in links are written to standard error")

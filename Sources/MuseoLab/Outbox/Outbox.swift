@@ -15,6 +15,14 @@ public struct OutboxMessage: Sendable, Equatable, Codable {
     public var nextAttemptAt: Date
     public var deliveredAt: Date?
     public var lastError: String?
+    /// A file sent with an e-mail (a reminder's iCalendar event).
+    public var attachment: Attachment? = nil
+
+    public struct Attachment: Sendable, Equatable, Codable {
+        public var name: String
+        public var mediaType: String
+        public var text: String
+    }
 }
 
 /// Sends one message by one channel (an SMTP relay, a webhook POST).
@@ -43,10 +51,11 @@ public struct Outbox: Sendable {
 
     /// Queues a message, once per topic, channel and recipient.
     static func enqueue(
-        topic: String, channel: AlertRecipient.Channel, recipient: String, subject: String, body: String, payload: String, _ session: SQLSession
+        topic: String, channel: AlertRecipient.Channel, recipient: String, subject: String, body: String, payload: String,
+        attachment: OutboxMessage.Attachment? = nil, _ session: SQLSession
     ) async throws {
         _ = try await session.run(OutboxStore.Enqueue(
-            channel: channel, recipient: recipient, subject: subject, body: body, payload: payload, topic: topic))
+            channel: channel, recipient: recipient, subject: subject, body: body, payload: payload, topic: topic, attachment: attachment))
     }
 
     /// Delivers the messages that are due, at most `limit`, through the transports.

@@ -5,7 +5,8 @@ import PostgresNIO
 /// by column name.
 enum OutboxStore {
     static let columns = """
-        id, channel, recipient, subject, body, payload::text AS payload, topic, attempts, next_attempt_at, delivered_at, last_error
+        id, channel, recipient, subject, body, payload::text AS payload, topic, attempts, next_attempt_at, delivered_at, last_error,
+        attachment_name, attachment_type, attachment
         """
 
     static func message(_ r: PostgresRandomAccessRow) throws -> OutboxMessage {
@@ -13,17 +14,21 @@ enum OutboxStore {
             id: try r.value("id"), channel: try r.value("channel", as: AlertRecipient.Channel.self), recipient: try r.value("recipient"),
             subject: try r.value("subject"), body: try r.value("body"), payload: try r.value("payload"), topic: try r.value("topic"),
             attempts: Int(try r.value("attempts", as: Int32.self)), nextAttemptAt: try r.value("next_attempt_at"),
-            deliveredAt: try r.value("delivered_at"), lastError: try r.value("last_error"))
+            deliveredAt: try r.value("delivered_at"), lastError: try r.value("last_error"),
+            attachment: try r.value("attachment_name", as: String?.self).map { name in
+                OutboxMessage.Attachment(name: name, mediaType: try r.value("attachment_type"), text: try r.value("attachment"))
+            })
     }
 
     /// A message queued, unless one of the same topic, channel and recipient is queued already.
     struct Enqueue: Statement {
         static let sql = """
-            INSERT INTO outbox_messages (channel, recipient, subject, body, payload, topic)
-            VALUES ($1::text, $2::text, $3::text, $4::text, $5::text::jsonb, $6::text)
+            INSERT INTO outbox_messages (channel, recipient, subject, body, payload, topic, attachment_name, attachment_type, attachment)
+            VALUES ($1::text, $2::text, $3::text, $4::text, $5::text::jsonb, $6::text, $7::text, $8::text, $9::text)
             ON CONFLICT ON CONSTRAINT outbox_messages_once DO NOTHING
             """
         var channel: AlertRecipient.Channel, recipient: String, subject: String, body: String, payload: String, topic: String
+        var attachment: OutboxMessage.Attachment?
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
             bindings.append(channel.rawValue)
@@ -32,6 +37,9 @@ enum OutboxStore {
             bindings.append(body)
             bindings.append(payload)
             bindings.append(topic)
+            bindings.append(attachment?.name)
+            bindings.append(attachment?.mediaType)
+            bindings.append(attachment?.text)
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}

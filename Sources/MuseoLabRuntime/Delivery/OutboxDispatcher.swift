@@ -12,15 +12,18 @@ public struct OutboxDispatcher: Service {
     let logger: Logger
     /// Returns once the database is migrated: the loop must not read the outbox before it exists.
     let ready: @Sendable () async -> Void
+    /// What to queue before each pass: the reminders and digests due by then.
+    let reminders: SessionReminders?
 
     public init(
         outbox: Outbox, transports: [AlertRecipient.Channel: any MessageTransport], interval: Duration, logger: Logger,
-        ready: @escaping @Sendable () async -> Void = {}
+        reminders: SessionReminders? = nil, ready: @escaping @Sendable () async -> Void = {}
     ) {
         self.outbox = outbox
         self.transports = transports
         self.interval = interval
         self.logger = logger
+        self.reminders = reminders
         self.ready = ready
     }
 
@@ -36,6 +39,9 @@ public struct OutboxDispatcher: Service {
             await ready()
             while !Task.isCancelled {
                 do {
+                    if let queued = try await reminders?.queueDue(), queued.reminders + queued.digests > 0 {
+                        logger.info("reminders queued", metadata: ["reminders": "\(queued.reminders)", "digests": "\(queued.digests)"])
+                    }
                     let (delivered, failed) = try await outbox.deliverDue(transports: transports)
                     if delivered + failed > 0 {
                         logger.info("outbox", metadata: ["delivered": "\(delivered)", "failed": "\(failed)"])

@@ -60,12 +60,26 @@ public struct SMTPTransport: MessageTransport {
         let subject = "=?UTF-8?B?\(Data(message.subject.utf8).base64EncodedString())?="
         let date = Date().formatted(
             Date.VerbatimFormatStyle(format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000", locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "UTC")!, calendar: Calendar(identifier: .gregorian)))
-        let body = Data(message.body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-        return [
+        func base64(_ text: String) -> String {
+            Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        }
+        let headers = [
             "From: MuséoLab <\(from)>".asciiHeader, "To: <\(message.recipient)>", "Subject: \(subject)", "Date: \(date)",
-            "Message-ID: <outbox-\(message.id)@museolab>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: base64", "", body,
-        ].joined(separator: "\r\n")
+            "Message-ID: <outbox-\(message.id)@museolab>", "MIME-Version: 1.0",
+        ]
+        guard let attachment = message.attachment else {
+            return (headers + ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", base64(message.body)])
+                .joined(separator: "\r\n")
+        }
+        // With a file (RFC 2046 multipart/mixed): the text, then the file, each in base64.
+        let boundary = "museolab-\(message.id)-part"
+        return (headers + [
+            "Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "", "--\(boundary)",
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", base64(message.body), "--\(boundary)",
+            "Content-Type: \(attachment.mediaType); charset=utf-8; name=\"\(attachment.name)\"",
+            "Content-Disposition: attachment; filename=\"\(attachment.name)\"", "Content-Transfer-Encoding: base64", "", base64(attachment.text),
+            "--\(boundary)--",
+        ]).joined(separator: "\r\n")
     }
 }
 

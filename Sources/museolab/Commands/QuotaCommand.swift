@@ -267,7 +267,8 @@ struct AgreementsCommand: AsyncParsableCommand {
 
 struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "outbox", abstract: "Messages waiting to be delivered (the server delivers them); deliver now.", subcommands: [List.self, Deliver.self])
+        commandName: "outbox", abstract: "Messages waiting to be delivered (the server delivers them); deliver now.",
+        subcommands: [List.self, Deliver.self, Remind.self])
 
     struct List: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
@@ -290,6 +291,18 @@ struct OutboxCommand: AsyncParsableCommand {
             try await CommandRunner.run { lab, _ in
                 let result = try await Outbox(database: lab.database).deliverDue(limit: 1000, transports: OutboxDispatcher.transports(smtp: smtp))
                 Printer.line("\(result.delivered) delivered, \(result.failed) failed (retried later).")
+            }
+        }
+    }
+
+    struct Remind: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue the session reminders and staff digests due now, with REMINDER_HOURS/STAFF_DIGEST_HOUR (the server does it before each delivery).")
+        func run() async throws {
+            let service = try CommandRunner.configuration()
+            try await CommandRunner.run { lab, _ in
+                let queued = try await lab.reminders(hoursBefore: service.reminderHours, digestHour: service.staffDigestHour).queueDue()
+                Printer.line("\(queued.reminders) reminder(s) and \(queued.digests) digest(s) queued.")
             }
         }
     }

@@ -10,8 +10,8 @@ enum CommandLineTool {
         var json: Any? { try? JSONSerialization.jsonObject(with: Data(output.utf8)) }
     }
 
-    static func run(_ arguments: [String], databaseURL: String) async throws -> Run {
-        var environment = ProcessInfo.processInfo.environment
+    static func run(_ arguments: [String], databaseURL: String, environment extra: [String: String] = [:]) async throws -> Run {
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["DATABASE_URL"] = databaseURL
         environment.merge(TestLog.connectionWaitEnvironment) { $1 }
         environment["MUSEOLAB_SQL_DIR"] = ProjectFolders.sql.path

@@ -89,6 +89,34 @@ extension APIImplementation {
         return .ok(.init(body: .json(.init(revoked))))
     }
 
+    // MARK: - Series
+
+    func requestSessionSeries(_ input: Operations.RequestSessionSeries.Input) async throws -> Operations.RequestSessionSeries.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let series = try await lab.sessionSeries.request(
+            SeriesRequest(
+                first: SessionRequest(
+                    requesterId: body.requesterId?.uuid, supervised: body.supervised ?? true, staffId: body.staffId?.uuid, purpose: body.purpose,
+                    participants: body.participants ?? 1, period: Period(start: body.start, end: body.end), machineIds: (body.machineIds ?? []).map(\.uuid)),
+                everyWeeks: body.everyWeeks ?? 1, until: try Identifier.date(body.until, "until"), count: body.count),
+            by: try actor)
+        return .created(.init(body: .json(try .init(series))))
+    }
+
+    func getSessionSeries(_ input: Operations.GetSessionSeries.Input) async throws -> Operations.GetSessionSeries.Output {
+        .ok(.init(body: .json(try .init(try await lab.sessionSeries.get(input.path.seriesId.uuid, by: try actor)))))
+    }
+
+    func confirmSessionSeries(_ input: Operations.ConfirmSessionSeries.Input) async throws -> Operations.ConfirmSessionSeries.Output {
+        .ok(.init(body: .json(try .init(try await lab.sessionSeries.confirm(input.path.seriesId.uuid, by: try actor)))))
+    }
+
+    func cancelSessionSeries(_ input: Operations.CancelSessionSeries.Input) async throws -> Operations.CancelSessionSeries.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let series = try await lab.sessionSeries.cancel(input.path.seriesId.uuid, from: body.fromOccurrence ?? 1, reason: body.reason, by: try actor)
+        return .ok(.init(body: .json(try .init(series))))
+    }
+
     // MARK: - Waiting list
 
     func listWaitingRequests(_ input: Operations.ListWaitingRequests.Input) async throws -> Operations.ListWaitingRequests.Output {
@@ -171,6 +199,27 @@ extension Components.Schemas.Session {
                       actor: $0.actor, actorUserId: $0.actorUserId?.resourceId, reason: $0.reason)
             },
             createdAt: session.createdAt, updatedAt: session.updatedAt)
+    }
+}
+
+/// The domain's series, named apart from the API's schema of the same name.
+typealias BookedSeries = SessionSeries.Series
+typealias SeriesRequest = SessionSeries.Request
+
+extension Components.Schemas.SessionSeries {
+    init(_ series: BookedSeries) throws {
+        self.init(
+            id: series.id.resourceId, requesterId: series.requesterId.resourceId, everyWeeks: series.everyWeeks, bookedMinutes: series.bookedMinutes,
+            occurrences: try series.occurrences.map { occurrence in
+                .init(
+                    occurrence: occurrence.occurrence, start: occurrence.period.start, end: occurrence.period.end,
+                    status: occurrence.session == nil ? .refused : .booked, session: try occurrence.session.map(Components.Schemas.Session.init),
+                    refusal: occurrence.refusal.map { .init(_type: $0.kind.typeURI, detail: $0.detail, field: $0.field) })
+            },
+            quota: series.quota.map {
+                .init(agreementId: $0.agreementId.resourceId, year: $0.year, minutes: $0.minutes, remainingBeforeMinutes: $0.remainingBeforeMinutes,
+                      remainingAfterMinutes: $0.remainingAfterMinutes, overQuotaMinutes: $0.overQuotaMinutes)
+            })
     }
 }
 

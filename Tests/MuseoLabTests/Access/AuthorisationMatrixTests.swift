@@ -147,6 +147,21 @@ import Testing
 
         // MARK: Scheduling: sessions, calendar, staff
         //                                                     anon member other manager accountant admin
+        // A series: anyone signed in asks for one; Ana's is seen as her sessions are, confirmed by
+        // staff, cancelled from an occurrence on by her or staff.
+        row("POST /v1/session-series", .scheduling,            [401, 201, 201, 201, 201, 201]) { f, _ in
+            let period = f.seriesStart()
+            return .send("/v1/session-series", ["purpose": "Cours", "start": Days.iso(period.start), "end": Days.iso(period.end), "count": 2])
+        },
+        row("GET /v1/session-series/{seriesId}", .scheduling,  [401, 200, 404, 200, 200, 200]) { f, _ in
+            .get("/v1/session-series/\(try await f.memberSeries().id.text)")
+        },
+        row("POST /v1/session-series/{seriesId}/confirm", .scheduling, [401, 403, 403, 200, 403, 200]) { f, _ in
+            .post("/v1/session-series/\(try await f.memberSeries().id.text)/confirm")
+        },
+        row("POST /v1/session-series/{seriesId}/cancel", .scheduling, [401, 200, 404, 200, 403, 200]) { f, _ in
+            .send("/v1/session-series/\(try await f.memberSeries().id.text)/cancel", ["fromOccurrence": 2, "reason": "fin du cours"])
+        },
         // The waiting list: anyone signed in waits for a slot; Ana's request is withdrawn by her or
         // by a manager, and Bruno and the accountant are told it does not exist.
         row("GET /v1/waiting-list", .scheduling,               [401, 200, 200, 200, 200, 200]) { _, _ in .get("/v1/waiting-list") },
@@ -595,6 +610,7 @@ extension AuthorisationMatrixTests {
         private let lock = NSLock()
         private var counter = 0
         private var slots = 0
+        private var series = 0
         private var queues: [String: [String]] = [:]
 
         init(_ t: TestLab, _ http: HTTPClient) {
@@ -685,6 +701,22 @@ extension AuthorisationMatrixTests {
         // MARK: Sessions and rooms
 
         /// A session Ana requested, supervised by the manager.
+        /// The first occurrence of a two-week series of its own, months past every `slot()`.
+        func seriesStart() -> Period {
+            let index = lock.withLock {
+                series += 1
+                return series - 1
+            }
+            let day = Days.next(.tuesday, weeksAhead: 30 + 2 * (index / 8))
+            let hour = 9 + index % 8
+            return Days.period(day, String(format: "%02d:00", hour), String(format: "%02d:00", hour + 1))
+        }
+
+        func memberSeries() async throws -> SessionSeries.Series {
+            try await lab.sessionSeries.request(
+                SessionSeries.Request(first: SessionRequest(purpose: "Cours", period: seriesStart()), count: 2), by: people.member.actor)
+        }
+
         func memberSession() async throws -> SupportSession {
             try await lab.sessions.request(SessionRequest(purpose: "Prototype", period: slot()), by: people.member.actor)
         }

@@ -35,6 +35,7 @@ public struct MuseoLab: Sendable {
     public var bookingSlots: BookingSlots { BookingSlots(database: database, now: now) }
     public var authorisations: MachineAuthorisations { MachineAuthorisations(database: database, now: now) }
     public var waitingList: WaitingList { WaitingList(database: database, now: now) }
+    public var trainings: Trainings { Trainings(sessions: sessions, database: database, now: now) }
     public var sessionSeries: SessionSeries { SessionSeries(sessions: sessions, database: database, now: now) }
     public func reminders(hoursBefore: Int = 24, digestHour: Int = 7) -> SessionReminders {
         SessionReminders(database: database, now: now, hoursBefore: hoursBefore, digestHour: digestHour)

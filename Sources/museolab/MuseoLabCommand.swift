@@ -18,7 +18,7 @@ struct MuseoLabCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Migrate.self, Seed.self, InventoryCommand.self, MachinesCommand.self, SessionsCommand.self, CalendarCommand.self,
-            AuthorisationsCommand.self, SeriesCommand.self, WaitingListCommand.self, RoomsCommand.self, QuotaCommand.self, AlertsCommand.self, OverageCommand.self, AgreementsCommand.self, OutboxCommand.self,
+            AuthorisationsCommand.self, TrainingsCommand.self, SeriesCommand.self, WaitingListCommand.self, RoomsCommand.self, QuotaCommand.self, AlertsCommand.self, OverageCommand.self, AgreementsCommand.self, OutboxCommand.self,
             TariffsCommand.self, BillingCommand.self, InvoicesCommand.self, ExportCommand.self,
             OrganisationsCommand.self, UsersCommand.self, TokensCommand.self, AuditCommand.self,
         ]

@@ -71,6 +71,15 @@ extension CalendarDate {
         return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 
+    /// The same day `months` later (the month's last day when it has fewer: 31 August + 6 → 28 February).
+    public func adding(months: Int) -> CalendarDate {
+        let index = year * 12 + (month - 1) + months
+        let (newYear, newMonth) = (index / 12, index % 12 + 1)
+        var last = 31
+        while CalendarDate(year: newYear, month: newMonth, day: last) == nil { last -= 1 }
+        return CalendarDate(year: newYear, month: newMonth, day: min(day, last))!
+    }
+
     /// The days from this date to `other` (negative when `other` comes first).
     public func days(until other: CalendarDate) -> Int {
         var calendar = Calendar(identifier: .gregorian)

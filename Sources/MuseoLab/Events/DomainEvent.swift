@@ -53,7 +53,7 @@ struct DomainEvents: Sendable {
     static func standard(now: @escaping @Sendable () -> Date) -> DomainEvents {
         DomainEvents(
             subscribers: [
-                QuotaLedger.SessionSubscriber(), MachineUseBilling(), RoomBookingBilling(), InvoicedItems(), TariffVersionLocking(),
+                QuotaLedger.SessionSubscriber(), MachineUseBilling(), RoomBookingBilling(), InvoicedItems(), TariffVersionLocking(), TrainingGrants(),
                 SessionNotifications(), RoomBookingNotifications(), WaitingListNotifications(),
             ],
             now: now)

@@ -92,4 +92,27 @@ enum ReminderStore {
                 sessions: try decoder.decode([DayOfStaff.Line].self, from: Data(try r.value("sessions", as: String.self).utf8)))
         }
     }
+
+    /// An authorisation ending within a month, its holder not told yet.
+    struct Expiring: Sendable {
+        var id: UUID
+        var email: String
+        var expiresOn: CalendarDate
+        var subject: String
+    }
+
+    struct ExpiringSoon: Statement {
+        static let sql = """
+            SELECT a.id, u.email, a.expires_on::text AS expires_on, coalesce(m.nature, 'les machines « ' || a.category || ' »') AS subject
+            FROM machine_authorisations a JOIN users u ON u.id = a.user_id LEFT JOIN machines m ON m.id = a.machine_id
+            WHERE a.revoked_at IS NULL AND a.expires_on >= $1::text::date AND a.expires_on <= $1::text::date + 30
+              AND NOT EXISTS (SELECT 1 FROM outbox_messages q WHERE q.topic = 'authorisation-expiry:' || a.id::text AND q.recipient = u.email)
+            ORDER BY a.expires_on, a.id
+            """
+        var today: CalendarDate
+        func makeBindings() throws -> PostgresBindings { .with(today.description) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Expiring {
+            Expiring(id: try r.value("id"), email: try r.value("email"), expiresOn: try r.date("expires_on"), subject: try r.value("subject"))
+        }
+    }
 }

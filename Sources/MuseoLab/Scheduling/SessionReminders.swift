@@ -6,6 +6,7 @@ import Foundation
 /// Exactly once: a reminder's topic names the session and its revision (a session changed is
 /// reminded again, a cancelled one is not reminded at all), a digest's the staff member and the
 /// day, and the outbox queues a topic once per recipient, whichever server process asks first.
+/// An authorisation ending within a month is announced to its holder, once.
 public struct SessionReminders: Sendable {
     let database: Database
     let now: @Sendable () -> Date
@@ -21,7 +22,7 @@ public struct SessionReminders: Sendable {
 
     /// Queues the reminders and the digests due now; answers how many were queued.
     @discardableResult
-    public func queueDue() async throws -> (reminders: Int, digests: Int) {
+    public func queueDue() async throws -> (reminders: Int, digests: Int, expiries: Int) {
         let now = now()
         let today = ParisClock.date(of: now)
         let digestsOpen = ParisClock.time(of: now) >= LocalTime(hour: digestHour, minute: 0)!
@@ -36,7 +37,16 @@ public struct SessionReminders: Sendable {
                     attachment: OutboxMessage.Attachment(name: "\(Self.reference(reminder.number)).ics", mediaType: "text/calendar", text: event),
                     session)
             }
-            guard digestsOpen else { return (due.count, 0) }
+            let expiring = try await session.run(ReminderStore.ExpiringSoon(today: today))
+            for authorisation in expiring {
+                try await Outbox.enqueue(
+                    topic: "authorisation-expiry:\(authorisation.id.uuidString.lowercased())", channel: .email, recipient: authorisation.email,
+                    subject: "Votre habilitation prend fin le \(authorisation.expiresOn)",
+                    body: "Votre habilitation pour \(authorisation.subject) prend fin le \(authorisation.expiresOn). "
+                        + "Pour la prolonger, demandez une nouvelle formation depuis votre compte ou à l'équipe du MuséoLab.",
+                    payload: Self.payload(["event": "authorisation.expiring", "authorisationId": authorisation.id.uuidString.lowercased()]), session)
+            }
+            guard digestsOpen else { return (due.count, 0, expiring.count) }
             let day = Period(start: try ParisClock.instant(today, LocalTime(hour: 0, minute: 0)!),
                              end: try ParisClock.instant(today.adding(days: 1), LocalTime(hour: 0, minute: 0)!))
             let digests = try await session.run(ReminderStore.DigestsDue(day: day, date: today))
@@ -46,7 +56,7 @@ public struct SessionReminders: Sendable {
                     topic: "digest:\(digest.staffId.uuidString.lowercased()):\(today)", channel: .email, recipient: digest.email,
                     subject: subject, body: body, payload: Self.payload(["event": "staff.digest", "day": today.description]), session)
             }
-            return (due.count, digests.count)
+            return (due.count, digests.count, expiring.count)
         }
     }
 

@@ -33,6 +33,10 @@ public struct Sessions: Sendable {
         if requesterId != actor.userId {
             try actor.require(.superviseSessions, "book sessions for someone else")
         }
+        if request.training {
+            try actor.require(.superviseSessions, "plan a training")
+            guard request.supervised else { throw Problem.invalid("supervised", "a training is supervised") }
+        }
         let purpose = try Validate.text(request.purpose, field: "purpose", maxLength: 500)
         guard (1...200).contains(request.participants) else {
             throw Problem.invalid("participants", "must be between 1 and 200")
@@ -61,7 +65,7 @@ public struct Sessions: Sendable {
                     throw Problem.invalid("machineIds", "a booking without supervision reserves at least one machine")
                 }
             }
-            try Self.checkMachines(context.machines, unsupervised: !request.supervised)
+            try Self.checkMachines(context.machines, unsupervised: !request.supervised, training: request.training)
             let staffId = request.supervised ? try await Self.chooseStaff(request.staffId, for: period, session) : nil
 
             let booked = try await session.run(SessionStore.Booked(
@@ -243,9 +247,10 @@ public struct Sessions: Sendable {
         try await !session.run(SessionStore.StaffBusy(staffId: staffId, period: period)).isEmpty
     }
 
-    /// Each machine exists, is in service, bookable, free, and the requester is authorised where needed;
-    /// checked in the request's order, on what `BookingContext` read.
-    static func checkMachines(_ machines: [RequestedMachine], unsupervised: Bool) throws {
+    /// Each machine exists, is in service, bookable, free, and the requester is authorised where needed
+    /// (a training is what gives the authorisation: its trainee needs none yet); checked in the
+    /// request's order, on what `BookingContext` read.
+    static func checkMachines(_ machines: [RequestedMachine], unsupervised: Bool, training: Bool = false) throws {
         for machine in machines {
             guard let found = machine.found else {
                 throw Problem.invalid("machineIds", "no machine has the id \(machine.id)")
@@ -257,7 +262,7 @@ public struct Sessions: Sendable {
             default: break
             }
             guard found.bookable else { throw Problem(.machineUnavailable, "the \(nature) cannot be booked", field: "machineIds") }
-            if found.requiresAuthorisation || unsupervised, !found.authorised {
+            if (found.requiresAuthorisation && !training) || unsupervised, !found.authorised {
                 throw Problem(
                     .authorisationRequired,
                     "the requester holds no authorisation for the \(nature)\(unsupervised ? " (required to use it without supervision)" : "")",

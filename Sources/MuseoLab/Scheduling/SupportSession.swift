@@ -72,6 +72,8 @@ public struct SessionRequest: Sendable {
     public var participants: Int
     public var period: Period
     public var machineIds: [UUID]
+    /// A training planned by staff: its machines need no authorisation of the trainee yet.
+    public var training = false
 
     public init(
         requesterId: UUID? = nil, supervised: Bool = true, staffId: UUID? = nil, purpose: String, participants: Int = 1,

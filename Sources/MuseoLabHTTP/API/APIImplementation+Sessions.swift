@@ -117,6 +117,27 @@ extension APIImplementation {
         return .ok(.init(body: .json(try .init(series))))
     }
 
+    // MARK: - Trainings
+
+    func listTrainings(_ input: Operations.ListTrainings.Input) async throws -> Operations.ListTrainings.Output {
+        let list = try await lab.trainings.list(userId: input.query.userId?.uuid, by: try actor)
+        return .ok(.init(body: .json(.init(items: try list.map(Components.Schemas.TrainingRequest.init)))))
+    }
+
+    func askTraining(_ input: Operations.AskTraining.Input) async throws -> Operations.AskTraining.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let asked = try await lab.trainings.ask(machineId: body.machineId?.uuid, category: body.category, note: body.note, by: try actor)
+        return .created(.init(body: .json(try .init(asked))))
+    }
+
+    func planTraining(_ input: Operations.PlanTraining.Input) async throws -> Operations.PlanTraining.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let (training, session) = try await lab.trainings.plan(
+            input.path.trainingId.uuid, period: Period(start: body.start, end: body.end), staffId: body.staffId?.uuid,
+            validityMonths: body.validityMonths, by: try actor)
+        return .created(.init(body: .json(.init(training: try .init(training), session: try .init(session)))))
+    }
+
     // MARK: - Waiting list
 
     func listWaitingRequests(_ input: Operations.ListWaitingRequests.Input) async throws -> Operations.ListWaitingRequests.Output {
@@ -225,6 +246,16 @@ extension Components.Schemas.SessionSeries {
 
 /// The domain's request, named apart from the API's schema of the same name.
 typealias WaitingListRequest = WaitingRequest
+typealias AskedTraining = TrainingRequest
+
+extension Components.Schemas.TrainingRequest {
+    init(_ request: AskedTraining) throws {
+        self.init(
+            id: request.id.resourceId, userId: request.userId.resourceId, machineId: request.machineId?.resourceId, category: request.category,
+            note: request.note, askedAt: request.askedAt, status: try request.status.bridged(), sessionId: request.sessionId?.resourceId,
+            validityMonths: request.validityMonths, authorisationId: request.authorisationId?.resourceId)
+    }
+}
 
 extension Components.Schemas.WaitingRequest {
     init(_ request: WaitingListRequest) throws {

@@ -39,8 +39,10 @@ public struct OutboxDispatcher: Service {
             await ready()
             while !Task.isCancelled {
                 do {
-                    if let queued = try await reminders?.queueDue(), queued.reminders + queued.digests > 0 {
-                        logger.info("reminders queued", metadata: ["reminders": "\(queued.reminders)", "digests": "\(queued.digests)"])
+                    if let queued = try await reminders?.queueDue(), queued.reminders + queued.digests + queued.expiries > 0 {
+                        logger.info("reminders queued", metadata: [
+                            "reminders": "\(queued.reminders)", "digests": "\(queued.digests)", "expiries": "\(queued.expiries)",
+                        ])
                     }
                     let (delivered, failed) = try await outbox.deliverDue(transports: transports)
                     if delivered + failed > 0 {

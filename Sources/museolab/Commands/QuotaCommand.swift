@@ -302,7 +302,7 @@ struct OutboxCommand: AsyncParsableCommand {
             let service = try CommandRunner.configuration()
             try await CommandRunner.run { lab, _ in
                 let queued = try await lab.reminders(hoursBefore: service.reminderHours, digestHour: service.staffDigestHour).queueDue()
-                Printer.line("\(queued.reminders) reminder(s) and \(queued.digests) digest(s) queued.")
+                Printer.line("\(queued.reminders) reminder(s) and \(queued.digests) digest(s) queued, \(queued.expiries) authorisation(s) ending announced.")
             }
         }
     }

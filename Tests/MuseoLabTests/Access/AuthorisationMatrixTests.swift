@@ -147,6 +147,16 @@ import Testing
 
         // MARK: Scheduling: sessions, calendar, staff
         //                                                     anon member other manager accountant admin
+        // Trainings: anyone signed in asks for one; managers plan them.
+        row("GET /v1/trainings", .scheduling,                  [401, 200, 200, 200, 200, 200]) { _, _ in .get("/v1/trainings") },
+        row("POST /v1/trainings", .scheduling,                 [401, 201, 201, 201, 201, 201]) { f, _ in
+            .send("/v1/trainings", ["category": "laser-cutter"])
+        },
+        row("POST /v1/trainings/{trainingId}/plan", .scheduling, [401, 403, 403, 201, 403, 201]) { f, _ in
+            let asked = try await f.lab.trainings.ask(machineId: nil, category: "laser-cutter", note: nil, by: f.people.member.actor)
+            let period = f.seriesStart()
+            return .send("/v1/trainings/\(asked.id.text)/plan", ["start": Days.iso(period.start), "end": Days.iso(period.end)])
+        },
         // A series: anyone signed in asks for one; Ana's is seen as her sessions are, confirmed by
         // staff, cancelled from an occurrence on by her or staff.
         row("POST /v1/session-series", .scheduling,            [401, 201, 201, 201, 201, 201]) { f, _ in

@@ -31,6 +31,7 @@ import Testing
         Pair(OrganisationComponent.Kind.self, Schemas.ComponentKind.self),
         Pair(SessionStatus.self, Schemas.SessionStatus.self),
         Pair(WaitingRequest.Status.self, Schemas.WaitingRequest.StatusPayload.self),
+        Pair(TrainingRequest.Status.self, Schemas.TrainingRequest.StatusPayload.self),
         Pair(Closure.Kind.self, Schemas.Closure.KindPayload.self),
         Pair(QuotaForecast.Method.self, Schemas.QuotaForecast.MethodPayload.self),
         Pair(QuotaAlert.Kind.self, Schemas.QuotaAlert.KindPayload.self),

@@ -23,14 +23,14 @@ import Testing
             let requested = try await book("16:00", "17:00", "Maquette")
 
             // Two days before: nothing is due yet.
-            #expect(try await t.at(Days.at(day.adding(days: -2), "09:00")).reminders().queueDue() == (0, 0))
+            #expect(try await t.at(Days.at(day.adding(days: -2), "09:00")).reminders().queueDue() == (0, 0, 0))
             // The day before, two server processes queue at once: one reminder, for the confirmed session only.
             let dayBefore = Days.at(day.adding(days: -1), "11:00")
             let (first, second) = (t.at(dayBefore).reminders(), t.at(dayBefore).reminders())
             async let a = first.queueDue()
             async let b = second.queueDue()
             _ = try await (a, b)
-            #expect(try await first.queueDue() == (0, 0), "queued once")
+            #expect(try await first.queueDue() == (0, 0, 0), "queued once")
             let queued = try await t.lab.database.read { session in
                 try await session.rows("SELECT topic, recipient, subject FROM outbox_messages WHERE topic LIKE 'reminder:%'")
                     .map { try $0.decode((String, String, String).self) }

@@ -159,7 +159,7 @@ public struct Quota: Sendable {
         let today = ParisClock.date(of: now())
         return try await database.read { session in
             let balance = try await QuotaLedger.balance(agreementId, year: ParisClock.date(of: target.period.start).year, today: today, session)
-            let (before, after, over) = QuotaRules.confirming(target, remaining: balance.projectedRemainingMinutes)
+            let (before, after, over) = QuotaRules.confirming(target, remaining: balance.projectedBalanceMinutes)
             return QuotaPreview(
                 sessionId: sessionId, chargedToAgreement: true, minutes: target.period.minutes, remainingBeforeMinutes: before,
                 remainingAfterMinutes: after, overQuotaMinutes: over,
@@ -180,7 +180,7 @@ public struct Quota: Sendable {
             guard let agreementId = try await session.run(AgreementStore.InForce(organisationId: standing.organisationId, date: day)).first
             else { return nil }
             let balance = try await QuotaLedger.balance(agreementId, year: day.year, today: today, session)
-            let (before, after, over) = QuotaRules.using(period.minutes, remaining: balance.projectedRemainingMinutes)
+            let (before, after, over) = QuotaRules.using(period.minutes, remaining: balance.projectedBalanceMinutes)
             return BookingQuotaPreview(
                 agreementId: agreementId, year: day.year, quotaMinutes: balance.quotaMinutes, consumedMinutes: balance.consumedMinutes,
                 committedMinutes: balance.committedMinutes, minutes: period.minutes, remainingBeforeMinutes: before,

@@ -20,7 +20,9 @@ struct QuotaAlertMessage: Sendable, Equatable {
             Quota : \(Self.hours(balance.quotaMinutes)) h
             Consommé : \(Self.hours(balance.consumedMinutes)) h (\(Self.decimal(balance.percentConsumed, digits: 1)) %)
             Engagé (séances confirmées à venir) : \(Self.hours(balance.committedMinutes)) h
-            Restant : \(Self.hours(balance.remainingMinutes)) h
+            \(balance.projectedOverQuotaMinutes > 0
+                ? "Dépassement prévu, consommé et engagé compris : \(Self.hours(balance.projectedOverQuotaMinutes)) h"
+                : "Reste, une fois l'engagé consommé : \(Self.hours(balance.projectedRemainingMinutes)) h")
 
             Au-delà du quota, les heures peuvent être facturées selon la grille tarifaire en vigueur (convention, article 5-4).
             """

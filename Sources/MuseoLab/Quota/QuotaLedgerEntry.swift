@@ -39,11 +39,15 @@ public struct QuotaBalance: Sendable, Equatable, Codable {
     public var consumedMinutes: Int
     public var committedMinutes: Int
 
-    /// What is left after what was consumed.
-    public var remainingMinutes: Int { quotaMinutes - consumedMinutes }
-    /// What would be left once the committed sessions are consumed.
-    public var projectedRemainingMinutes: Int { quotaMinutes - consumedMinutes - committedMinutes }
+    /// What is left after what was consumed: never below zero (`overQuotaMinutes` says by how much it is beyond).
+    public var remainingMinutes: Int { max(0, quotaMinutes - consumedMinutes) }
+    /// What would be left once the committed sessions are consumed, never below zero.
+    public var projectedRemainingMinutes: Int { max(0, projectedBalanceMinutes) }
     public var overQuotaMinutes: Int { max(0, consumedMinutes - quotaMinutes) }
+    /// By how much consumed and committed together go beyond the quota.
+    public var projectedOverQuotaMinutes: Int { max(0, -projectedBalanceMinutes) }
+    /// Quota less consumed and committed, negative beyond it: what the rules compute with.
+    var projectedBalanceMinutes: Int { quotaMinutes - consumedMinutes - committedMinutes }
 
     /// Consumed, as a percentage of the quota (one decimal).
     public var percentConsumed: Double { Self.percent(consumedMinutes, of: quotaMinutes) }

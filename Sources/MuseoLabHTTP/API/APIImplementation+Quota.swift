@@ -155,6 +155,7 @@ extension Components.Schemas.QuotaBalance {
             agreementId: balance.agreementId.resourceId, year: balance.year, quotaMinutes: balance.quotaMinutes,
             consumedMinutes: balance.consumedMinutes, committedMinutes: balance.committedMinutes, remainingMinutes: balance.remainingMinutes,
             projectedRemainingMinutes: balance.projectedRemainingMinutes, overQuotaMinutes: balance.overQuotaMinutes,
+            projectedOverQuotaMinutes: balance.projectedOverQuotaMinutes,
             percentConsumed: balance.percentConsumed, percentProjected: balance.percentProjected)
     }
 }

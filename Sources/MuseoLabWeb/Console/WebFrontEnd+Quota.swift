@@ -82,6 +82,11 @@ extension WebFrontEnd {
                 .init(label: "Engagé (séances confirmées à venir)", value: French.hours(minutes: balance.committedMinutes)),
                 .init(label: "Consommé et engagé", value: "\(French.hours(minutes: balance.consumedMinutes + balance.committedMinutes)) (\(French.percent(balance.percentProjected)))"),
                 .init(label: "Reste", value: French.hours(minutes: balance.remainingMinutes)),
+                .init(label: "Reste une fois l’engagé consommé", value: French.hours(minutes: balance.projectedRemainingMinutes)),
+            ] + (balance.projectedOverQuotaMinutes > 0 ? [
+                .init(label: balance.overQuotaMinutes > 0 ? "Au-delà du quota" : "Au-delà du quota, une fois l’engagé consommé",
+                      value: French.hours(minutes: balance.overQuotaMinutes > 0 ? balance.overQuotaMinutes : balance.projectedOverQuotaMinutes)),
+            ] : []) + [
                 .init(label: "Dépassement en attente de décision", value: French.hours(minutes: status.pendingOverageMinutes)),
             ],
             forecast: status.forecast.map { QuotaTexts.forecast($0) },

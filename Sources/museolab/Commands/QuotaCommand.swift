@@ -45,6 +45,9 @@ extension QuotaCommand {
                 Printer.line("consumed    \(QuotaCommand.hours(b.consumedMinutes))")
                 Printer.line("committed   \(QuotaCommand.hours(b.committedMinutes))")
                 Printer.line("remaining   \(QuotaCommand.hours(b.remainingMinutes)) (\(QuotaCommand.hours(b.projectedRemainingMinutes)) after commitments)")
+                if b.projectedOverQuotaMinutes > b.overQuotaMinutes {
+                    Printer.line("projected over quota \(QuotaCommand.hours(b.projectedOverQuotaMinutes)) (consumed and committed)")
+                }
                 if b.overQuotaMinutes > 0 { Printer.line("over quota  \(QuotaCommand.hours(b.overQuotaMinutes)) (pending decision: \(QuotaCommand.hours(status.pendingOverageMinutes)))") }
                 if let forecast = status.forecast {
                     Printer.line("forecast    \(forecast.runsOutOn.map { "runs out on \($0)" } ?? forecast.method.rawValue.replacingOccurrences(of: "_", with: " ")): \(forecast.explanation)")

@@ -87,7 +87,7 @@ import Testing
             "Quota : 400,00 h",
             "Consommé : 300,00 h (75,0 %)",
             "Engagé (séances confirmées à venir) : 20,57 h",
-            "Restant : 100,00 h",
+            "Reste, une fois l'engagé consommé : 79,43 h",
             "",
             "Au-delà du quota, les heures peuvent être facturées selon la grille tarifaire en vigueur (convention, article 5-4).",
         ])
@@ -101,5 +101,24 @@ import Testing
             alertId: alertId, kind: .projected, threshold: 100, balance: balance, agreementReference: "CONV-2026", agreementTitle: "Convention Artois")
         #expect(projected.subject == "MuséoLab – quota CONV-2026 2027 : dépassement prévu")
         #expect(projected.body.contains("Les heures consommées et engagées dépassent le quota d'accompagnement."))
+
+        // Beyond the quota with what is committed: what is consumed, committed, and by how much both go beyond, never a negative "left".
+        let beyond = QuotaBalance(agreementId: TestLab.agreement, year: 2027, quotaMinutes: 24_000, consumedMinutes: 23_880, committedMinutes: 240)
+        let told = try QuotaAlertMessage(
+            alertId: alertId, kind: .projected, threshold: 100, balance: beyond, agreementReference: "CONV-2026", agreementTitle: "Convention Artois")
+        #expect(told.body.components(separatedBy: "\n")[3...6] == [
+            "Quota : 400,00 h", "Consommé : 398,00 h (99,5 %)", "Engagé (séances confirmées à venir) : 4,00 h",
+            "Dépassement prévu, consommé et engagé compris : 2,00 h",
+        ])
+    }
+
+    @Test func remainingNeverGoesBelowZeroAndOverSaysByHowMuch() {
+        let over = QuotaBalance(agreementId: TestLab.agreement, year: 2027, quotaMinutes: 24_000, consumedMinutes: 24_990, committedMinutes: 60)
+        #expect(over.remainingMinutes == 0 && over.overQuotaMinutes == 990)
+        #expect(over.projectedRemainingMinutes == 0 && over.projectedOverQuotaMinutes == 1_050)
+        #expect(over.projectedBalanceMinutes == -1_050, "the rules still compute with the signed balance")
+        let under = QuotaBalance(agreementId: TestLab.agreement, year: 2027, quotaMinutes: 24_000, consumedMinutes: 20_000, committedMinutes: 5_000)
+        #expect(under.remainingMinutes == 4_000 && under.overQuotaMinutes == 0)
+        #expect(under.projectedRemainingMinutes == 0 && under.projectedOverQuotaMinutes == 1_000)
     }
 }

@@ -72,13 +72,18 @@ public struct Trainings: Sendable {
             requesterId: request.userId, staffId: staffId, purpose: "Formation : \(subject)", period: period, machineIds: request.machineId.map { [$0] } ?? [])
         booking.training = true
         let planned = try await sessions.request(booking, by: actor)
-        let training = try await database.write(as: actor, action: "training.plan") { session in
-            guard let updated = try await session.run(TrainingStore.Planned(id: id, sessionId: planned.id, validityMonths: validityMonths)).first else {
-                throw Problem(.invalidTransition, "this training request was planned or withdrawn meanwhile")
+        do {
+            let training = try await database.write(as: actor, action: "training.plan") { session in
+                guard let updated = try await session.run(TrainingStore.Planned(id: id, sessionId: planned.id, validityMonths: validityMonths)).first
+                else { throw Problem(.invalidTransition, "this training request was planned or withdrawn meanwhile") }
+                return updated
             }
-            return updated
+            return (training, planned)
+        } catch {
+            // Planned by someone else meanwhile: the session booked for nothing is cancelled, not left behind.
+            _ = try? await sessions.cancel(planned.id, reason: "formation déjà planifiée", by: actor)
+            throw error
         }
-        return (training, planned)
     }
 }
 

@@ -37,12 +37,18 @@ public struct OutboxDispatcher: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await ready()
+            // Reminders are looked for once a minute, not at every delivery pass.
+            var remindersDue = ContinuousClock.now
             while !Task.isCancelled {
                 do {
-                    if let queued = try await reminders?.queueDue(), queued.reminders + queued.digests + queued.expiries > 0 {
-                        logger.info("reminders queued", metadata: [
-                            "reminders": "\(queued.reminders)", "digests": "\(queued.digests)", "expiries": "\(queued.expiries)",
-                        ])
+                    if let reminders, ContinuousClock.now >= remindersDue {
+                        remindersDue = ContinuousClock.now + .seconds(60)
+                        let queued = try await reminders.queueDue()
+                        if queued.reminders + queued.digests + queued.expiries > 0 {
+                            logger.info("reminders queued", metadata: [
+                                "reminders": "\(queued.reminders)", "digests": "\(queued.digests)", "expiries": "\(queued.expiries)",
+                            ])
+                        }
                     }
                     let (delivered, failed) = try await outbox.deliverDue(transports: transports)
                     if delivered + failed > 0 {

@@ -12,7 +12,7 @@ struct SeriesCommand: AsyncParsableCommand {
     static func print(_ series: SessionSeries.Series) {
         Printer.line("Series \(series.id.uuidString.lowercased()), every \(series.everyWeeks) week(s), \(series.bookedMinutes) min booked")
         Printer.table(["#", "START", "END", "SESSION", "STATE"], series.occurrences.map { occurrence in
-            ["\(occurrence.occurrence)", WaitingListCommand.List.paris(occurrence.period.start), WaitingListCommand.List.paris(occurrence.period.end),
+            ["\(occurrence.occurrence)", Printer.date(occurrence.period.start), Printer.date(occurrence.period.end),
              occurrence.session?.reference ?? "-",
              occurrence.session.map(\.status.rawValue) ?? "refused: \(occurrence.refusal?.kind.rawValue ?? "") \(occurrence.refusal?.detail ?? "")"]
         })

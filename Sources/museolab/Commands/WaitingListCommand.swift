@@ -23,12 +23,10 @@ extension WaitingListCommand {
                 Printer.table(["#", "USER", "MACHINE / STAFF", "FROM", "TO", "STATE", "ID"], list.map {
                     ["\($0.number)", $0.userId.uuidString.lowercased(),
                      $0.machineId.map { "machine \($0.uuidString.lowercased())" } ?? "staff \($0.staffId?.uuidString.lowercased() ?? "")",
-                     Self.paris($0.period.start), Self.paris($0.period.end), $0.status.rawValue, $0.id.uuidString.lowercased()]
+                     Printer.date($0.period.start), Printer.date($0.period.end), $0.status.rawValue, $0.id.uuidString.lowercased()]
                 })
             }
         }
-
-        static func paris(_ instant: Date) -> String { "\(ParisClock.date(of: instant)) \(ParisClock.time(of: instant))" }
     }
 
     /// A request as `--json` prints it.

@@ -41,10 +41,10 @@ INSERT INTO agreement_terms (id, agreement_id, effective_from, label, support_qu
 ON CONFLICT (id) DO NOTHING;
 
 -- Article 6: the rooms and their capacities.
-INSERT INTO rooms (id, code, name) VALUES
-    ('6f0b8d2e-0005-4000-8000-000000000001', 'atrium',  'Atrium'),
-    ('6f0b8d2e-0005-4000-8000-000000000002', 'event',   'Espace Event'),
-    ('6f0b8d2e-0005-4000-8000-000000000003', 'meeting', 'Salle de réunion')
+INSERT INTO rooms (id, code, name, name_in_sentence) VALUES
+    ('6f0b8d2e-0005-4000-8000-000000000001', 'atrium',  'Atrium',           'l''Atrium'),
+    ('6f0b8d2e-0005-4000-8000-000000000002', 'event',   'Espace Event',     'l''Espace Event'),
+    ('6f0b8d2e-0005-4000-8000-000000000003', 'meeting', 'Salle de réunion', 'la salle de réunion')
 ON CONFLICT (id) DO NOTHING;
 
 INSERT INTO room_layouts (id, room_id, code, label, capacity) VALUES

@@ -51,6 +51,8 @@ public struct RoomBooking: Sendable, Equatable, Codable {
     public var freeUseReturned: Bool
     public var events: [SessionEvent.RoomEvent]
     public var createdAt: Date
+    /// The room's name as a sentence says it, with its article ("l'Atrium"), when it has one.
+    public var roomInSentence: String? = nil
 
     public var reference: String { String(format: "R-%06d", number) }
 }

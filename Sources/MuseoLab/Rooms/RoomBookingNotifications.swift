@@ -27,16 +27,21 @@ struct RoomBookingNotifications: DomainEventSubscriber {
         let booking = moved.after
         guard moved.before.status != booking.status else { return nil }
         let when = Sessions.describe(booking.period)
+        let room = booking.roomInSentence ?? booking.roomName
         switch booking.status {
         case .accepted:
-            return ("Réservation \(booking.reference) acceptée",
-                    "Votre réservation de \(booking.roomName) le \(when) est acceptée. \(booking.chargeReason ?? "")")
+            let charge = switch booking.charge {
+            case .free?: " Elle est gratuite : c'est une des utilisations que la convention prévoit chaque année (article 6)."
+            case .billable?: " Elle sera facturée selon la grille tarifaire en vigueur."
+            case nil: ""
+            }
+            return ("Réservation \(booking.reference) acceptée", "Votre réservation de \(room) le \(when) est acceptée.\(charge)")
         case .refused:
             return ("Réservation \(booking.reference) refusée",
-                    "Votre demande de \(booking.roomName) le \(when) n'a pas pu être acceptée : \(moved.move.reason ?? "")")
+                    "Votre demande de réservation de \(room) le \(when) n'a pas pu être acceptée : \(moved.move.reason ?? "")")
         case .cancelled:
             guard actor.userId != booking.requester.id else { return nil }
-            return ("Réservation \(booking.reference) annulée", "Votre réservation de \(booking.roomName) le \(when) est annulée : \(moved.move.reason ?? "")")
+            return ("Réservation \(booking.reference) annulée", "Votre réservation de \(room) le \(when) est annulée : \(moved.move.reason ?? "")")
         case .pending:
             return nil
         }

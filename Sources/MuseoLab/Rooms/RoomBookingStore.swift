@@ -8,7 +8,7 @@ enum RoomBookingStore {
     /// The columns and joins every booking read shares; `where` chooses the bookings.
     static func select(where condition: String, orderBy order: String, suffix: String = "") -> String {
         """
-        SELECT b.id, b.number, b.room_id, r.code AS room_code, r.name AS room_name, l.code AS layout_code,
+        SELECT b.id, b.number, b.room_id, r.code AS room_code, r.name AS room_name, r.name_in_sentence AS room_in_sentence, l.code AS layout_code,
                b.requester_user_id AS requester_id, u.display_name AS requester_name, u.email AS requester_email,
                b.organisation_id, o.name AS organisation_name, b.agreement_id, b.purpose, b.attendees,
                lower(b.period) AS start, upper(b.period) AS "end", b.status, b.charge, b.charge_reason, b.accepted_at,
@@ -31,7 +31,7 @@ enum RoomBookingStore {
             status: try r.value("status", as: RoomBooking.Status.self),
             charge: try r.value("charge", as: RoomBooking.Charge?.self), chargeReason: try r.value("charge_reason"),
             acceptedAt: try r.value("accepted_at"), freeUseReturned: try r.value("free_use_returned"), events: [],
-            createdAt: try r.value("created_at"))
+            createdAt: try r.value("created_at"), roomInSentence: try r.value("room_in_sentence"))
     }
 
     /// Bookings by id, with their histories: two statements. Locked (in the order of their ids) when asked.

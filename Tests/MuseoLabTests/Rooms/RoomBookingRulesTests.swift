@@ -18,7 +18,7 @@ import Testing
             organisationId: TestLab.university, organisationName: "Université d'Artois", agreementId: agreement, purpose: "Colloque",
             attendees: 80, period: Period(start: start, end: start.addingTimeInterval(4 * 3600)), status: status, charge: charge,
             chargeReason: charge.map { "\($0)" }, acceptedAt: charge == nil ? nil : start.addingTimeInterval(-86_400 * 10),
-            freeUseReturned: false, events: [], createdAt: start.addingTimeInterval(-86_400 * 20))
+            freeUseReturned: false, events: [], createdAt: start.addingTimeInterval(-86_400 * 20), roomInSentence: "l'Atrium")
     }
 
     static let before = start.addingTimeInterval(-3600)
@@ -119,8 +119,15 @@ import Testing
         }
         let accepted = told(.pending, .accepted, charge: .free, by: Self.manager)
         #expect(accepted?.subject == "Réservation R-000007 acceptée")
-        #expect(accepted?.body == "Votre réservation de Atrium le 2027-01-15 09:00–13:00 est acceptée. free use 1 of 2 for the Atrium in 2027 (agreement, article 6)")
-        #expect(told(.pending, .refused, reason: "travaux", by: Self.manager)?.body.hasSuffix("n'a pas pu être acceptée : travaux") == true)
+        // Exact French: the room with its article, the charge said in French rather than the domain's English reason.
+        #expect(accepted?.body == "Votre réservation de l'Atrium le 2027-01-15 09:00–13:00 est acceptée. "
+            + "Elle est gratuite : c'est une des utilisations que la convention prévoit chaque année (article 6).")
+        #expect(told(.pending, .accepted, charge: .billable, by: Self.manager)?.body
+            == "Votre réservation de l'Atrium le 2027-01-15 09:00–13:00 est acceptée. Elle sera facturée selon la grille tarifaire en vigueur.")
+        #expect(told(.pending, .refused, reason: "travaux", by: Self.manager)?.body
+            == "Votre demande de réservation de l'Atrium le 2027-01-15 09:00–13:00 n'a pas pu être acceptée : travaux")
+        #expect(told(.accepted, .cancelled, reason: "grève", by: Self.manager)?.body
+            == "Votre réservation de l'Atrium le 2027-01-15 09:00–13:00 est annulée : grève")
         #expect(told(.accepted, .cancelled, reason: "grève", by: Self.manager)?.subject == "Réservation R-000007 annulée")
         #expect(told(.accepted, .cancelled, reason: "plus besoin", by: Self.memberActor) == nil)
         // A free use handed on is no decision of theirs to hear about.

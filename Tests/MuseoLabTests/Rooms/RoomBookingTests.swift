@@ -169,6 +169,9 @@ import Testing
             #expect(try await http.get("/v1/room-bookings", token: t.people.otherMember.token).items.isEmpty)
             #expect(try await http.get("/v1/room-bookings", token: t.people.manager.token).items.count == 1)
             _ = try await http.send("POST", "/v1/room-bookings/\(mine)/accept", token: t.people.manager.token)
+            // The requester is told in French, the room with its article (the seed's, and the migration's for a deployed base).
+            let told = try await http.get("/v1/me/notifications", token: t.people.member.token).items.first { ($0["kind"] as? String) == "room_booking.accepted" }
+            #expect((told?["body"] as? String)?.hasPrefix("Votre réservation de l'Atrium le ") == true, "\(told ?? [:])")
 
             let theirs = try await t.lab.roomBookings.request(
                 RoomBookingRequest(room: "atrium", layout: "standard", period: Days.period(day, "09:30", "11:00"), attendees: 5, purpose: "x"),

@@ -70,7 +70,8 @@ public struct SessionSeries: Sendable {
         return periods
     }
 
-    /// Books every occurrence it can; refused occurrences are said, not stored.
+    /// Books every occurrence it can; refused occurrences are said, not stored. When none can be
+    /// booked, nothing is recorded and the first occurrence's refusal is thrown.
     public func request(_ request: Request, by actor: Actor) async throws -> Series {
         let periods = try Self.periods(of: request)
         guard let requesterId = request.first.requesterId ?? actor.userId else { throw Problem.invalid("requesterId", "say whom the sessions are for") }
@@ -86,6 +87,8 @@ public struct SessionSeries: Sendable {
             }
         }
         let booked = occurrences.filter { $0.session != nil }
+        // Nothing booked is no series: the first refusal is the answer (bad input is then a 4xx naming its field).
+        if booked.isEmpty, let refusal = occurrences.first?.refusal { throw refusal }
         let id = try await database.write(as: actor, action: "session_series.request") { session in
             let id = try await session.run(SessionSeriesStore.Added(
                 requesterId: requesterId, everyWeeks: request.everyWeeks, occurrences: periods.count, at: now(), by: actor.label))[0]

@@ -64,13 +64,19 @@ import Testing
             #expect(after.allSatisfy { $0.0 < last ? $0.1 == "confirmed" : $0.1 == "cancelled" }, "\(after)")
             #expect(try await http.send("POST", "/v1/session-series/\(id)/cancel", token: t.people.member.token, json: ["fromOccurrence": 9, "reason": "x"])
                 .isProblem(422))
-            // What a series cannot be: one occurrence, both an end and a count, every five weeks.
-            for body: [String: Any] in [["count": 1], ["count": 3, "until": first.adding(days: 30).description], ["count": 3, "everyWeeks": 5]] {
+            // What a series cannot be: one occurrence, both an end and a count, every five weeks; and
+            // input every occurrence would refuse is one refusal at its field, with no series recorded.
+            let before = try await t.count("SELECT count(*) FROM session_series")
+            for body: [String: Any] in [
+                ["count": 1], ["count": 3, "until": first.adding(days: 30).description], ["count": 3, "everyWeeks": 5],
+                ["count": 3, "machineIds": [UUID().uuidString]], ["count": 3, "participants": 500],
+            ] {
                 let answer = try await http.send("POST", "/v1/session-series", token: t.people.member.token, json: body.merging([
                     "purpose": "x", "start": Days.iso(period.start), "end": Days.iso(period.end),
                 ]) { a, _ in a })
                 #expect(answer.isProblem(422) || answer.isProblem(400), "\(body): \(answer.status) \(answer.text)")
             }
+            #expect(try await t.count("SELECT count(*) FROM session_series") == before, "nothing recorded")
         }
     }
 

@@ -9,7 +9,10 @@ import Testing
     /// A clock the test moves.
     final class Clock: @unchecked Sendable {
         private let lock = NSLock()
-        private var current = Date()
+        // A whole second: advancing it adds exactly, and PostgreSQL's microseconds keep it as it is.
+        // (From an arbitrary instant, sixteen advances of 90 minutes could fall a rounding short of
+        // the day a session's expiry was computed as, and the session would not yet be expired.)
+        private var current = Date(timeIntervalSinceReferenceDate: Date().timeIntervalSinceReferenceDate.rounded(.down))
         var now: Date { lock.withLock { current } }
         func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
     }

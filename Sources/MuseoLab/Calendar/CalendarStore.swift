@@ -121,16 +121,17 @@ enum CalendarStore {
 
     // MARK: - Booking rules
 
-    /// The rules' three columns, in minutes, minutes and days (`SchedulingRules.init(_:)` reads
+    /// The rules' four columns, in minutes, minutes, days and days (`SchedulingRules.init(_:)` reads
     /// them by position in the booking's context, by these names here).
     static let rulesColumns = """
         (extract(epoch FROM cancellation_notice) / 60)::int AS notice_minutes, (extract(epoch FROM maximum_duration) / 60)::int AS maximum_minutes,
-        (extract(epoch FROM booking_horizon) / 86400)::int AS horizon_days
+        (extract(epoch FROM booking_horizon) / 86400)::int AS horizon_days, (extract(epoch FROM recording_window) / 86400)::int AS recording_days
         """
 
     static func rules(_ r: PostgresRandomAccessRow) throws -> SchedulingRules {
         SchedulingRules((
-            try r.value("notice_minutes", as: Int32.self), try r.value("maximum_minutes", as: Int32.self), try r.value("horizon_days", as: Int32.self)))
+            try r.value("notice_minutes", as: Int32.self), try r.value("maximum_minutes", as: Int32.self), try r.value("horizon_days", as: Int32.self),
+            try r.value("recording_days", as: Int32.self)))
     }
 
     /// The booking rules (one row).
@@ -146,15 +147,17 @@ enum CalendarStore {
             UPDATE scheduling_rules SET
                 cancellation_notice = coalesce(make_interval(mins => $1::int), cancellation_notice),
                 maximum_duration = coalesce(make_interval(mins => $2::int), maximum_duration),
-                booking_horizon = coalesce(make_interval(days => $3::int), booking_horizon)
+                booking_horizon = coalesce(make_interval(days => $3::int), booking_horizon),
+                recording_window = coalesce(make_interval(days => $4::int), recording_window)
             RETURNING \(rulesColumns)
             """
-        var noticeMinutes: Int?, maximumMinutes: Int?, horizonDays: Int?
+        var noticeMinutes: Int?, maximumMinutes: Int?, horizonDays: Int?, recordingDays: Int?
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
             bindings.append(noticeMinutes.map(Int32.init))
             bindings.append(maximumMinutes.map(Int32.init))
             bindings.append(horizonDays.map(Int32.init))
+            bindings.append(recordingDays.map(Int32.init))
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> SchedulingRules { try CalendarStore.rules(r) }

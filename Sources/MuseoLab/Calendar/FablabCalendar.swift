@@ -58,17 +58,21 @@ public struct SchedulingRules: Sendable, Equatable, Codable {
     public var cancellationNoticeMinutes: Int
     public var maximumDurationMinutes: Int
     public var bookingHorizonDays: Int
+    /// How far back a manager may record a session afterwards; older ones take an administrator.
+    public var recordingWindowDays: Int
 
-    public init(cancellationNoticeMinutes: Int, maximumDurationMinutes: Int, bookingHorizonDays: Int) {
+    public init(cancellationNoticeMinutes: Int, maximumDurationMinutes: Int, bookingHorizonDays: Int, recordingWindowDays: Int = 31) {
         self.cancellationNoticeMinutes = cancellationNoticeMinutes
         self.maximumDurationMinutes = maximumDurationMinutes
         self.bookingHorizonDays = bookingHorizonDays
+        self.recordingWindowDays = recordingWindowDays
     }
 
     /// From `CalendarStore.rulesColumns`.
-    init(_ columns: (notice: Int32, maximum: Int32, horizon: Int32)) {
+    init(_ columns: (notice: Int32, maximum: Int32, horizon: Int32, recording: Int32)) {
         self.init(
-            cancellationNoticeMinutes: Int(columns.notice), maximumDurationMinutes: Int(columns.maximum), bookingHorizonDays: Int(columns.horizon))
+            cancellationNoticeMinutes: Int(columns.notice), maximumDurationMinutes: Int(columns.maximum), bookingHorizonDays: Int(columns.horizon),
+            recordingWindowDays: Int(columns.recording))
     }
 }
 
@@ -135,7 +139,8 @@ public struct FablabCalendar: Sendable {
     }
 
     public func updateRules(
-        cancellationNoticeMinutes: Int?, maximumDurationMinutes: Int?, bookingHorizonDays: Int?, by actor: Actor
+        cancellationNoticeMinutes: Int?, maximumDurationMinutes: Int?, bookingHorizonDays: Int?, recordingWindowDays: Int? = nil,
+        by actor: Actor
     ) async throws -> SchedulingRules {
         try actor.require(.manageCalendar, "change the booking rules")
         if let notice = cancellationNoticeMinutes, !(0...(60 * 24 * 60)).contains(notice) {
@@ -147,9 +152,13 @@ public struct FablabCalendar: Sendable {
         if let horizon = bookingHorizonDays, !(1...1000).contains(horizon) {
             throw Problem.invalid("bookingHorizonDays", "must be between 1 and 1000")
         }
+        if let recording = recordingWindowDays, !(0...366).contains(recording) {
+            throw Problem.invalid("recordingWindowDays", "must be between 0 and 366")
+        }
         return try await database.write(as: actor, action: "calendar.rules") { session in
             try await session.run(CalendarStore.RulesChanged(
-                noticeMinutes: cancellationNoticeMinutes, maximumMinutes: maximumDurationMinutes, horizonDays: bookingHorizonDays))[0]
+                noticeMinutes: cancellationNoticeMinutes, maximumMinutes: maximumDurationMinutes, horizonDays: bookingHorizonDays,
+                recordingDays: recordingWindowDays))[0]
         }
     }
 

@@ -125,6 +125,9 @@ enum QuotaLedger {
             return entry(.commitment, committed: planned, consumed: 0)
         case (.confirmed, .completed):
             return entry(.consumption, committed: -planned, consumed: actual?.minutes ?? planned)
+        case (.requested, .completed) where current.recordedAfterwards:
+            // Recorded once over: consumed, never committed.
+            return entry(.consumption, committed: 0, consumed: actual?.minutes ?? planned, reason: "recorded afterwards")
         case (.confirmed, .cancelled):
             if lateCancellation && lateCancellationsCount && !byMaintenance {
                 return entry(.lateCancellation, committed: -planned, consumed: planned, reason: "late cancellation counted (agreement policy)")

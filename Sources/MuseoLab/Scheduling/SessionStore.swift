@@ -41,7 +41,7 @@ enum SessionStore {
                s.organisation_id, o.name AS organisation_name, s.agreement_id, s.staff_user_id AS staff_id, st.display_name AS staff_name,
                st.email AS staff_email, s.purpose, s.participants, lower(s.period) AS start, upper(s.period) AS "end", s.status,
                lower(s.actual_period) AS actual_start, upper(s.actual_period) AS actual_end,
-               s.late_cancellation, s.revision, s.created_at, s.updated_at,
+               s.late_cancellation, s.revision, s.created_at, s.updated_at, s.recorded_afterwards,
                (SELECT coalesce(json_agg(json_build_array(m.id, m.nature, m.model, m.inventory_number) ORDER BY m.position), '[]')
                 FROM \(occupations) mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text AS machines,
                (SELECT coalesce(json_agg(json_build_array(
@@ -85,7 +85,7 @@ enum SessionStore {
             actualPeriod: actualStart.flatMap { start in actualEnd.map { Period(start: start, end: $0) } },
             lateCancellation: try r.value("late_cancellation"), revision: Int(try r.value("revision", as: Int32.self)),
             machines: machines, events: events,
-            createdAt: try r.value("created_at"), updatedAt: try r.value("updated_at"))
+            createdAt: try r.value("created_at"), updatedAt: try r.value("updated_at"), recordedAfterwards: try r.value("recorded_afterwards"))
     }
 
     /// One session by id.
@@ -202,17 +202,18 @@ enum SessionStore {
         static let sql = """
             WITH booked AS (
                 INSERT INTO support_sessions (supervised, requester_user_id, organisation_id, agreement_id, staff_user_id,
-                                              purpose, participants, period)
+                                              purpose, participants, period, recorded_afterwards)
                 VALUES ($1::boolean, $2::uuid, $3::uuid, $4::uuid, $5::uuid, $6::text, $7::integer,
-                        tstzrange($8::timestamptz, $9::timestamptz, '[)'))
+                        tstzrange($8::timestamptz, $9::timestamptz, '[)'), $13::boolean)
                 RETURNING *
             ), occupied AS (
                 INSERT INTO machine_occupations (machine_id, period, session_id)
                 SELECT machine.id, booked.period, booked.id FROM booked, unnest($10::uuid[]) AS machine (id)
                 RETURNING *
             ), recorded AS (
-                INSERT INTO session_events (session_id, from_status, to_status, actor, actor_user_id)
-                SELECT id, NULL, 'requested', $11::text, $12::uuid FROM booked
+                INSERT INTO session_events (session_id, from_status, to_status, actor, actor_user_id, reason)
+                SELECT id, NULL, 'requested', $11::text, $12::uuid,
+                       CASE WHEN $13::boolean THEN 'recorded afterwards' END FROM booked
                 RETURNING *
             )
             \(select(sessions: "booked", occupations: "occupied", events: "recorded"))
@@ -220,6 +221,8 @@ enum SessionStore {
         var supervised: Bool, requesterId: UUID, organisationId: UUID, agreementId: UUID?, staffId: UUID?
         var purpose: String, participants: Int, period: Period, machineIds: [UUID]
         var actor: Actor
+        /// A session that took place, written by staff once over (`Sessions.record`).
+        var recordedAfterwards = false
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
             bindings.append(supervised)
@@ -234,6 +237,7 @@ enum SessionStore {
             bindings.append(machineIds)
             bindings.append(actor.label)
             bindings.append(actor.userId)
+            bindings.append(recordedAfterwards)
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> SupportSession { try session(r) }

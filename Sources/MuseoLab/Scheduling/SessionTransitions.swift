@@ -24,6 +24,7 @@ public struct SessionMove: Sendable, Equatable {
 ///
 ///     requested → confirmed → completed | no_show
 ///     requested | confirmed → cancelled
+///     requested → completed, for a session recorded afterwards, in the transaction that books it
 enum SessionTransitions {
     /// requested → confirmed.
     static func confirm(_ current: SupportSession, reason: String?) throws -> SessionMove {
@@ -53,6 +54,12 @@ enum SessionTransitions {
     /// confirmed → completed, with what really happened.
     static func complete(_ current: SupportSession, actual: Period, note: String?) throws -> SessionMove {
         guard current.status == .confirmed else { throw cannot("complete", current) }
+        return SessionMove(to: .completed, reason: note, actual: actual)
+    }
+
+    /// requested → completed, for a session recorded afterwards: it took place, nothing was committed.
+    static func recordAfterwards(_ current: SupportSession, actual: Period, note: String?) throws -> SessionMove {
+        guard current.status == .requested, current.recordedAfterwards else { throw cannot("record afterwards", current) }
         return SessionMove(to: .completed, reason: note, actual: actual)
     }
 

@@ -26,6 +26,8 @@ public struct SupportSession: Sendable, Equatable, Codable {
     public var events: [SessionEvent]
     public var createdAt: Date
     public var updatedAt: Date
+    /// Recorded by staff once over (a walk-in, a session nobody entered), not booked ahead.
+    public var recordedAfterwards = false
 
     public var reference: String { String(format: "S-%06d", number) }
 

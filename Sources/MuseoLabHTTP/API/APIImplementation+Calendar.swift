@@ -41,12 +41,13 @@ extension APIImplementation {
 
     func updateSchedulingRules(_ input: Operations.UpdateSchedulingRules.Input) async throws -> Operations.UpdateSchedulingRules.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
-        guard body.cancellationNoticeMinutes != nil || body.maximumDurationMinutes != nil || body.bookingHorizonDays != nil else {
+        guard body.cancellationNoticeMinutes != nil || body.maximumDurationMinutes != nil || body.bookingHorizonDays != nil
+            || body.recordingWindowDays != nil else {
             throw Problem(.invalidField, "nothing to change: give at least one field")
         }
         let rules = try await lab.calendar.updateRules(
             cancellationNoticeMinutes: body.cancellationNoticeMinutes, maximumDurationMinutes: body.maximumDurationMinutes,
-            bookingHorizonDays: body.bookingHorizonDays, by: try actor)
+            bookingHorizonDays: body.bookingHorizonDays, recordingWindowDays: body.recordingWindowDays, by: try actor)
         return .ok(.init(body: .json(.init(rules))))
     }
 
@@ -155,7 +156,7 @@ extension Components.Schemas.SchedulingRules {
     init(_ rules: SchedulingRules) {
         self.init(
             cancellationNoticeMinutes: rules.cancellationNoticeMinutes, maximumDurationMinutes: rules.maximumDurationMinutes,
-            bookingHorizonDays: rules.bookingHorizonDays)
+            bookingHorizonDays: rules.bookingHorizonDays, recordingWindowDays: rules.recordingWindowDays)
     }
 }
 

@@ -57,6 +57,16 @@ extension APIImplementation {
         return .ok(.init(body: .json(try .init(session))))
     }
 
+    func recordSession(_ input: Operations.RecordSession.Input) async throws -> Operations.RecordSession.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let session = try await lab.sessions.record(
+            RecordedSession(
+                requesterId: body.requesterId.uuid, staffId: body.staffId.uuid, purpose: body.purpose, participants: body.participants ?? 1,
+                actual: Period(start: body.actualStart, end: body.actualEnd), machineIds: (body.machineIds ?? []).map(\.uuid), note: body.note),
+            by: try actor)
+        return .created(.init(headers: .init(location: "/v1/sessions/\(session.id.text)"), body: .json(try .init(session))))
+    }
+
     func recordNoShow(_ input: Operations.RecordNoShow.Input) async throws -> Operations.RecordNoShow.Output {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
@@ -213,7 +223,7 @@ extension Components.Schemas.Session {
             durationMinutes: session.period.minutes, status: try session.status.bridged(),
             actualStart: session.actualPeriod?.start, actualEnd: session.actualPeriod?.end,
             actualDurationMinutes: session.actualPeriod?.minutes, lateCancellation: session.lateCancellation,
-            revision: session.revision,
+            recordedAfterwards: session.recordedAfterwards, revision: session.revision,
             machines: session.machines.map { .init(id: $0.id.resourceId, nature: $0.nature, model: $0.model, inventoryNumber: $0.inventoryNumber) },
             events: try session.events.map {
                 .init(occurredAt: $0.occurredAt, from: try $0.from.map { try $0.bridged() }, to: try $0.to.bridged(),

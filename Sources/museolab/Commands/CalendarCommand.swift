@@ -76,17 +76,19 @@ extension CalendarCommand {
         @Option(name: .customLong("cancellation-notice-hours")) var noticeHours: Int?
         @Option(name: .customLong("maximum-hours")) var maximumHours: Int?
         @Option(name: .customLong("horizon-days")) var horizonDays: Int?
+        @Option(name: .customLong("recording-days"), help: "How far back managers record sessions afterwards.") var recordingDays: Int?
         func run() async throws {
             try await CommandRunner.run { lab, _ in
                 var rules = try await lab.calendar.rules()
-                if noticeHours != nil || maximumHours != nil || horizonDays != nil {
+                if noticeHours != nil || maximumHours != nil || horizonDays != nil || recordingDays != nil {
                     rules = try await lab.calendar.updateRules(
                         cancellationNoticeMinutes: noticeHours.map { $0 * 60 }, maximumDurationMinutes: maximumHours.map { $0 * 60 },
-                        bookingHorizonDays: horizonDays, by: CommandRunner.actor)
+                        bookingHorizonDays: horizonDays, recordingWindowDays: recordingDays, by: CommandRunner.actor)
                 }
                 Printer.line("cancellation notice   \(rules.cancellationNoticeMinutes / 60) h \(rules.cancellationNoticeMinutes % 60) min")
                 Printer.line("longest session       \(rules.maximumDurationMinutes / 60) h \(rules.maximumDurationMinutes % 60) min")
                 Printer.line("booking horizon       \(rules.bookingHorizonDays) days")
+                Printer.line("recorded afterwards   up to \(rules.recordingWindowDays) days back (older: administrators)")
             }
         }
     }

@@ -5,8 +5,8 @@ import MuseoLab
 struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions",
-        abstract: "Support sessions and machine bookings: request, confirm, cancel, complete, no-show.",
-        subcommands: [List.self, Show.self, Request.self, Preview.self, Confirm.self, Cancel.self, Complete.self, NoShow.self]
+        abstract: "Support sessions and machine bookings: request, record afterwards, confirm, cancel, complete, no-show.",
+        subcommands: [List.self, Show.self, Request.self, Record.self, Preview.self, Confirm.self, Cancel.self, Complete.self, NoShow.self]
     )
 }
 
@@ -89,6 +89,37 @@ extension SessionsCommand {
         }
     }
 
+    struct Record: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a past session afterwards (a walk-in, one nobody entered), completed, with its actual start and end.")
+        @Option(help: "The member (id or e-mail).") var user: String
+        @Option(help: "The staff member who supervised it (id or e-mail).") var staff: String
+        @Option(name: .customLong("actual-start"), help: "Start (YYYY-MM-DD HH:MM, Europe/Paris).") var actualStart: String
+        @Option(name: .customLong("actual-end"), help: "End.") var actualEnd: String
+        @Option var purpose: String
+        @Option var participants = 1
+        @Option(name: .customLong("machine"), help: "A machine used (id or inventory number); repeat for several.")
+        var machines: [String] = []
+        @Option var note: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let actual = Period(
+                start: try TimeArgument.parse(actualStart, option: "--actual-start"), end: try TimeArgument.parse(actualEnd, option: "--actual-end"))
+            try await CommandRunner.run { lab, _ in
+                let actor = CommandRunner.actor
+                var machineIds: [UUID] = []
+                for machine in machines { machineIds.append(try await lab.inventory.find(machine, by: actor).id) }
+                let session = try await lab.sessions.record(
+                    RecordedSession(
+                        requesterId: try await lab.users.find(user, by: actor).id, staffId: try await lab.users.find(staff, by: actor).id,
+                        purpose: purpose, participants: participants, actual: actual, machineIds: machineIds, note: note),
+                    by: actor)
+                if output.json { try Printer.json(session) } else { SessionPrinter.print(session) }
+            }
+        }
+    }
+
     struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "What confirming a session would do to the quota.")
         @Argument var session: String
@@ -163,7 +194,8 @@ enum SessionPrinter {
     static func print(_ session: SupportSession) {
         var lines: [(String, String)] = [
             ("session", "\(session.reference) (\(session.id.uuidString.lowercased()))"),
-            ("status", session.status.rawValue + (session.lateCancellation ? " (late cancellation)" : "")),
+            ("status", session.status.rawValue + (session.lateCancellation ? " (late cancellation)" : "")
+                + (session.recordedAfterwards ? " (recorded afterwards)" : "")),
             ("when (Paris)", "\(TimeArgument.describe(session.period)) · \(session.period.minutes) min"),
             ("for", "\(session.requester.displayName) <\(session.requester.email)> · \(session.organisationName)"),
             ("supervised by", session.staff.map { "\($0.displayName) <\($0.email)>" } ?? "nobody (unsupervised booking)"),

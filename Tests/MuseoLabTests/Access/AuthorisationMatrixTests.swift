@@ -212,6 +212,13 @@ import Testing
                 "actualStart": Days.iso(session.period.start), "actualEnd": Days.iso(session.period.end), "note": "ok",
             ])
         },
+        row("POST /v1/sessions/recorded", .scheduling, [401, 403, 403, 201, 403, 201], clock: Fixture.dayAfterFirstSlots) { f, _ in
+            let period = f.slot()
+            return .send("/v1/sessions/recorded", [
+                "requesterId": f.people.member.user.id.text, "staffId": f.people.manager.user.id.text, "purpose": "Passage",
+                "actualStart": Days.iso(period.start), "actualEnd": Days.iso(period.end),
+            ])
+        },
         row("POST /v1/sessions/{sessionId}/no-show", .scheduling, [401, 403, 403, 200, 403, 200], clock: Fixture.dayAfterFirstSlots) { f, _ in
             .send("/v1/sessions/\(try await f.confirmedMemberSession().id.text)/no-show", ["reason": "personne"])
         },

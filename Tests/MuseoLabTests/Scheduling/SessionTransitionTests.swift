@@ -34,6 +34,19 @@ import Testing
         #expect(refusal?.detail == "cannot complete a session that is no-show")
     }
 
+    @Test func onlyASessionRecordedAfterwardsGoesFromRequestedToCompleted() throws {
+        let actual = Period(start: Self.start, end: Self.start.addingTimeInterval(3600))
+        var recorded = Self.session(.requested)
+        recorded.recordedAfterwards = true
+        #expect(try SessionTransitions.recordAfterwards(recorded, actual: actual, note: "walk-in") == SessionMove(to: .completed, reason: "walk-in", actual: actual))
+        let booked = #expect(throws: Problem.self) { try SessionTransitions.recordAfterwards(Self.session(.requested), actual: actual, note: nil) }
+        #expect(booked?.detail == "cannot record afterwards a session that is requested")
+        #expect(QuotaLedger.entry(for: recorded, to: .completed, lateCancellation: false, actual: actual, byMaintenance: false,
+                                  lateCancellationsCount: false, noShowsCount: false)?.committed == 0)
+        #expect(QuotaLedger.entry(for: Self.session(.requested), to: .completed, lateCancellation: false, actual: actual, byMaintenance: false,
+                                  lateCancellationsCount: false, noShowsCount: false) == nil, "a booked request is never completed unconfirmed")
+    }
+
     @Test func aCancellationIsLateWithinTheNotice() throws {
         let notice = 48 * 60
         let early = try SessionTransitions.cancel(

@@ -63,6 +63,8 @@ enum DeskTexts {
     static let discarded = "Le brouillon est abandonné : ses éléments peuvent être facturés à nouveau."
     static let creditDrafted = "Le brouillon d'avoir est prêt : relisez-le, puis émettez-le."
     static let drafted = "Le brouillon est prêt : relisez-le, puis émettez-le ou abandonnez-le."
+    static let billingDetailsSaved = "Les coordonnées de facturation sont enregistrées."
+    static let nothingToSave = "Rien à enregistrer : renseignez le SIRET, le code service ou le compte client."
 
     // MARK: Refusals
 
@@ -121,7 +123,14 @@ enum DeskTexts {
         case (.endNotAfterStart, _), (_, "to"?): to
         case (_, "commitmentNumber"?): "Le numéro d'engagement juridique fait 50 caractères au plus."
         case (_, "tariffs"?): "Aucune version de la grille tarifaire n'est en vigueur à la date d'un élément : chargez une version qui prend effet ce jour-là ou avant."
-        case (_, "siret"?): "Ce client est un organisme public : Chorus Pro demande son SIRET. Renseignez-le sur l'organisation, puis émettez."
+        case (.conflict, "siret"?):
+            "Ce client est un organisme public : ses factures passent par Chorus Pro, qui demande son SIRET. "
+                + "Renseignez-le dans ses coordonnées de facturation, page « À facturer », puis recommencez."
+        case (_, "siret"?) where problem.detail.contains("SIREN"):
+            "Ce SIRET n'est pas un établissement de ce client : ses 9 premiers chiffres sont son SIREN."
+        case (_, "siret"?): "Le SIRET compte 14 chiffres, avec une clé de contrôle valide (par exemple 797 553 567 00034)."
+        case (_, "customerAccount"?): "Le compte client auxiliaire compte 1 à 17 lettres capitales ou chiffres (par exemple CUNIVARTOIS)."
+        case (_, "chorusServiceCode"?): "Le code service Chorus Pro fait 100 caractères au plus."
         case (_, "reason"?): reason
         case (_, "lines"?): creditAmount
         case (.invalidTransition, _): "Ce document n'est plus un brouillon (ou n'est pas une facture émise) : rechargez la page."

@@ -76,7 +76,11 @@ extension WebFrontEnd {
         router.get("/comptabilite/a-facturer") { request, _ in
             try await staffResponse(.desk, request) { visitor in
                 var page = try await toInvoicePage(visitor, posted: nil)
-                page.notice = request.uri.queryParameters.get("fait") == "consommable" ? DeskTexts.consumableAdded : nil
+                page.notice = switch request.uri.queryParameters.get("fait") {
+                case "consommable": DeskTexts.consumableAdded
+                case "coordonnees": DeskTexts.billingDetailsSaved
+                default: nil
+                }
                 return try deskPage(visitor, page)
             }
         }
@@ -109,6 +113,31 @@ extension WebFrontEnd {
                         customerId: customer, tariffCode: form["code"] ?? "", quantity: quantity, serviceDate: day,
                         description: description.isEmpty ? nil : description, by: visitor.actor)
                     return redirect("/comptabilite/a-facturer?fait=consommable")
+                } catch let problem as Problem where Self.isFormRefusal(problem) {
+                    return try await again(FieldRefusal(field: problem.field, said: DeskTexts.refusal(problem)))
+                }
+            }
+        }
+
+        // A customer's billing details, where its draft is prepared: what Chorus Pro and the accounts need.
+        router.post("/comptabilite/clients/:id") { request, context in
+            try await staffForm(.desk, request) { visitor, form in
+                guard let id = UUID(uuidString: context.parameters.get("id") ?? "") else { throw Problem.notFound("organisation") }
+                func value(_ name: String) -> String? {
+                    let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
+                    return text.isEmpty ? nil : text
+                }
+                func again(_ refusal: FieldRefusal) async throws -> Response {
+                    try self.page(try await toInvoicePage(visitor, posted: nil, billing: .init(customerId: id, form: form, refusal: refusal)),
+                                  status: .unprocessableContent)
+                }
+                let changes = OrganisationChanges(
+                    siret: value("siret")?.replacingOccurrences(of: " ", with: ""), chorusServiceCode: value("service"),
+                    customerAccount: value("compte")?.uppercased())
+                guard !changes.isEmpty else { return try await again(FieldRefusal(field: nil, said: DeskTexts.nothingToSave)) }
+                do {
+                    _ = try await lab.organisations.update(id, changes, by: visitor.actor)
+                    return redirect("/comptabilite/a-facturer?fait=coordonnees")
                 } catch let problem as Problem where Self.isFormRefusal(problem) {
                     return try await again(FieldRefusal(field: problem.field, said: DeskTexts.refusal(problem)))
                 }
@@ -388,13 +417,38 @@ extension WebFrontEnd {
         }
     }
 
-    func toInvoicePage(_ visitor: Visitor, posted: Form?) async throws -> DeskToInvoicePage {
+    /// The billing details posted for one customer, and what the domain said of them.
+    struct PostedBilling {
+        var customerId: UUID
+        var form: Form
+        var refusal: FieldRefusal
+    }
+
+    func toInvoicePage(_ visitor: Visitor, posted: Form?, billing: PostedBilling? = nil) async throws -> DeskToInvoicePage {
         let items = try await lab.billableItems.toInvoice(by: visitor.actor)
         let organisations = try await lab.organisations.list(by: visitor.actor)
-        let names = Dictionary(organisations.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let byId = Dictionary(organisations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        func details(_ id: UUID) -> DeskToInvoicePage.BillingDetails {
+            let organisation = byId[id]
+            let posted = billing?.customerId == id ? billing : nil
+            var details = DeskToInvoicePage.BillingDetails(
+                siretValue: posted?.form["siret"] ?? organisation?.siret ?? "", serviceValue: posted?.form["service"] ?? organisation?.chorusServiceCode ?? "",
+                accountValue: posted?.form["compte"] ?? organisation?.customerAccount ?? "",
+                derivedAccount: Organisation.accountingAccount(set: nil, id: id),
+                isPublicBody: organisation?.isPublicBody ?? false, missingSiret: organisation?.missingForInvoicing.contains("siret") ?? false)
+            if let refusal = posted?.refusal {
+                switch refusal.field {
+                case "siret": details.siretError = refusal.said
+                case "chorusServiceCode": details.serviceError = refusal.said
+                case "customerAccount": details.accountError = refusal.said
+                default: details.billingProblem = refusal.said
+                }
+            }
+            return details
+        }
         let customers = Dictionary(grouping: items, by: \.customerOrganisationId).map { id, items in
             DeskToInvoicePage.Customer(
-                id: Self.text(id), name: names[id] ?? Self.text(id), count: items.count, total: French.euros(items.compactMap(\.netCents).reduce(0, +)),
+                id: Self.text(id), name: byId[id]?.name ?? Self.text(id), count: items.count, total: French.euros(items.compactMap(\.netCents).reduce(0, +)),
                 unpriced: items.contains { $0.netCents == nil } ? String(items.filter { $0.netCents == nil }.count) : nil,
                 from: items.map(\.serviceDate).min()!.description, to: items.map(\.serviceDate).max()!.description,
                 items: items.map { item in
@@ -402,7 +456,8 @@ extension WebFrontEnd {
                         day: French.day(item.serviceDate), kind: DeskTexts.itemKind(item.kind), description: item.description,
                         quantity: item.minutes.map { French.hours(minutes: $0) } ?? String(item.quantity),
                         amount: item.netCents.map(French.euros) ?? "tarifé au brouillon")
-                })
+                },
+                billing: details(id))
         }.sorted { $0.name < $1.name }
         let today = ParisClock.date(of: lab.now())
         let grid = try? await lab.tariffs.inForce(on: today)

@@ -146,6 +146,28 @@ with sync_playwright() as playwright:
     expect(university).to_contain_text("Contreplaqué")
     check_page(page, "compta-a-facturer")
 
+    # The university is a public body whose SIRET is not known yet: said in its section, and a
+    # draft is refused naming what is missing and where to set it; a wrong SIRET is said at its field.
+    expect(university.get_by_role("alert")).to_contain_text("Chorus Pro refuse ses factures sans son SIRET")
+    university.get_by_role("button", name=f"Préparer le brouillon de {UNIVERSITY}").click()
+    expect(page.get_by_role("alert").filter(has_text="Chorus Pro")).to_contain_text(
+        "Renseignez-le dans ses coordonnées de facturation, page « À facturer »")
+    check_page(page, "compta-brouillon-sans-siret")
+    desk.get_by_role("link", name="À facturer", exact=True).click()
+    siret = university.get_by_label("SIRET (requis : organisme public)", exact=True)
+    siret.fill("196 244 016 00009")
+    university.get_by_role("button", name=f"Enregistrer les coordonnées de {UNIVERSITY}").click()
+    expect(university.locator(".field.invalid")).to_contain_text("clé de contrôle valide")
+    expect(siret).to_have_value("196 244 016 00009")
+    check_page(page, "compta-coordonnees-refus")
+    siret.fill("196 244 016 00008")
+    university.get_by_label("Compte client auxiliaire").fill("cunivartois")
+    university.get_by_label("Compte client auxiliaire").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("coordonnées de facturation sont enregistrées")
+    expect(siret).to_have_value("19624401600008")
+    expect(university.get_by_label("Compte client auxiliaire")).to_have_value("CUNIVARTOIS")
+    expect(university.get_by_role("alert")).to_have_count(0)
+
     # The university's period, drafted from its section, then reviewed.
     university.get_by_label("N° d'engagement juridique (facultatif)").fill("EJ-2026-0042")
     university.get_by_role("button", name=f"Préparer le brouillon de {UNIVERSITY}").click()

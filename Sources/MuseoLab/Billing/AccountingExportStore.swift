@@ -40,7 +40,7 @@ enum AccountingExportStore {
         static let sql = """
             SELECT i.number, i.kind, i.issue_date::text AS issue_date, i.due_date::text AS due_date, i.chain_position,
                    i.buyer ->> 'name' AS buyer_name, i.buyer ->> 'siren' AS buyer_siren, i.buyer ->> 'siret' AS buyer_siret,
-                   coalesce(o.customer_account, 'C' || upper(left(replace(o.id::text, '-', ''), 8))) AS customer_account,
+                   o.customer_account, o.id AS customer_id,
                    c.number AS corrects_number, l.net_cents, l.vat_rate_bp, l.vat_exemption
             FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id JOIN organisations o ON o.id = i.customer_organisation_id
             LEFT JOIN invoices c ON c.id = i.corrects_invoice_id
@@ -55,7 +55,8 @@ enum AccountingExportStore {
                 number: try r.value("number"), kind: try r.value("kind", as: Invoice.Kind.self), issueDate: try r.date("issue_date"),
                 dueDate: try r.date("due_date"), chainPosition: Int(try r.value("chain_position", as: Int64.self)),
                 buyerName: try r.value("buyer_name"), buyerSiren: try r.value("buyer_siren"), buyerSiret: try r.value("buyer_siret"),
-                customerAccount: try r.value("customer_account"), correctsNumber: try r.value("corrects_number"), totals: DocumentTotals(lines: []))
+                customerAccount: Organisation.accountingAccount(set: try r.value("customer_account"), id: try r.value("customer_id")),
+                correctsNumber: try r.value("corrects_number"), totals: DocumentTotals(lines: []))
             return DocumentLine(
                 document: document, netCents: Int(try r.value("net_cents", as: Int64.self)),
                 vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: mention ?? ""))

@@ -78,9 +78,18 @@ enum InvoiceRules {
     static func checkIssuable(_ draft: Invoice) throws {
         guard draft.status == .draft else { throw Problem(.invalidTransition, "this document is \(draft.status.rawValue): only a draft is issued") }
         guard !draft.lines.isEmpty else { throw Problem(.conflict, "an invoice has at least one line") }
-        if draft.buyer.isPublicBody && draft.buyer.siret == nil {
-            throw Problem(.conflict, "\(draft.buyer.name) is a public body: Chorus Pro needs its SIRET; set it on the organisation", field: "siret")
-        }
+        try checkBuyer(name: draft.buyer.name, isPublicBody: draft.buyer.isPublicBody, siret: draft.buyer.siret)
+    }
+
+    /// A public body is invoiced through Chorus Pro, which takes no invoice without its SIRET:
+    /// said when drafting, naming what is missing and where it is set, not by the platform later.
+    static func checkBuyer(name: String, isPublicBody: Bool, siret: String?) throws {
+        guard isPublicBody, siret == nil else { return }
+        throw Problem(
+            .conflict,
+            "\(name) is a public body: its invoices go through Chorus Pro, which needs its SIRET (14 digits); "
+                + "set the organisation's siret (its billing details), then draft again",
+            field: "siret")
     }
 
     /// The numbering series of a document issued in a year: F2026 for invoices, A2026 for credit notes.

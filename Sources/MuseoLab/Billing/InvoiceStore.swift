@@ -328,11 +328,13 @@ enum InvoiceStore {
     }
 
     /// The Chorus Pro service code an organisation is invoiced under by default, if the organisation exists.
-    struct CustomerServiceCode: Statement {
-        static let sql = "SELECT chorus_service_code FROM organisations WHERE id = $1::uuid"
+    struct CustomerForDraft: Statement {
+        static let sql = "SELECT name, is_public_body, siret, chorus_service_code FROM organisations WHERE id = $1::uuid"
         var customerId: UUID
         func makeBindings() throws -> PostgresBindings { .with(customerId) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> String? { try r.value("chorus_service_code") }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (name: String, isPublicBody: Bool, siret: String?, serviceCode: String?) {
+            (try r.value("name"), try r.value("is_public_body"), try r.value("siret"), try r.value("chorus_service_code"))
+        }
     }
 
     /// A customer's open items of a period (service dates included) that no invoice line holds, by service date, locked until the transaction ends.

@@ -71,8 +71,10 @@ public struct Invoices: Sendable {
         let serviceCode = try Validate.optionalText(serviceCode, field: "buyerServiceCode", maxLength: 100)
         let commitment = try Validate.optionalText(commitmentNumber, field: "commitmentNumber", maxLength: 50)
         return try await database.write(as: actor, action: "invoice.draft") { session in
-            guard let defaultServiceCode = try await session.run(InvoiceStore.CustomerServiceCode(customerId: customerId)).first
+            guard let customer = try await session.run(InvoiceStore.CustomerForDraft(customerId: customerId)).first
             else { throw Problem.invalid("customerId", "no organisation has the id \(customerId)") }
+            try InvoiceRules.checkBuyer(name: customer.name, isPublicBody: customer.isPublicBody, siret: customer.siret)
+            let defaultServiceCode = customer.serviceCode
             let items = try await session.run(InvoiceStore.OpenItems(customerId: customerId, from: from, to: to))
             guard !items.isEmpty else {
                 throw Problem(.conflict, "nothing to invoice: no open billable item for this customer from \(from) to \(to)")

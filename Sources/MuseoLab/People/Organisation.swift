@@ -20,6 +20,20 @@ public struct Organisation: Sendable, Equatable, Codable {
     public var components: [OrganisationComponent]
     public var createdAt: Date
     public var archivedAt: Date?
+
+    /// The auxiliary account its entries are exported under: its own, or one made from its id.
+    public var accountingAccount: String { Self.accountingAccount(set: customerAccount, id: id) }
+
+    /// `C` and the first eight hex digits of the id, in capitals: stable, unique enough, and a
+    /// valid auxiliary account (1 to 17 capitals and digits).
+    public static func accountingAccount(set: String?, id: UUID) -> String {
+        set ?? "C" + id.uuidString.replacingOccurrences(of: "-", with: "").prefix(8).uppercased()
+    }
+
+    /// What the French rules and Chorus Pro need of it as a buyer that it lacks: a public body's SIRET.
+    public var missingForInvoicing: [String] {
+        isPublicBody && siret == nil ? ["siret"] : []
+    }
 }
 
 /// A part of an organisation whose usage is reported apart: a UFR, an IUT, a laboratory.
@@ -93,8 +107,14 @@ public struct OrganisationChanges: Sendable {
         self.customerAccount = customerAccount
     }
 
-    var isEmpty: Bool {
+    public var isEmpty: Bool {
         [name, legalForm, siret, tariffCategory, contactEmail, address, chorusServiceCode, customerAccount].allSatisfy { $0 == nil }
             && isPublicBody == nil
+    }
+
+    /// Only what invoicing it needs (its SIRET, Chorus Pro service code, auxiliary account): the
+    /// accountant sets these where they are missing, without managing organisations otherwise.
+    public var touchesBillingDetailsOnly: Bool {
+        [name, legalForm, tariffCategory, contactEmail, address].allSatisfy { $0 == nil } && isPublicBody == nil
     }
 }

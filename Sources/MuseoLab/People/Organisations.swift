@@ -66,7 +66,9 @@ public struct Organisations: Sendable {
     }
 
     public func update(_ id: UUID, _ changes: OrganisationChanges, by actor: Actor) async throws -> Organisation {
-        try actor.require(.manageOrganisations, "change organisations")
+        if !(changes.touchesBillingDetailsOnly && actor.role.allows(.manageBilling)) {
+            try actor.require(.manageOrganisations, "change organisations")
+        }
         guard !changes.isEmpty else { throw Problem(.invalidField, "nothing to change: give at least one field") }
         let name = try changes.name.map { try Validate.text($0, field: "name", maxLength: 200) }
         let legalForm = try changes.legalForm.map { try Validate.text($0, field: "legalForm", maxLength: 100) }
@@ -77,6 +79,10 @@ public struct Organisations: Sendable {
         let account = try changes.customerAccount.map { try Self.customerAccount($0) }
         return try await database.write(as: actor, action: "organisation.update") { session in
             if let category = changes.tariffCategory { try await Self.requireCategory(category, session) }
+            // A SIRET is one of the SIREN's establishments: never a way to change the SIREN.
+            if let siret, let current = try await PeopleStore.organisations(id, session).first, let siren = current.siren, !siret.hasPrefix(siren) {
+                throw Problem.invalid("siret", "the SIRET \(siret) is not an establishment of \(current.name), whose SIREN is \(siren)")
+            }
             let updated = try await session.run(PeopleStore.OrganisationChanged(
                 id: id, name: name, legalForm: legalForm, siret: siret, tariffCategory: changes.tariffCategory, contactEmail: email,
                 address: address, isPublicBody: changes.isPublicBody, chorusServiceCode: serviceCode, customerAccount: account))

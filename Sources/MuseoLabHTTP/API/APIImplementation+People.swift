@@ -124,7 +124,8 @@ extension Components.Schemas.Organisation {
             id: organisation.id.resourceId, name: organisation.name, legalForm: organisation.legalForm, siren: organisation.siren,
             siret: organisation.siret, tariffCategory: organisation.tariffCategory, contactEmail: organisation.contactEmail,
             address: organisation.address, isPublicBody: organisation.isPublicBody, chorusServiceCode: organisation.chorusServiceCode,
-            customerAccount: organisation.customerAccount, components: try organisation.components.map(Components.Schemas.Component.init),
+            customerAccount: organisation.customerAccount, accountingAccount: organisation.accountingAccount,
+            missingForInvoicing: organisation.missingForInvoicing, components: try organisation.components.map(Components.Schemas.Component.init),
             createdAt: organisation.createdAt, archivedAt: organisation.archivedAt)
     }
 }

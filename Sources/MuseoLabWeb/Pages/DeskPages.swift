@@ -90,6 +90,23 @@ struct DeskToInvoicePage: Page {
         var from: String
         var to: String
         var items: [Item]
+        var billing: BillingDetails
+    }
+
+    /// What invoicing the customer takes, shown and settable where the draft is prepared.
+    struct BillingDetails: Sendable {
+        var siretValue: String
+        var serviceValue: String
+        var accountValue: String
+        /// The account its entries go under when none is set.
+        var derivedAccount: String
+        var isPublicBody: Bool
+        /// A public body without its SIRET: its draft would be refused.
+        var missingSiret: Bool
+        var billingProblem: String?
+        var siretError: String?
+        var serviceError: String?
+        var accountError: String?
     }
 
     struct Item: Sendable {

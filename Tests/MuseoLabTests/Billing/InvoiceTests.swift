@@ -158,15 +158,42 @@ import Testing
         }
     }
 
-    @Test func aPublicBodyIsInvoicedOnlyWithItsSIRET() async throws {
-        try await TestLab.with { t in
+    /// The seed has the university's SIREN, not its SIRET: drafting says what is missing and where
+    /// it is set; the accountant sets it there (its billing details only), and the draft goes through.
+    @Test func aPublicBodyIsDraftedOnlyWithItsSIRETWhichTheAccountantSets() async throws {
+        try await TestLab.withServer { t, server in
+            let http = HTTPClient(server)
+            let accountant = t.people.accountant
             try await t.consumable(on: "2026-11-05")
-            let (from, to) = try Invoices.period("2026-11")
-            let draft = try await t.lab.invoices.draft(
-                customerId: TestLab.university, from: from, to: to, serviceCode: nil, commitmentNumber: nil, by: t.people.accountant.actor)
-            let refusal = await #expect(throws: Problem.self) { _ = try await t.lab.invoices.issue(draft.id, by: t.people.accountant.actor) }
-            #expect(refusal?.field == "siret")
-            #expect(try await t.count("SELECT count(*) FROM document_counters") == 0, "no number was used")
+            let draft: [String: Any] = ["customerId": TestLab.university.text, "from": "2026-11-01", "to": "2026-11-30"]
+            let refused = try await http.send("POST", "/v1/invoices/drafts", token: accountant.token, json: draft)
+            #expect(refused.isProblem(409, type: "conflict") && refused.json["field"] as? String == "siret", "\(refused.text)")
+            #expect(refused.json["detail"] as? String == "Université d'Artois is a public body: its invoices go through Chorus Pro, which needs its SIRET "
+                + "(14 digits); set the organisation's siret (its billing details), then draft again")
+            #expect(try await t.count("SELECT count(*) FROM invoices") == 0, "nothing was drafted")
+
+            let path = "/v1/organisations/\(TestLab.university.text)"
+            let before = try await http.get(path, token: accountant.token)
+            #expect(before.json["missingForInvoicing"] as? [String] == ["siret"])
+            #expect(before.json["accountingAccount"] as? String == "C6F0B8D2E", "derived from the id while none is set")
+            // The accountant sets billing details, nothing else; a SIRET of another SIREN is refused.
+            #expect(try await http.send("PATCH", path, token: accountant.token, json: ["name": "Artois"]).isProblem(403))
+            let foreign = try await http.send("PATCH", path, token: accountant.token, json: ["siret": "79755356700034"])
+            #expect(foreign.isProblem(422) && foreign.json["field"] as? String == "siret", "\(foreign.text)")
+            #expect(try await http.send("PATCH", path, token: accountant.token, json: ["customerAccount": "c-univ"]).isProblem(422))
+            let set = try await http.send(
+                "PATCH", path, token: accountant.token, json: ["siret": TestLab.universitySIRET, "customerAccount": "CUNIVARTOIS"])
+            #expect(set.status == 200, "\(set.text)")
+            #expect(set.json["siren"] as? String == "196244016" && set.json["siret"] as? String == TestLab.universitySIRET)
+            #expect(set.json["missingForInvoicing"] as? [String] == [] && set.json["accountingAccount"] as? String == "CUNIVARTOIS")
+
+            let drafted = try await http.send("POST", "/v1/invoices/drafts", token: accountant.token, json: draft)
+            #expect(drafted.status == 201, "\(drafted.text)")
+            let id = try #require(UUID(uuidString: drafted.json["id"] as? String ?? ""))
+            let issued = try await t.lab.invoices.issue(id, on: CalendarDate("2026-11-30")!, by: accountant.actor)
+            let fec = try await http.get("/v1/exports/fec?from=2026-11-01&to=2026-11-30", token: accountant.token)
+            #expect(fec.status == 200 && fec.text.contains("\tCUNIVARTOIS\tUniversité d'Artois\t"), "the account set is the one exported: \(fec.text)")
+            #expect(issued.buyer.siret == TestLab.universitySIRET)
         }
     }
 

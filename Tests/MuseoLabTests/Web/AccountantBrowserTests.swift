@@ -11,7 +11,9 @@ import Testing
     @Test func anAccountantDraftsIssuesCreditsDownloadsAndExports() async throws {
         try await TestLab.with { t in
             // What the university is to be invoiced for this month: consumables handed out, at two VAT rates.
-            try await t.prepareUniversityForChorus()
+            // Its SIRET is set in the browser, as the accountant finds it missing.
+            _ = try await t.lab.organisations.update(
+                TestLab.university, OrganisationChanges(chorusServiceCode: "SERV-MUSEOLAB"), by: t.people.admin.actor)
             let today = ParisClock.date(of: t.lab.now())
             let first = try #require(CalendarDate(year: today.year, month: today.month, day: 1))
             try await t.consumable("filament-pla", quantity: 3, on: first.description)
@@ -45,6 +47,8 @@ import Testing
             let invoice = try #require(documents.first { $0.kind == .invoice })
             #expect(invoice.lines.count == 3, "the two consumables drafted and the one entered in the browser")
             #expect(invoice.commitmentNumber == "EJ-2026-0042")
+            let university = try await t.lab.organisations.get(TestLab.university, by: accountant)
+            #expect(university.siret == TestLab.universitySIRET && university.accountingAccount == "CUNIVARTOIS", "set in the browser")
             let chain = try await t.lab.invoices.verifyChain(by: accountant)
             #expect(chain.valid && chain.documents == 2)
             #expect(try await t.lab.tariffs.versions().map(\.effectiveFrom.description).contains("2030-01-01"), "the version loaded in the browser")

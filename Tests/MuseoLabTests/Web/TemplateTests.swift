@@ -76,7 +76,10 @@ import Testing
             nav: nav, csrf: "mlcsrf_fixture", notice: "Enregistré",
             customers: [.init(
                 id: "u1", name: "Université d'Artois", count: 2, total: "1 234,50 €", unpriced: "1", from: "2026-11-01", to: "2026-11-30",
-                items: [.init(day: "mardi 24 novembre 2026", kind: "Consommable", description: "Filament PLA", quantity: "3", amount: "75,00 €")])],
+                items: [.init(day: "mardi 24 novembre 2026", kind: "Consommable", description: "Filament PLA", quantity: "3", amount: "75,00 €")],
+                billing: .init(
+                    siretValue: "1962", serviceValue: "SERV", accountValue: "CUNIV", derivedAccount: "C6F0B8D2E", isPublicBody: true, missingSiret: true,
+                    billingProblem: "Rien", siretError: "14 chiffres", serviceError: "Trop long", accountError: "Capitales"))],
             consumable: .init(
                 customers: [.init(value: "u1", label: "Université d'Artois", selected: true)],
                 consumables: [.init(value: "filament-pla", label: "Filament PLA", selected: true)], quantity: "2", day: "2026-11-30",

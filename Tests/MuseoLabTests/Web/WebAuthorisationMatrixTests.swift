@@ -206,6 +206,9 @@ import Testing
         row("POST /comptabilite/a-facturer/consommables",   [303, 403, 403, 303, 303]) { _, _ in
             .form("/comptabilite/a-facturer/consommables", ["client": TestLab.university.text, "code": "filament-pla", "quantite": "2", "jour": "2026-11-30"])
         },
+        row("POST /comptabilite/clients/{id}",              [303, 403, 403, 303, 303]) { _, _ in
+            .form("/comptabilite/clients/\(TestLab.university.text)", ["service": "SERV-MUSEOLAB"])
+        },
         row("GET /comptabilite/factures",                   [303, 403, 403, 200, 200]) { _, _ in .page("/comptabilite/factures") },
         // The university's items of a day of the cell's own.
         row("POST /comptabilite/factures/brouillon",        [303, 403, 403, 303, 303]) { f, _ in

@@ -26,7 +26,7 @@ struct RoomBookingNotifications: DomainEventSubscriber {
     static func message(_ moved: RoomBookingMoved, by actor: Actor) -> Message? {
         let booking = moved.after
         guard moved.before.status != booking.status else { return nil }
-        let when = Sessions.describe(booking.period)
+        let when = FrenchWording.slot(booking.period)
         let room = booking.roomInSentence ?? booking.roomName
         switch booking.status {
         case .accepted:

@@ -29,13 +29,13 @@ struct SessionNotifications: DomainEventSubscriber {
     static func message(requested: SupportSession) -> Message? {
         requested.staff.map {
             ($0.id, "session.requested", "Nouvelle demande \(requested.reference)",
-             "\(requested.requester.displayName) demande une séance le \(Sessions.describe(requested.period)) : \(requested.purpose)")
+             "\(requested.requester.displayName) demande une séance le \(FrenchWording.slot(requested.period)) : \(requested.purpose)")
         }
     }
 
     static func message(_ moved: SessionMoved, by actor: Actor) -> Message? {
         let session = moved.after
-        let when = Sessions.describe(session.period)
+        let when = FrenchWording.slot(session.period)
         switch (moved.move.to, moved.move.cause) {
         case (.confirmed, _):
             return (session.requester.id, "session.confirmed", "Séance \(session.reference) confirmée", "Votre séance du \(when) est confirmée.")

@@ -39,11 +39,10 @@ public struct SessionReminders: Sendable {
             }
             let expiring = try await session.run(ReminderStore.ExpiringSoon(today: today))
             for authorisation in expiring {
+                let (subject, body) = Self.expiryNotice(subject: authorisation.subject, expiresOn: authorisation.expiresOn)
                 try await Outbox.enqueue(
                     topic: "authorisation-expiry:\(authorisation.id.uuidString.lowercased())", channel: .email, recipient: authorisation.email,
-                    subject: "Votre habilitation prend fin le \(authorisation.expiresOn)",
-                    body: "Votre habilitation pour \(authorisation.subject) prend fin le \(authorisation.expiresOn). "
-                        + "Pour la prolonger, demandez une nouvelle formation depuis votre compte ou à l'équipe du MuséoLab.",
+                    subject: subject, body: body,
                     payload: Self.payload(["event": "authorisation.expiring", "authorisationId": authorisation.id.uuidString.lowercased()]), session)
             }
             guard digestsOpen else { return (due.count, 0, expiring.count) }
@@ -64,9 +63,16 @@ public struct SessionReminders: Sendable {
 
     static func reminder(_ due: ReminderStore.Due) -> (subject: String, body: String) {
         let with = [due.staff.map { "avec \($0)" }, due.machines.map { "machines : \($0)" }].compactMap { $0 }.joined(separator: " ; ")
-        return ("Rappel : séance \(reference(due.number)) le \(Sessions.describe(due.period))",
-                "Votre séance au MuséoLab a lieu le \(Sessions.describe(due.period))\(with.isEmpty ? "" : " (\(with))") : \(due.purpose).\n"
+        return ("Rappel : séance \(reference(due.number)) le \(FrenchWording.slot(due.period))",
+                "Votre séance au MuséoLab a lieu le \(FrenchWording.slot(due.period))\(with.isEmpty ? "" : " (\(with))") : \(due.purpose).\n"
                     + "L'événement est joint pour votre agenda. Un empêchement ? Annulez-la depuis « Mes réservations ».")
+    }
+
+    /// A month before an authorisation ends, its holder is told how to keep it.
+    static func expiryNotice(subject: String, expiresOn: CalendarDate) -> (subject: String, body: String) {
+        ("Votre habilitation prend fin le \(FrenchWording.day(expiresOn))",
+         "Votre habilitation pour \(subject) prend fin le \(FrenchWording.day(expiresOn)). "
+            + "Pour la prolonger, demandez une nouvelle formation depuis votre compte ou à l'équipe du MuséoLab.")
     }
 
     static func event(_ due: ReminderStore.Due) -> ICalendar.Event {
@@ -79,10 +85,10 @@ public struct SessionReminders: Sendable {
 
     static func digest(_ digest: ReminderStore.DayOfStaff, on day: CalendarDate) -> (subject: String, body: String) {
         let lines = digest.sessions.map { line in
-            "– \(ParisClock.time(of: line.start))–\(ParisClock.time(of: line.end)) \(reference(line.number))"
+            "– \(FrenchWording.time(line.start)) à \(FrenchWording.time(line.end)) \(reference(line.number))"
                 + "\(line.status == SessionStatus.requested.rawValue ? " (à confirmer)" : "") : \(line.requester), \(line.purpose)"
         }
-        return ("Vos séances du \(day) : \(digest.sessions.count)", "Au programme du \(day) :\n" + lines.joined(separator: "\n"))
+        return ("Vos séances du \(FrenchWording.day(day)) : \(digest.sessions.count)", "Au programme du \(FrenchWording.day(day)) :\n" + lines.joined(separator: "\n"))
     }
 
     static func payload(_ fields: [String: String]) -> String {

@@ -101,12 +101,17 @@ struct TrainingGrants: DomainEventSubscriber {
             grantedBy: context.actor.label, note: "Formation \(moved.after.reference)"))[0]
         _ = try await context.session.run(TrainingStore.Granted(id: training.id, authorisationId: granted.id))
         let subject = moved.after.machines.first?.nature ?? "les machines « \(training.category ?? "") »"
-        let until = expires.map { " jusqu'au \($0)" } ?? ""
-        let (title, body) = ("Formation validée : \(subject)",
-                             "Votre formation du \(day) est validée : vous êtes habilité(e) pour \(subject)\(until). Vous pouvez maintenant réserver.")
+        let (title, body) = Self.grantedMessage(subject: subject, day: day, expires: expires)
         try await Notifications.notify(training.userId, kind: "training.granted", subject: title, body: body, sessionId: moved.after.id, context.session)
         try await Outbox.enqueue(
             topic: "training:\(training.id.uuidString.lowercased())", channel: .email, recipient: moved.after.requester.email, subject: title, body: body,
             payload: SessionReminders.payload(["event": "training.granted", "authorisationId": granted.id.uuidString.lowercased()]), context.session)
+    }
+
+    /// What the member is told: the training's day, what they may now use, until when.
+    static func grantedMessage(subject: String, day: CalendarDate, expires: CalendarDate?) -> (subject: String, body: String) {
+        let until = expires.map { " jusqu'au \(FrenchWording.day($0))" } ?? ""
+        return ("Formation validée : \(subject)",
+                "Votre formation du \(FrenchWording.day(day)) est validée : vous êtes habilité(e) pour \(subject)\(until). Vous pouvez maintenant réserver.")
     }
 }

@@ -29,7 +29,7 @@ struct WaitingListNotifications: DomainEventSubscriber {
     static func message(_ waiting: WaitingListStore.Freed.Told, freed: Period) -> (subject: String, body: String) {
         let what = waiting.request.machineId != nil ? waiting.resource : "l'accompagnement de \(waiting.resource)"
         return ("Un créneau s'est libéré : \(waiting.resource)",
-                "Un créneau que vous attendiez s'est libéré pour \(what) : \(Sessions.describe(freed)). "
+                "Un créneau que vous attendiez s'est libéré pour \(what), le \(FrenchWording.slot(freed)). "
                     + "Il n'est pas retenu pour vous : réservez-le si vous le voulez encore.")
     }
 }

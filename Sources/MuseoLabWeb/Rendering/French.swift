@@ -5,36 +5,24 @@ import MuseoLab
 /// Written by hand rather than through a locale, so a server without French locale data writes
 /// the same.
 enum French {
-    static let weekdays = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-    static let months = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ]
+    static let weekdays = FrenchWording.weekdays
+    static let months = FrenchWording.months
     /// The narrow no-break space of French typography between groups of digits, and the no-break
     /// space before a unit.
     static let thinSpace = "\u{202F}"
     static let noBreakSpace = "\u{00A0}"
 
-    /// `mardi 12 janvier 2027`
-    static func day(_ date: CalendarDate) -> String {
-        "\(weekdays[date.weekday.rawValue - 1]) \(date.day == 1 ? "1er" : String(date.day)) \(months[date.month - 1]) \(date.year)"
-    }
+    /// `mardi 12 janvier 2027`: the domain's wording, the same in messages and on pages.
+    static func day(_ date: CalendarDate) -> String { FrenchWording.day(date) }
 
     /// `14 h 00`
-    static func time(_ instant: Date) -> String {
-        let time = ParisClock.time(of: instant)
-        return "\(time.hour) h \(time.minute < 10 ? "0" : "")\(time.minute)"
-    }
+    static func time(_ instant: Date) -> String { FrenchWording.time(instant) }
 
     /// `mardi 12 janvier 2027, 14 h 00`
-    static func dateTime(_ instant: Date) -> String {
-        "\(day(ParisClock.date(of: instant))), \(time(instant))"
-    }
+    static func dateTime(_ instant: Date) -> String { FrenchWording.dateTime(instant) }
 
     /// `mardi 12 janvier 2027, 14 h 00 – 16 h 30` (the end's day when it differs).
-    static func period(_ period: Period) -> String {
-        let sameDay = ParisClock.date(of: period.start) == ParisClock.date(of: period.end.addingTimeInterval(-1))
-        return "\(dateTime(period.start)) – \(sameDay ? time(period.end) : dateTime(period.end))"
-    }
+    static func period(_ period: Period) -> String { FrenchWording.period(period) }
 
     /// `1 234,50 €`
     static func euros(_ cents: Int) -> String {

@@ -120,14 +120,14 @@ import Testing
         let accepted = told(.pending, .accepted, charge: .free, by: Self.manager)
         #expect(accepted?.subject == "Réservation R-000007 acceptée")
         // Exact French: the room with its article, the charge said in French rather than the domain's English reason.
-        #expect(accepted?.body == "Votre réservation de l'Atrium le 2027-01-15 09:00–13:00 est acceptée. "
+        #expect(accepted?.body == "Votre réservation de l'Atrium le vendredi 15 janvier 2027 de 9 h 00 à 13 h 00 est acceptée. "
             + "Elle est gratuite : c'est une des utilisations que la convention prévoit chaque année (article 6).")
         #expect(told(.pending, .accepted, charge: .billable, by: Self.manager)?.body
-            == "Votre réservation de l'Atrium le 2027-01-15 09:00–13:00 est acceptée. Elle sera facturée selon la grille tarifaire en vigueur.")
+            == "Votre réservation de l'Atrium le vendredi 15 janvier 2027 de 9 h 00 à 13 h 00 est acceptée. Elle sera facturée selon la grille tarifaire en vigueur.")
         #expect(told(.pending, .refused, reason: "travaux", by: Self.manager)?.body
-            == "Votre demande de réservation de l'Atrium le 2027-01-15 09:00–13:00 n'a pas pu être acceptée : travaux")
+            == "Votre demande de réservation de l'Atrium le vendredi 15 janvier 2027 de 9 h 00 à 13 h 00 n'a pas pu être acceptée : travaux")
         #expect(told(.accepted, .cancelled, reason: "grève", by: Self.manager)?.body
-            == "Votre réservation de l'Atrium le 2027-01-15 09:00–13:00 est annulée : grève")
+            == "Votre réservation de l'Atrium le vendredi 15 janvier 2027 de 9 h 00 à 13 h 00 est annulée : grève")
         #expect(told(.accepted, .cancelled, reason: "grève", by: Self.manager)?.subject == "Réservation R-000007 annulée")
         #expect(told(.accepted, .cancelled, reason: "plus besoin", by: Self.memberActor) == nil)
         // A free use handed on is no decision of theirs to hear about.

@@ -37,7 +37,7 @@ import Testing
             }
             #expect(queued.map(\.0) == ["reminder:\(confirmed.id.text):\(confirmed.revision)"])
             #expect(queued.first?.1 == t.people.member.user.email)
-            #expect(queued.first?.2 == "Rappel : séance \(confirmed.reference) le \(Sessions.describe(confirmed.period))")
+            #expect(queued.first?.2 == "Rappel : séance \(confirmed.reference) le \(FrenchWording.slot(confirmed.period))")
 
             // Delivered by two dispatchers at once, through a real SMTP relay: one e-mail, with the event joined.
             let sink = try SMTPSink()

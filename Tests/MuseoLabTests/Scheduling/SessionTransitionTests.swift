@@ -86,15 +86,15 @@ import Testing
         let confirmed = try #require(told(.confirmed, SessionMove(to: .confirmed), by: Self.staffActor))
         #expect(confirmed.userId == Self.member && confirmed.kind == "session.confirmed")
         #expect(confirmed.subject == "Séance S-000042 confirmée")
-        #expect(confirmed.body == "Votre séance du 2027-01-15 09:00–11:00 est confirmée.")
+        #expect(confirmed.body == "Votre séance du vendredi 15 janvier 2027 de 9 h 00 à 11 h 00 est confirmée.")
         // The requester cancels: the staff member is told.
         let byRequester = try #require(told(.cancelled, SessionMove(to: .cancelled, reason: "malade"), by: Self.memberActor))
-        #expect(byRequester.userId == Self.staff && byRequester.body == "Ana a annulé la séance du 2027-01-15 09:00–11:00 : malade")
+        #expect(byRequester.userId == Self.staff && byRequester.body == "Ana a annulé la séance du vendredi 15 janvier 2027 de 9 h 00 à 11 h 00 : malade")
         let byMaintenance = try #require(told(
             .cancelled, SessionTransitions.cancelForMaintenance(Self.session(.confirmed), machine: "Imprimante 3D", reason: "buse")!, by: Self.staffActor))
         #expect(byMaintenance.userId == Self.member && byMaintenance.subject == "Séance S-000042 annulée (maintenance)")
         #expect(told(.completed, SessionMove(to: .completed), by: Self.staffActor) == nil)
         let request = try #require(SessionNotifications.message(requested: Self.session(.requested)))
-        #expect(request.userId == Self.staff && request.body == "Ana demande une séance le 2027-01-15 09:00–11:00 : Prototype")
+        #expect(request.userId == Self.staff && request.body == "Ana demande une séance le vendredi 15 janvier 2027 de 9 h 00 à 11 h 00 : Prototype")
     }
 }

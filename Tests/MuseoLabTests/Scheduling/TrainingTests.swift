@@ -76,7 +76,7 @@ import Testing
                     .map { try $0.decode((String, String).self) }
             }
             #expect(mail?.0 == t.people.member.user.email)
-            #expect(mail?.1 == "Votre habilitation prend fin le \(today.adding(days: 20))")
+            #expect(mail?.1 == "Votre habilitation prend fin le \(FrenchWording.day(today.adding(days: 20)))")
             // The CLI asks for a training on behalf of no one: a member asks for themselves.
             let cli = try await CommandLineTool.run(["trainings", "list", "--json"], databaseURL: t.databaseURL)
             #expect(cli.status == 0 && (cli.json as? [Any])?.isEmpty == true, "\(cli.output)")

@@ -14,6 +14,7 @@ is checked with axe-core (no serious or critical violation), and screenshotted a
 and at 390 px (no horizontal scrolling).
 """
 import csv
+import datetime
 import io
 import re
 import sys
@@ -201,6 +202,20 @@ with sync_playwright() as playwright:
     page.get_by_role("button", name="Planifier la maintenance").click()
     expect(page.get_by_role("status")).to_contain_text("La maintenance est planifiée")
     expect(page.locator("section", has=page.get_by_role("heading", name="Maintenances (90 prochains jours)"))).to_contain_text("changement de buse")
+
+    # Last (after the quota's figures): yesterday's walk-in, recorded afterwards from the booking form's link: completed at once.
+    page.goto(f"{NOW}/gestion/reserver")
+    page.get_by_role("link", name="Enregistrer après coup une séance passée").click()
+    check_page(page, "recorded-afterwards")
+    page.get_by_label("Pour").select_option(label="bruno (bruno@univ-artois.fr)")
+    page.get_by_label("Jour").fill((datetime.date.today() - datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("Début").fill("10:00")
+    page.get_by_label("Fin").fill("11:00")
+    page.get_by_label("Encadrement").select_option(index=1)
+    page.get_by_label("Objet").fill("Passage sans rendez-vous")
+    page.get_by_role("button", name="Enregistrer la séance terminée").click()
+    expect(page.get_by_role("status")).to_contain_text("La séance passée est enregistrée comme terminée")
+    expect(page.locator(".profile")).to_contain_text("Effectuée")
 
     browser.close()
 

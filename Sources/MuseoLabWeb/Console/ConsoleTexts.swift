@@ -10,7 +10,25 @@ enum ConsoleTexts {
         case "absence": "L'absence est enregistrée."
         case "annuler": "La séance est annulée : le demandeur est prévenu."
         case "reservee": "La séance est réservée pour le membre ; elle attend sa confirmation."
+        case "enregistree": "La séance passée est enregistrée comme terminée : sa durée réelle est comptée."
         default: nil
+        }
+    }
+
+    static let chooseRequester = "Choisissez le membre venu à la séance."
+    static let chooseStaff = "Choisissez le membre de l'équipe qui a encadré la séance."
+
+    /// Why a session recorded afterwards was refused, in plain French.
+    static func recordingRefusal(_ problem: Problem, windowDays: Int) -> String {
+        switch (problem.kind, problem.field) {
+        case (.forbidden, _): "Cette séance a commencé il y a plus de \(windowDays) jours : seul un administrateur l'enregistre si tard."
+        case (_, "actualEnd"?) where problem.kind != .endNotAfterStart && problem.kind != .tooLong:
+            "Cette séance n'est pas encore terminée : elle s'enregistre après coup, une fois finie."
+        case (.bookingConflict, "staffId"?): "Ce membre de l'équipe avait une séance réservée à ce moment-là : terminez-la plutôt que d'en enregistrer une autre."
+        case (.bookingConflict, _): "Cette machine était réservée, ou en maintenance, à ce moment-là."
+        case (_, "staffId"?): chooseStaff
+        case (_, "requesterId"?): chooseRequester
+        default: WebTexts.bookingRefusal(problem)
         }
     }
 

@@ -4,6 +4,7 @@ import MuseoLab
 
 /// A session booked by the manager for a member (a phone call, a walk-in booking ahead): the
 /// member's own rules apply, as the domain checks them for anyone booking on someone's behalf.
+/// Or one recorded afterwards, once over (a walk-in nobody booked): the same form, the actual times.
 extension WebFrontEnd {
     func registerOnBehalf<Context: RequestContext & RemoteAddressRequestContext>(on router: Router<Context>) {
         router.get("/gestion/reserver") { request, _ in
@@ -39,6 +40,52 @@ extension WebFrontEnd {
                 }
             }
         }
+
+        router.get("/gestion/enregistrer") { request, _ in
+            try await staffPage(.console, request) { visitor in try await recordedAfterwardsPage(visitor, posted: nil, refusal: nil) }
+        }
+        router.post("/gestion/enregistrer") { request, _ in
+            try await staffForm(.console, request) { visitor, form in
+                func again(_ refusal: FieldRefusal) async throws -> Response {
+                    try page(try await recordedAfterwardsPage(visitor, posted: form, refusal: refusal), status: .unprocessableContent)
+                }
+                guard let requester = form["membre"].flatMap(UUID.init(uuidString:)) else {
+                    return try await again(FieldRefusal(field: "requesterId", said: ConsoleTexts.chooseRequester))
+                }
+                guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
+                    let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
+                else { return try await again(FieldRefusal(field: "start", said: ConsoleTexts.actualTimes)) }
+                guard let staff = form["encadrant"].flatMap(UUID.init(uuidString:)) else {
+                    return try await again(FieldRefusal(field: "staffId", said: ConsoleTexts.chooseStaff))
+                }
+                guard let participants = Int(form["participants"] ?? "") else {
+                    return try await again(FieldRefusal(field: "participants", said: WebTexts.participantsNumber))
+                }
+                do {
+                    let recorded = try await lab.sessions.record(
+                        RecordedSession(
+                            requesterId: requester, staffId: staff, purpose: form["objet"] ?? "", participants: participants,
+                            actual: Period(start: start, end: end), machineIds: UUID(uuidString: form["machine"] ?? "").map { [$0] } ?? []),
+                        by: visitor.actor)
+                    return redirect("/gestion/seances/\(recorded.reference)?fait=enregistree")
+                } catch let problem as Problem where ![.unavailable, .internalError, .notFound].contains(problem.kind) {
+                    let window = try await lab.calendar.rules().recordingWindowDays
+                    return try await again(FieldRefusal(
+                        field: problem.field == "actualEnd" || problem.kind == .forbidden ? "start" : problem.field,
+                        said: ConsoleTexts.recordingRefusal(problem, windowDays: window)))
+                }
+            }
+        }
+    }
+
+    func recordedAfterwardsPage(_ visitor: Visitor, posted: Form?, refusal: FieldRefusal?) async throws -> OnBehalfPage {
+        var page = try await onBehalfPage(visitor, posted: posted, refusal: refusal)
+        page.title = "Enregistrer une séance passée"
+        page.afterwards = true
+        page.action = "/gestion/enregistrer"
+        page.submit = "Enregistrer la séance terminée"
+        page.windowDays = try await lab.calendar.rules().recordingWindowDays
+        return page
     }
 
     func onBehalfPage(_ visitor: Visitor, posted: Form?, refusal: FieldRefusal?) async throws -> OnBehalfPage {

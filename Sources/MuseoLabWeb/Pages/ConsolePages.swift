@@ -388,11 +388,17 @@ struct AnnexPreviewPage: Page {
 }
 
 /// A session booked by the manager for a member.
+/// A session booked for a member ahead, or, `afterwards`, one recorded once over (a walk-in).
 struct OnBehalfPage: Page {
     static let template = "on-behalf"
     var title: String
     var nav: Navigation?
     var csrf: String
+    var afterwards = false
+    var action = "/gestion/reserver"
+    var submit = "Réserver pour ce membre"
+    /// How far back the manager records (the booking rules' window), said before the form.
+    var windowDays: Int?
     var problem: String?
     var members: [Option]
     var machines: [Option]

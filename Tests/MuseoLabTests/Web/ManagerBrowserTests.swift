@@ -62,8 +62,13 @@ import Testing
             let done = try await t.lab.sessions.get(session.id, by: t.people.manager.actor)
             #expect(done.status == .completed)
             #expect(done.actualPeriod == Days.period(day, "10:00", "11:45"))
+            // Yesterday's walk-in, recorded afterwards: completed at once, counted in its year.
+            let walkIn = try await t.lab.sessions.list(SessionFilter(requesterId: t.people.otherMember.user.id), by: t.people.manager.actor)
+                .filter { $0.purpose == "Passage sans rendez-vous" }
+            #expect(walkIn.count == 1 && walkIn.first?.status == .completed && walkIn.first?.recordedAfterwards == true)
+            let walkInMinutes = walkIn.first.map { ParisClock.date(of: $0.period.start).year == year ? $0.period.minutes : 0 } ?? 0
             let balance = try await t.balanceMatchesLedger(year: year)
-            #expect(balance.consumedMinutes == 150 * 60 + 105)
+            #expect(balance.consumedMinutes == 150 * 60 + 105 + walkInMinutes)
             let accepted = try await t.lab.roomBookings.list(status: .accepted, by: t.people.manager.actor)
             #expect(accepted.count == 1 && [first.id, second.id].contains(accepted[0].id))
             // The previewed annex was not imported; the maintenance cancelled the booking in its way.

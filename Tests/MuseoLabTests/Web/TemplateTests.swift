@@ -186,6 +186,13 @@ import Testing
             staff: [.init(value: "s1", label: "Marc", selected: true)], day: "2027-01-12", start: "10:00", end: "12:00", purpose: "Maquette",
             participants: "2", unsupervised: true, memberError: "Qui ?", timeError: "Quand ?", participantsError: "Combien ?", purposeError: "Quoi ?",
             machineError: "Laquelle ?", staffError: "Qui encadre ?"),
+        OnBehalfPage(
+            title: "Enregistrer une séance passée", nav: nav, csrf: "mlcsrf_fixture", afterwards: true, action: "/gestion/enregistrer",
+            submit: "Enregistrer la séance terminée", windowDays: 31, problem: "Refusée",
+            members: [.init(value: "u1", label: "Ana", selected: true)], machines: [.init(value: "m1", label: "Imprimante 3D", selected: true)],
+            staff: [.init(value: "s1", label: "Marc", selected: true)], day: "2027-01-12", start: "10:00", end: "12:00", purpose: "Maquette",
+            participants: "2", unsupervised: false, memberError: "Qui ?", timeError: "Quand ?", participantsError: "Combien ?", purposeError: "Quoi ?",
+            machineError: "Laquelle ?", staffError: "Qui encadre ?"),
     ]
 
     static func source(_ name: String) throws -> String {

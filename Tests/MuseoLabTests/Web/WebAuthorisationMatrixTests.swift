@@ -104,6 +104,15 @@ import Testing
                 "objet": "Réservé par téléphone", "participants": "1",
             ])
         },
+        row("GET /gestion/enregistrer",                     [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/enregistrer") },
+        // Yesterday's walk-in, recorded by each who may: completed sessions hold nothing, so they never collide.
+        row("POST /gestion/enregistrer",                    [303, 403, 303, 403, 303]) { f, _ in
+            .form("/gestion/enregistrer", [
+                "membre": f.t.people.member.user.id.text, "jour": ParisClock.date(of: Date()).adding(days: -1).description,
+                "debut": "10:00", "fin": "11:00", "encadrant": f.t.people.manager.user.id.text, "objet": "Passage sans rendez-vous",
+                "participants": "1",
+            ])
+        },
         row("GET /gestion/seances/{reference}",             [303, 403, 200, 403, 200]) { f, _ in
             .page("/gestion/seances/\(try await f.anasBooking().reference)")
         },

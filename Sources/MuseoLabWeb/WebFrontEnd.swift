@@ -125,14 +125,18 @@ public struct WebFrontEnd: Sendable {
                 let today = ParisClock.date(of: lab.now())
                 let machines = try await lab.inventory.list(by: visitor.actor)
                 let held = try await lab.authorisations.list(userId: visitor.user.id, by: visitor.actor)
+                let asked = try await lab.trainings.list(userId: visitor.user.id, by: visitor.actor).filter { [.asked, .planned].contains($0.status) }
                 let rows = machines.filter { $0.status != .retired }.map { machine in
                     MachinesPage.Row(
                         id: machine.id.uuidString.lowercased(), nature: machine.nature, model: machine.model,
                         inventoryNumber: machine.inventoryNumber, category: machine.category, status: WebTexts.machineStatus(machine.status),
                         available: machine.status == .inService, bookable: machine.bookable, trainingRequired: machine.requiresAuthorisation,
-                        authorised: held.contains { $0.covers(machine, on: today) })
+                        authorised: held.contains { $0.covers(machine, on: today) },
+                        trainingAsked: asked.contains { $0.machineId == machine.id || ($0.category != nil && $0.category == machine.category) },
+                        askAction: "/machines/\(machine.id.uuidString.lowercased())/formation")
                 }
-                return MachinesPage(nav: visitor.nav(.machines), machines: rows)
+                let notice = request.uri.queryParameters.get("fait") == "formation" ? WebTexts.trainingAsked : nil
+                return MachinesPage(nav: visitor.nav(.machines), csrf: visitor.csrf, notice: notice, machines: rows)
             }
         }
         router.get("/mes-reservations") { request, _ in
@@ -143,6 +147,18 @@ public struct WebFrontEnd: Sendable {
                     nav: visitor.nav(.bookings),
                     upcoming: sessions.filter { $0.period.end > now }.map(row),
                     past: sessions.filter { $0.period.end <= now }.reversed().map(row))
+            }
+        }
+        // A member asks for the training a machine requires; the manager plans it.
+        router.post("/machines/:id/formation") { request, context in
+            try await signedInForm(request) { visitor, form in
+                guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { return try notFoundPage(visitor) }
+                do {
+                    _ = try await lab.trainings.ask(machineId: id, category: nil, note: form["note"], by: visitor.actor)
+                } catch let problem as Problem where problem.field == "machineId" {
+                    return try notFoundPage(visitor)
+                }
+                return redirect("/machines?fait=formation")
             }
         }
         registerAccount(on: router)
@@ -212,6 +228,19 @@ public struct WebFrontEnd: Sendable {
         guard area.opens(for: visitor.user.role) else { return try forbiddenPage(visitor) }
         do {
             return try await body(visitor, upload)
+        } catch let problem as Problem where problem.kind == .notFound {
+            return try notFoundPage(visitor)
+        }
+    }
+
+    /// A form of anyone signed in, read and checked (its CSRF token and origin, the visitor) before
+    /// `body` acts on it; what does not exist or is not theirs is the same 404.
+    func signedInForm(_ request: Request, _ body: (Visitor, Form) async throws -> Response) async throws -> Response {
+        let form = try await Form.read(request)
+        guard formIsOurs(request, form) else { return try refusedForm(request) }
+        guard let visitor = try await visitor(request) else { return redirect("/connexion") }
+        do {
+            return try await body(visitor, form)
         } catch let problem as Problem where problem.kind == .notFound {
             return try notFoundPage(visitor)
         }

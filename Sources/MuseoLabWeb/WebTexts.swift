@@ -71,6 +71,7 @@ enum WebTexts {
         }
     }
 
+    static let trainingAsked = "Votre demande de formation est enregistrée : l'équipe du MuséoLab vous proposera une séance."
     static let chooseSlot = "Choisissez un créneau libre."
     static let unknownMachine = "Cette machine n'existe pas."
     static let participantsNumber = "Indiquez un nombre de participants entre 1 et 200."

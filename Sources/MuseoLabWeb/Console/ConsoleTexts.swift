@@ -11,10 +11,13 @@ enum ConsoleTexts {
         case "annuler": "La séance est annulée : le demandeur est prévenu."
         case "reservee": "La séance est réservée pour le membre ; elle attend sa confirmation."
         case "enregistree": "La séance passée est enregistrée comme terminée : sa durée réelle est comptée."
+        case "formation": "La formation est planifiée : confirmez la séance ; la terminer accordera l'habilitation au membre."
         default: nil
         }
     }
 
+    static let trainingTimes = "Indiquez le jour et les heures de la formation (par exemple 14:00 et 16:00)."
+    static let trainingValidity = "La validité de l'habilitation se compte en mois, de 1 à 120 (laissez vide : sans limite)."
     static let chooseRequester = "Choisissez le membre venu à la séance."
     static let chooseStaff = "Choisissez le membre de l'équipe qui a encadré la séance."
 

@@ -34,6 +34,27 @@ extension WebFrontEnd {
                 return redirect("/gestion/autorisations?fait=accordee")
             }
         }
+        router.post("/gestion/formations/:id/planifier") { request, context in
+            try await staffForm(.console, request) { visitor, form in
+                guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { return try notFoundPage(visitor) }
+                func again(_ said: String) async throws -> Response {
+                    try page(try await authorisationsPage(visitor, notice: nil, posted: nil, refusal: nil, training: .init(id: id, form: form, said: said)),
+                             status: .unprocessableContent)
+                }
+                guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
+                    let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
+                else { return try await again(ConsoleTexts.trainingTimes) }
+                let validity = (form["validite"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard validity.isEmpty || Int(validity) != nil else { return try await again(ConsoleTexts.trainingValidity) }
+                do {
+                    let planned = try await lab.trainings.plan(
+                        id, period: Period(start: start, end: end), staffId: nil, validityMonths: Int(validity), by: visitor.actor)
+                    return redirect("/gestion/seances/\(planned.session.reference)?fait=formation")
+                } catch let problem as Problem where ![.unavailable, .internalError, .notFound].contains(problem.kind) {
+                    return try await again(problem.field == "validityMonths" ? ConsoleTexts.trainingValidity : WebTexts.bookingRefusal(problem))
+                }
+            }
+        }
         router.post("/gestion/autorisations/:id/revoquer") { request, context in
             try await staffForm(.console, request) { visitor, form in
                 guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { return try notFoundPage(visitor) }
@@ -49,7 +70,16 @@ extension WebFrontEnd {
         }
     }
 
-    func authorisationsPage(_ visitor: Visitor, notice: String?, posted: Form?, refusal: FieldRefusal?) async throws -> AuthorisationsPage {
+    /// The training form posted, and what the domain said of it.
+    struct PostedTraining {
+        var id: UUID
+        var form: Form
+        var said: String
+    }
+
+    func authorisationsPage(
+        _ visitor: Visitor, notice: String?, posted: Form?, refusal: FieldRefusal?, training: PostedTraining? = nil
+    ) async throws -> AuthorisationsPage {
         let today = ParisClock.date(of: lab.now())
         let held = try await lab.authorisations.list(userId: nil, by: visitor.actor)
         let users = try await lab.users.list(by: visitor.actor).filter { $0.disabledAt == nil }
@@ -60,7 +90,8 @@ extension WebFrontEnd {
         func machineLabel(_ machine: Machine) -> String {
             [machine.nature, machine.inventoryNumber.map { "n° \($0)" }].compactMap { $0 }.joined(separator: " ")
         }
-        return AuthorisationsPage(
+        let asked = try await lab.trainings.list(userId: nil, by: visitor.actor).filter { $0.status == .asked }
+        var page = AuthorisationsPage(
             title: "Habilitations", nav: visitor.nav(.authorisations), csrf: visitor.csrf, notice: notice,
             problem: refusal.flatMap { $0.field == nil ? $0.said : nil },
             current: held.filter { $0.revokedAt == nil }.sorted { $0.grantedOn > $1.grantedOn }.map { authorisation in
@@ -90,5 +121,16 @@ extension WebFrontEnd {
             targetError: refusal.flatMap { ["machineId", "category"].contains($0.field) ? $0.said : nil },
             untilError: refusal.flatMap { $0.field == "expiresOn" ? $0.said : nil },
             noteError: refusal.flatMap { $0.field == "note" ? $0.said : nil })
+        page.trainings = asked.map { request in
+            let mine = training?.id == request.id ? training : nil
+            let id = request.id.uuidString.lowercased()
+            return AuthorisationsPage.AskedTraining(
+                id: id, person: people[request.userId].map { "\($0.displayName) (\($0.email))" } ?? "—",
+                subject: request.machineId.flatMap { machineNames[$0] }.map(machineLabel) ?? request.category.map { "catégorie \($0)" } ?? "—",
+                asked: French.day(ParisClock.date(of: request.askedAt)), note: request.note, planAction: "/gestion/formations/\(id)/planifier",
+                planDay: mine?.form["jour"] ?? "", planStart: mine?.form["debut"] ?? "", planEnd: mine?.form["fin"] ?? "",
+                planValidity: mine?.form["validite"] ?? "24", planProblem: mine?.said)
+        }
+        return page
     }
 }

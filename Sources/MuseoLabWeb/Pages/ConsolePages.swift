@@ -236,6 +236,22 @@ struct AuthorisationsPage: Page {
     var targetError: String?
     var untilError: String?
     var noteError: String?
+    /// Trainings asked for and not planned yet, each with its planning form.
+    var trainings: [AskedTraining] = []
+
+    struct AskedTraining: Sendable {
+        var id: String
+        var person: String
+        var subject: String
+        var asked: String
+        var note: String?
+        var planAction: String
+        var planDay: String
+        var planStart: String
+        var planEnd: String
+        var planValidity: String
+        var planProblem: String?
+    }
 
     struct Held: Sendable {
         var person: String

@@ -6,6 +6,8 @@ struct MachinesPage: Page {
     static let template = "machines"
     var title = "Machines"
     var nav: Navigation
+    var csrf: String
+    var notice: String?
     var machines: [Row]
 
     struct Row: Sendable {
@@ -19,6 +21,10 @@ struct MachinesPage: Page {
         var bookable: Bool
         var trainingRequired: Bool
         var authorised: Bool
+        /// A training asked for (or planned) and not granted yet.
+        var trainingAsked: Bool
+        /// Where the member asks for it (when required, not held, not asked yet).
+        var askAction: String
     }
 }
 

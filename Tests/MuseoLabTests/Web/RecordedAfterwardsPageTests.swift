@@ -9,22 +9,9 @@ import Testing
     @Test func aManagerRecordsYesterdaysWalkInFromThePage() async throws {
         try await TestLab.with { t in
             try await TestServer.with(t.lab) { server in
-                let signIn = WebSignIn(database: t.lab.database, now: t.lab.now, linksPerAddress: 1_000, linksPerEmail: 1_000)
-                let link = try #require(try await signIn.requestLink(email: t.people.manager.user.email, from: "recorded-tests") { $0 })
-                let csrf = FormGuard.newToken()
-                let cookie = "museolab_session=\(try await signIn.redeem(link.secret).secret); museolab_csrf=\(csrf)"
+                let client = try await PageClient.signIn(t, server, as: t.people.manager)
                 func send(_ method: String, _ path: String, _ form: [String: String]? = nil) async throws -> (status: Int, text: String) {
-                    var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nConnection: close\r\nCookie: \(cookie)\r\n"
-                    if let form {
-                        let body = form.merging(["csrf": csrf]) { $1 }
-                            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-                        request += "Origin: http://127.0.0.1:\(server.port)\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                        request += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
-                    } else {
-                        request += "\r\n"
-                    }
-                    let response = try await RawHTTP.exchange(port: server.port, request)
-                    return (Int(response.split(separator: " ").dropFirst().first ?? "") ?? 0, response)
+                    try await client.send(method, path, form)
                 }
                 let page = try await send("GET", "/gestion/enregistrer")
                 #expect(page.status == 200 && page.text.contains("<h1>Enregistrer une séance passée</h1>"), "\(page.text.prefix(300))")

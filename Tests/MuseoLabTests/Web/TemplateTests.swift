@@ -22,9 +22,16 @@ import Testing
         SignInPage(csrf: "mlcsrf_fixture", email: "ana@univ-artois.fr", emailError: "Adresse incomplète", notice: "Lien expiré"),
         LinkSentPage(email: "ana@univ-artois.fr", minutes: 15),
         LinkPage(csrf: "mlcsrf_fixture", secret: "mllink_fixture"),
-        MachinesPage(nav: nav, machines: [
+        MachinesPage(nav: nav, csrf: "mlcsrf_fixture", notice: "Demandée", machines: [
             .init(id: "m1", nature: "Imprimante 3D", model: "Ultimaker S5", inventoryNumber: "12548", category: "impression-3d",
-                  status: "En service", available: true, bookable: true, trainingRequired: true, authorised: true),
+                  status: "En service", available: true, bookable: true, trainingRequired: true, authorised: true, trainingAsked: false,
+                  askAction: "/machines/m1/formation"),
+            .init(id: "m2", nature: "Découpeuse laser", model: nil, inventoryNumber: "13995", category: "laser",
+                  status: "En service", available: true, bookable: true, trainingRequired: true, authorised: false, trainingAsked: false,
+                  askAction: "/machines/m2/formation"),
+            .init(id: "m3", nature: "Brodeuse", model: nil, inventoryNumber: nil, category: nil,
+                  status: "En service", available: true, bookable: true, trainingRequired: true, authorised: false, trainingAsked: true,
+                  askAction: "/machines/m3/formation"),
         ]),
         MyBookingsPage(nav: nav, upcoming: [row], past: [row]),
         WaitingListPage(
@@ -154,7 +161,11 @@ import Testing
             current: [.init(person: "Ana (ana@univ-artois.fr)", covers: "Catégorie laser-cutter", granted: "lundi", until: "Sans limite",
                             valid: false, note: "Formation faite", revokeAction: "/gestion/autorisations/a1/revoquer", id: "a1")],
             members: [.init(value: "u1", label: "Ana", selected: true)], targets: [.init(value: "categorie:laser-cutter", label: "Catégorie laser-cutter", selected: true)],
-            until: "2027-06-30", note: "Note", memberError: "Qui ?", targetError: "Quoi ?", untilError: "Quand ?", noteError: "Trop long"),
+            until: "2027-06-30", note: "Note", memberError: "Qui ?", targetError: "Quoi ?", untilError: "Quand ?", noteError: "Trop long",
+            trainings: [.init(
+                id: "t1", person: "Ana (ana@univ-artois.fr)", subject: "Découpeuse laser n° 13995", asked: "lundi 30 novembre 2026", note: "Projet",
+                planAction: "/gestion/formations/t1/planifier", planDay: "2027-01-12", planStart: "14:00", planEnd: "16:00", planValidity: "24",
+                planProblem: "Fermé")]),
         CalendarPage(
             title: "Calendrier", nav: nav, csrf: "mlcsrf_fixture", notice: "Enregistré",
             hours: [.init(name: "horaires-1", label: "Lundi", ranges: "09:00-18:00", id: "horaires-1")], hoursError: "Plages",

@@ -43,6 +43,10 @@ import Testing
         // MARK: Everyone signed in: the member's side
         //                                                  anon member manager accountant admin
         row("GET /machines",                                [303, 200, 200, 200, 200]) { _, _ in .page("/machines") },
+        // Anyone signed in asks for the laser cutter's training for themselves.
+        row("POST /machines/{id}/formation",                [303, 303, 303, 303, 303]) { f, _ in
+            .form("/machines/\(try await f.t.machine("13995").id.text)/formation", [:])
+        },
         row("GET /reserver",                                [303, 200, 200, 200, 200]) { _, _ in .page("/reserver") },
         row("POST /reserver",                               [303, 303, 303, 303, 303]) { f, _ in
             let slot = try await f.freeSlot()
@@ -151,6 +155,15 @@ import Testing
         row("GET /gestion/autorisations",                   [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/autorisations") },
         row("POST /gestion/autorisations",                  [303, 403, 303, 403, 303]) { f, _ in
             .form("/gestion/autorisations", ["membre": f.t.people.member.user.id.text, "cible": "categorie:laser-cutter", "jusqua": "2027-06-30"])
+        },
+        // Ana's request for the laser cutter's training, planned in an hour of the cell's own.
+        row("POST /gestion/formations/{id}/planifier",      [303, 403, 303, 403, 303]) { f, _ in
+            let asked = try await f.t.lab.trainings.ask(machineId: try await f.t.machine("13995").id, category: nil, note: nil, by: f.t.people.member.actor)
+            let period = try await f.nextFreePeriod()
+            return .form("/gestion/formations/\(asked.id.text)/planifier", [
+                "jour": ParisClock.date(of: period.start).description, "debut": ParisClock.time(of: period.start).description,
+                "fin": ParisClock.time(of: period.end).description, "validite": "24",
+            ])
         },
         row("POST /gestion/autorisations/{id}/revoquer",    [303, 403, 303, 403, 303]) { f, _ in
             .form("/gestion/autorisations/\(try await f.anasAuthorisation().text)/revoquer", ["motif": "fin du projet"])
@@ -535,10 +548,13 @@ extension WebAuthorisationMatrixTests {
             try String(contentsOf: ProjectFolders.sql.appendingPathComponent("seed/annexe-1-2026.tsv"), encoding: .utf8)
         }
 
-        /// A Thursday of its own, a year or more ahead (no other cell books there). Two weeks
-        /// apart: a public holiday (Ascension is a Thursday) moves a day to the next Thursday.
+        /// A Thursday of its own, a year or more ahead (no other cell books there), two weeks apart.
+        /// A public holiday moves it to the Wednesday before, never onto another cell's week
+        /// (skipping to the next Thursday did, when Christmas and New Year's Day were Thursdays).
         func farDay() async -> CalendarDate {
-            Days.next(.thursday, weeksAhead: 52 + 2 * (await Counter.shared.next()))
+            var day = ParisClock.date(of: Date()).adding(days: 7 * (52 + 2 * (await Counter.shared.next())))
+            while day.weekday != .thursday { day = day.adding(days: 1) }
+            return FrenchPublicHolidays.name(of: day) == nil ? day : day.adding(days: -1)
         }
 
         /// An authorisation of Ana's, for a cell to revoke.

@@ -104,7 +104,7 @@ import Testing
                 }
             }
             try await Task.sleep(for: .seconds(2))
-            try cluster.crash()
+            try await Blocking.run { try cluster.crash() }
             let crashed = ContinuousClock.now
             try await Task.sleep(for: .milliseconds(500))
             // Away: /health says so at once.

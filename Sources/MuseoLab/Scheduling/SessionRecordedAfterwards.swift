@@ -34,14 +34,8 @@ extension Sessions {
     /// by default); further back takes an administrator.
     public func record(_ recorded: RecordedSession, by actor: Actor) async throws -> SupportSession {
         try actor.require(.superviseSessions, "record sessions afterwards")
-        let purpose = try Validate.text(recorded.purpose, field: "purpose", maxLength: 500)
-        guard (1...200).contains(recorded.participants) else {
-            throw Problem.invalid("participants", "must be between 1 and 200")
-        }
-        let machineIds = Array(NSOrderedSet(array: recorded.machineIds)) as! [UUID]
-        guard machineIds.count <= Self.maximumMachines else {
-            throw Problem.invalid("machineIds", "at most \(Self.maximumMachines) machines per session")
-        }
+        let (purpose, machineIds) = try Self.checkFields(
+            purpose: recorded.purpose, participants: recorded.participants, machineIds: recorded.machineIds)
         let note = try Validate.optionalText(recorded.note, field: "note", maxLength: 1000)
         let actual = recorded.actual
         guard actual.end > actual.start else {

@@ -37,14 +37,7 @@ public struct Sessions: Sendable {
             try actor.require(.superviseSessions, "plan a training")
             guard request.supervised else { throw Problem.invalid("supervised", "a training is supervised") }
         }
-        let purpose = try Validate.text(request.purpose, field: "purpose", maxLength: 500)
-        guard (1...200).contains(request.participants) else {
-            throw Problem.invalid("participants", "must be between 1 and 200")
-        }
-        let machineIds = Array(NSOrderedSet(array: request.machineIds)) as! [UUID]
-        guard machineIds.count <= Self.maximumMachines else {
-            throw Problem.invalid("machineIds", "at most \(Self.maximumMachines) machines per session")
-        }
+        let (purpose, machineIds) = try Self.checkFields(purpose: request.purpose, participants: request.participants, machineIds: request.machineIds)
         let period = request.period
         let now = now()
         try Self.checkShape(period, now: now)
@@ -179,6 +172,20 @@ public struct Sessions: Sendable {
     }
 
     // MARK: - Rules
+
+    /// What any session says of itself, booked or recorded afterwards: a purpose, 1 to 200
+    /// participants, at most ten machines (each once, in the order given).
+    static func checkFields(purpose: String, participants: Int, machineIds: [UUID]) throws -> (purpose: String, machineIds: [UUID]) {
+        let purpose = try Validate.text(purpose, field: "purpose", maxLength: 500)
+        guard (1...200).contains(participants) else {
+            throw Problem.invalid("participants", "must be between 1 and 200")
+        }
+        let machineIds = Array(NSOrderedSet(array: machineIds)) as! [UUID]
+        guard machineIds.count <= Self.maximumMachines else {
+            throw Problem.invalid("machineIds", "at most \(Self.maximumMachines) machines per session")
+        }
+        return (purpose, machineIds)
+    }
 
     /// End after start, not in the past.
     static func checkShape(_ period: Period, now: Date) throws {

@@ -41,14 +41,12 @@ extension WebFrontEnd {
                     try page(try await authorisationsPage(visitor, notice: nil, posted: nil, refusal: nil, training: .init(id: id, form: form, said: said)),
                              status: .unprocessableContent)
                 }
-                guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
-                    let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
-                else { return try await again(ConsoleTexts.trainingTimes) }
+                guard let period = Self.period(form) else { return try await again(ConsoleTexts.trainingTimes) }
                 let validity = (form["validite"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard validity.isEmpty || Int(validity) != nil else { return try await again(ConsoleTexts.trainingValidity) }
                 do {
                     let planned = try await lab.trainings.plan(
-                        id, period: Period(start: start, end: end), staffId: nil, validityMonths: Int(validity), by: visitor.actor)
+                        id, period: period, staffId: nil, validityMonths: Int(validity), by: visitor.actor)
                     return redirect("/gestion/seances/\(planned.session.reference)?fait=formation")
                 } catch let problem as Problem where ![.unavailable, .internalError, .notFound].contains(problem.kind) {
                     return try await again(problem.field == "validityMonths" ? ConsoleTexts.trainingValidity : WebTexts.bookingRefusal(problem))

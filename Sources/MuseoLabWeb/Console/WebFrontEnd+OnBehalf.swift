@@ -18,9 +18,7 @@ extension WebFrontEnd {
                 guard let requester = form["membre"].flatMap(UUID.init(uuidString:)) else {
                     return try await again(FieldRefusal(field: "requesterId", said: ConsoleTexts.chooseMember))
                 }
-                guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
-                    let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
-                else { return try await again(FieldRefusal(field: "start", said: WebTexts.roomTime)) }
+                guard let period = Self.period(form) else { return try await again(FieldRefusal(field: "start", said: WebTexts.roomTime)) }
                 guard let participants = Int(form["participants"] ?? "") else {
                     return try await again(FieldRefusal(field: "participants", said: WebTexts.participantsNumber))
                 }
@@ -30,7 +28,7 @@ extension WebFrontEnd {
                     let booked = try await lab.sessions.request(
                         SessionRequest(
                             requesterId: requester, supervised: form["sans-encadrement"] != "oui", staffId: UUID(uuidString: staff),
-                            purpose: form["objet"] ?? "", participants: participants, period: Period(start: start, end: end),
+                            purpose: form["objet"] ?? "", participants: participants, period: period,
                             machineIds: UUID(uuidString: machine).map { [$0] } ?? []),
                         by: visitor.actor)
                     return redirect("/gestion/seances/\(booked.reference)?fait=reservee")
@@ -52,9 +50,7 @@ extension WebFrontEnd {
                 guard let requester = form["membre"].flatMap(UUID.init(uuidString:)) else {
                     return try await again(FieldRefusal(field: "requesterId", said: ConsoleTexts.chooseRequester))
                 }
-                guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
-                    let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
-                else { return try await again(FieldRefusal(field: "start", said: ConsoleTexts.actualTimes)) }
+                guard let period = Self.period(form) else { return try await again(FieldRefusal(field: "start", said: ConsoleTexts.actualTimes)) }
                 guard let staff = form["encadrant"].flatMap(UUID.init(uuidString:)) else {
                     return try await again(FieldRefusal(field: "staffId", said: ConsoleTexts.chooseStaff))
                 }
@@ -65,7 +61,7 @@ extension WebFrontEnd {
                     let recorded = try await lab.sessions.record(
                         RecordedSession(
                             requesterId: requester, staffId: staff, purpose: form["objet"] ?? "", participants: participants,
-                            actual: Period(start: start, end: end), machineIds: UUID(uuidString: form["machine"] ?? "").map { [$0] } ?? []),
+                            actual: period, machineIds: UUID(uuidString: form["machine"] ?? "").map { [$0] } ?? []),
                         by: visitor.actor)
                     return redirect("/gestion/seances/\(recorded.reference)?fait=enregistree")
                 } catch let problem as Problem where ![.unavailable, .internalError, .notFound].contains(problem.kind) {
@@ -76,6 +72,14 @@ extension WebFrontEnd {
                 }
             }
         }
+    }
+
+    /// The day (`jour`) and the hours (`debut`, `fin`) of a form, on the clock of Paris.
+    static func period(_ form: Form) -> Period? {
+        guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
+            let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
+        else { return nil }
+        return Period(start: start, end: end)
     }
 
     func recordedAfterwardsPage(_ visitor: Visitor, posted: Form?, refusal: FieldRefusal?) async throws -> OnBehalfPage {

@@ -70,8 +70,9 @@ public struct SessionSeries: Sendable {
         return periods
     }
 
-    /// Books every occurrence it can; refused occurrences are said, not stored. When none can be
-    /// booked, nothing is recorded and the first occurrence's refusal is thrown.
+    /// Books every occurrence it can; refused occurrences are recorded with why, so the answer can
+    /// be read again. When none can be booked, nothing is recorded and the first occurrence's
+    /// refusal is thrown.
     public func request(_ request: Request, by actor: Actor) async throws -> Series {
         let periods = try Self.periods(of: request)
         guard let requesterId = request.first.requesterId ?? actor.userId else { throw Problem.invalid("requesterId", "say whom the sessions are for") }
@@ -96,17 +97,23 @@ public struct SessionSeries: Sendable {
                 _ = try await session.run(SessionSeriesStore.OccurrencesAdded(
                     seriesId: id, occurrences: booked.map(\.occurrence), sessionIds: booked.compactMap { $0.session?.id }))
             }
+            let refused = occurrences.compactMap { o in o.refusal.map { (occurrence: o.occurrence, period: o.period, problem: $0) } }
+            if !refused.isEmpty {
+                _ = try await session.run(SessionSeriesStore.RefusalsAdded(seriesId: id, refusals: refused))
+            }
             return id
         }
         return try await Series(id: id, requesterId: requesterId, everyWeeks: request.everyWeeks, occurrences: occurrences,
                                 quota: quota(requesterId, booked, by: actor))
     }
 
-    /// The series as it stands: its booked occurrences and their sessions.
+    /// The series as it stands: its booked occurrences and their sessions, and the occurrences
+    /// refused when it was asked, with why.
     public func get(_ id: UUID, by actor: Actor) async throws -> Series {
-        let (header, places) = try await database.read { session in
+        let (header, places, refusals) = try await database.read { session in
             guard let header = try await session.run(SessionSeriesStore.One(id: id)).first else { throw Problem.notFound("series") }
-            return (header, try await session.run(SessionSeriesStore.Occurrences(seriesId: id)))
+            return (header, try await session.run(SessionSeriesStore.Occurrences(seriesId: id)),
+                    try await session.run(SessionSeriesStore.Refusals(seriesId: id)))
         }
         var occurrences: [Occurrence] = []
         for place in places {
@@ -116,8 +123,11 @@ public struct SessionSeries: Sendable {
         guard !occurrences.isEmpty || actor.userId == header.requesterId || actor.role.allows(.viewAllSessions) else {
             throw Problem.notFound("series")
         }
+        let requested = occurrences.filter { $0.session?.status == .requested }
+        occurrences += refusals.map { Occurrence(occurrence: $0.occurrence, period: $0.period, session: nil, refusal: $0.problem) }
+        occurrences.sort { $0.occurrence < $1.occurrence }
         return Series(id: id, requesterId: header.requesterId, everyWeeks: header.everyWeeks, occurrences: occurrences,
-                      quota: try await quota(header.requesterId, occurrences.filter { $0.session?.status == .requested }, by: actor))
+                      quota: try await quota(header.requesterId, requested, by: actor))
     }
 
     /// Confirms every occurrence still requested (staff).
@@ -132,7 +142,7 @@ public struct SessionSeries: Sendable {
     /// Cancels "this and the following ones": every occurrence from `from` on that is still to come.
     public func cancel(_ id: UUID, from: Int, reason: String, by actor: Actor) async throws -> Series {
         let series = try await get(id, by: actor)
-        guard series.occurrences.contains(where: { $0.occurrence >= from }) else {
+        guard series.occurrences.contains(where: { $0.session != nil && $0.occurrence >= from }) else {
             throw Problem.invalid("fromOccurrence", "the series has no booked occurrence from \(from) on")
         }
         for occurrence in series.occurrences where occurrence.occurrence >= from {

@@ -38,6 +38,44 @@ enum SessionSeriesStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
 
+    /// What the series could not book, in its places, as it was answered; answers nothing.
+    struct RefusalsAdded: Statement {
+        static let sql = """
+            INSERT INTO session_series_refusals (series_id, occurrence, period, kind, detail, field)
+            SELECT $1::uuid, o, tstzrange(s, e, '[)'), k, d, f
+            FROM unnest($2::integer[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS refused (o, s, e, k, d, f)
+            """
+        var seriesId: UUID, refusals: [(occurrence: Int, period: Period, problem: Problem)]
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(seriesId)
+            bindings.append(refusals.map(\.occurrence))
+            bindings.append(refusals.map(\.period.start))
+            bindings.append(refusals.map(\.period.end))
+            bindings.append(refusals.map(\.problem.kind.rawValue))
+            bindings.append(refusals.map(\.problem.detail))
+            // An empty text is "no field": arrays of optionals do not bind.
+            bindings.append(refusals.map { $0.problem.field ?? "" })
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws {}
+    }
+
+    /// A series' refused occurrences, in their order.
+    struct Refusals: Statement {
+        static let sql = """
+            SELECT occurrence, lower(period) AS start, upper(period) AS "end", kind, detail, field
+            FROM session_series_refusals WHERE series_id = $1::uuid ORDER BY occurrence
+            """
+        var seriesId: UUID
+        func makeBindings() throws -> PostgresBindings { .with(seriesId) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (occurrence: Int, period: Period, problem: Problem) {
+            let field: String = try r.value("field")
+            return (Int(try r.value("occurrence", as: Int32.self)), Period(start: try r.value("start"), end: try r.value("end")),
+                    Problem(Problem.Kind(rawValue: try r.value("kind")) ?? .invalidField, try r.value("detail"), field: field.isEmpty ? nil : field))
+        }
+    }
+
     struct Header: Sendable {
         var id: UUID, requesterId: UUID, everyWeeks: Int, occurrences: Int, createdAt: Date
     }

@@ -51,16 +51,23 @@ import Testing
             #expect(try await http.send("POST", "/v1/session-series/\(id)/confirm", token: t.people.member.token).isProblem(403))
             let confirmed = try await http.send("POST", "/v1/session-series/\(id)/confirm", token: t.people.manager.token)
             #expect(confirmed.status == 200, "\(confirmed.text)")
-            let statuses = (confirmed.json["occurrences"] as? [[String: Any]] ?? []).map { ($0["session"] as? [String: Any])?["status"] as? String }
+            let places = confirmed.json["occurrences"] as? [[String: Any]] ?? []
+            #expect(places.map { $0["status"] as? String } == holidays.map { $0 ? "refused" : "booked" }, "refused occurrences stay in the answer")
+            let statuses = places.compactMap { ($0["session"] as? [String: Any])?["status"] as? String }
             #expect(statuses == Array(repeating: "confirmed", count: booked))
+            // Read again later, the series still says why an occurrence was refused.
+            let read = try await http.get("/v1/session-series/\(id)", token: t.people.member.token)
+            let again = (read.json["occurrences"] as? [[String: Any]] ?? []).first { $0["status"] as? String == "refused" }
+            #expect((again?["refusal"] as? [String: Any])?["type"] as? String == "/problems/closure-day", "\(read.text)")
+            #expect(again?["start"] as? String == refused["start"] as? String)
             #expect(confirmed.json["quota"] == nil, "nothing left to confirm")
 
             // "This and the following ones": from the last booked occurrence on.
-            let last = try #require((confirmed.json["occurrences"] as? [[String: Any]])?.last?["occurrence"] as? Int)
+            let last = try #require(places.last { $0["status"] as? String == "booked" }?["occurrence"] as? Int)
             let cancelled = try await http.send(
                 "POST", "/v1/session-series/\(id)/cancel", token: t.people.member.token, json: ["fromOccurrence": last, "reason": "fin du projet"])
             #expect(cancelled.status == 200, "\(cancelled.text)")
-            let after = (cancelled.json["occurrences"] as? [[String: Any]] ?? []).map { (($0["occurrence"] as? Int) ?? 0, ($0["session"] as? [String: Any])?["status"] as? String) }
+            let after = (cancelled.json["occurrences"] as? [[String: Any]] ?? []).filter { $0["session"] != nil }.map { (($0["occurrence"] as? Int) ?? 0, ($0["session"] as? [String: Any])?["status"] as? String) }
             #expect(after.allSatisfy { $0.0 < last ? $0.1 == "confirmed" : $0.1 == "cancelled" }, "\(after)")
             #expect(try await http.send("POST", "/v1/session-series/\(id)/cancel", token: t.people.member.token, json: ["fromOccurrence": 9, "reason": "x"])
                 .isProblem(422))

@@ -38,15 +38,14 @@ extension WebFrontEnd {
                 return try await again(FieldRefusal(field: "machineIds", said: WebTexts.unknownMachine))
             }
             do {
-                let booked = try await lab.sessions.request(
-                    SessionRequest(purpose: form["objet"] ?? "", participants: participants,
-                                   period: Period(start: start, end: start.addingTimeInterval(Double(minutes) * 60)), machineIds: machineIds),
-                    by: visitor.actor)
-                return redirect("/reservations/\(booked.reference)?fait=demande")
+                let first = SessionRequest(
+                    purpose: form["objet"] ?? "", participants: participants,
+                    period: Period(start: start, end: start.addingTimeInterval(Double(minutes) * 60)), machineIds: machineIds)
+                return redirect(try await book(first, form: form, by: visitor) { "/reservations/\($0.reference)?fait=demande" })
             } catch let problem as Problem where problem.kind != .unavailable && problem.kind != .internalError {
                 // A slot taken meanwhile (by a machine's booking or a staff member's) is the slot's problem.
                 return try await again(FieldRefusal(
-                    field: problem.kind == .bookingConflict ? "start" : problem.field, said: WebTexts.bookingRefusal(problem)))
+                    field: problem.kind == .bookingConflict ? "start" : problem.field, said: SeriesTexts.refusal(problem)))
             }
         }
         router.get("/reservations/:reference") { request, context in
@@ -140,6 +139,7 @@ extension WebFrontEnd {
             previousWeek: monday > thisMonday ? monday.adding(days: -7).description : nil, nextWeek: monday.adding(days: 7).description,
             machine: chosen.map { $0.id.uuidString.lowercased() } ?? "", minutes: String(length), days: days, quota: quota,
             purpose: posted?["objet"] ?? "", participants: posted?["participants"] ?? "1",
+            repetition: RepetitionForm(posted: posted, error: nil),
             problem: nil, slotError: nil, purposeError: nil, participantsError: nil, machineError: machineError)
         if let refusal {
             let said = refusal.said
@@ -148,6 +148,7 @@ extension WebFrontEnd {
             case "purpose": page.purposeError = said
             case "participants": page.participantsError = said
             case "machineIds": page.machineError = said
+            case "everyWeeks", "count", "until": page.repetition.repeatError = said
             default: page.problem = said
             }
         }
@@ -169,6 +170,6 @@ extension WebFrontEnd {
             title: "Réservation \(session.reference)", nav: visitor.nav(.bookings), booking: row(session),
             staff: session.staff?.displayName, participants: session.participants,
             history: session.events.map { BookingPage.Event(when: French.dateTime($0.occurredAt), status: WebTexts.status($0.to), reason: $0.reason) },
-            notice: notice, cancel: cancel)
+            notice: notice, cancel: cancel, seriesHref: try await seriesHref(session))
     }
 }

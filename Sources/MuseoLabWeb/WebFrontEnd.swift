@@ -163,6 +163,7 @@ public struct WebFrontEnd: Sendable {
         }
         registerAccount(on: router)
         registerWaitingList(on: router)
+        registerSeries(on: router)
         registerRooms(on: router)
 
         // The manager's console.

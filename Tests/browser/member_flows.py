@@ -140,6 +140,28 @@ with sync_playwright() as playwright:
     assert rival.get_by_label("Machine").get_attribute("aria-invalid") == "true"
     rival.close()
 
+    # A series: the same hour three weeks running, answered occurrence by occurrence; then
+    # "this one and the following" cancelled in one action.
+    page.get_by_role("link", name="Réserver", exact=True).click()
+    page.get_by_label("Machine").select_option(machine.get_attribute("value"))
+    page.get_by_label("Durée").select_option("60")
+    page.get_by_role("button", name="Voir les créneaux libres").click()
+    open_week_with_slots(page)
+    page.locator("input[name=creneau]").last.check()
+    page.get_by_label("Objet de la séance").fill("Cours hebdomadaire")
+    page.get_by_label("Répéter", exact=True).select_option("1")
+    page.get_by_label("Nombre de séances").fill("3")
+    page.get_by_role("button", name="Demander cette séance").click()
+    expect(page.get_by_role("heading", name="Série de séances")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Votre série est enregistrée")
+    expect(page.locator("main")).to_contain_text("Chaque semaine, 3 séances demandées")
+    check_page(page, "serie")
+    page.get_by_label("À partir de la séance").select_option(index=0)
+    page.get_by_label("Motif de l'annulation").fill("Cours reporté")
+    page.get_by_role("button", name="Annuler ces séances").click()
+    expect(page.get_by_role("status")).to_contain_text("Les séances choisies sont annulées")
+    assert page.locator(".status.cancelled").count() >= 1
+
     # In my bookings; then cancelled with a reason, and its history says so.
     page.get_by_role("link", name="Mes réservations", exact=True).click()
     expect(page.get_by_text("Découverte de la découpe laser")).to_be_visible()

@@ -130,6 +130,11 @@ public struct SessionSeries: Sendable {
                       quota: try await quota(header.requesterId, requested, by: actor))
     }
 
+    /// The series a session belongs to, if any: for whoever was given the session (so may see it).
+    public func containing(_ booked: SupportSession) async throws -> UUID? {
+        try await database.read { session in try await session.run(SessionSeriesStore.OfSession(sessionId: booked.id)).first }
+    }
+
     /// Confirms every occurrence still requested (staff).
     public func confirm(_ id: UUID, by actor: Actor) async throws -> Series {
         try actor.require(.superviseSessions, "confirm a series")

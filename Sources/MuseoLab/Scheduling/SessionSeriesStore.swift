@@ -100,4 +100,12 @@ enum SessionSeriesStore {
             (Int(try r.value("occurrence", as: Int32.self)), try r.value("session_id"))
         }
     }
+
+    /// The series a session was booked in, if any.
+    struct OfSession: Statement {
+        static let sql = "SELECT series_id FROM session_series_occurrences WHERE session_id = $1::uuid"
+        var sessionId: UUID
+        func makeBindings() throws -> PostgresBindings { .with(sessionId) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("series_id") }
+    }
 }

@@ -178,6 +178,6 @@ extension WebFrontEnd {
                 ConsoleSessionPage.Step(
                     status: WebTexts.status(event.to), when: French.dateTime(event.occurredAt), actor: event.actor, reason: event.reason)
             },
-            plannerHref: "/gestion/planning?jour=\(plannedDay)")
+            plannerHref: "/gestion/planning?jour=\(plannedDay)", seriesHref: try await seriesHref(session))
     }
 }

@@ -25,16 +25,14 @@ extension WebFrontEnd {
                 let machine = form["machine"] ?? ""
                 let staff = form["encadrant"] ?? ""
                 do {
-                    let booked = try await lab.sessions.request(
-                        SessionRequest(
-                            requesterId: requester, supervised: form["sans-encadrement"] != "oui", staffId: UUID(uuidString: staff),
-                            purpose: form["objet"] ?? "", participants: participants, period: period,
-                            machineIds: UUID(uuidString: machine).map { [$0] } ?? []),
-                        by: visitor.actor)
-                    return redirect("/gestion/seances/\(booked.reference)?fait=reservee")
+                    let first = SessionRequest(
+                        requesterId: requester, supervised: form["sans-encadrement"] != "oui", staffId: UUID(uuidString: staff),
+                        purpose: form["objet"] ?? "", participants: participants, period: period,
+                        machineIds: UUID(uuidString: machine).map { [$0] } ?? [])
+                    return redirect(try await book(first, form: form, by: visitor) { "/gestion/seances/\($0.reference)?fait=reservee" })
                 } catch let problem as Problem where problem.kind != .unavailable && problem.kind != .internalError {
                     return try await again(FieldRefusal(
-                        field: problem.kind == .bookingConflict ? "start" : problem.field, said: WebTexts.bookingRefusal(problem)))
+                        field: problem.kind == .bookingConflict ? "start" : problem.field, said: SeriesTexts.refusal(problem)))
                 }
             }
         }
@@ -86,6 +84,7 @@ extension WebFrontEnd {
         var page = try await onBehalfPage(visitor, posted: posted, refusal: refusal)
         page.title = "Enregistrer une séance passée"
         page.afterwards = true
+        page.repetition = nil
         page.action = "/gestion/enregistrer"
         page.submit = "Enregistrer la séance terminée"
         page.windowDays = try await lab.calendar.rules().recordingWindowDays
@@ -100,7 +99,7 @@ extension WebFrontEnd {
             OnBehalfPage.Option(value: value, label: label, selected: posted?[field] == value)
         }
         func said(_ fields: [String]) -> String? { refusal.flatMap { $0.field.map(fields.contains) == true ? $0.said : nil } }
-        let known = ["requesterId", "start", "end", "participants", "purpose", "machineIds", "staffId"]
+        let known = ["requesterId", "start", "end", "participants", "purpose", "machineIds", "staffId", "everyWeeks", "count", "until"]
         return OnBehalfPage(
             title: "Réserver pour un membre", nav: visitor.nav(.planner), csrf: visitor.csrf,
             problem: refusal.flatMap { $0.field.map(known.contains) == true ? nil : $0.said },
@@ -112,6 +111,7 @@ extension WebFrontEnd {
             day: posted?["jour"] ?? "", start: posted?["debut"] ?? "", end: posted?["fin"] ?? "", purpose: posted?["objet"] ?? "",
             participants: posted?["participants"] ?? "1", unsupervised: posted?["sans-encadrement"] == "oui",
             memberError: said(["requesterId"]), timeError: said(["start", "end"]), participantsError: said(["participants"]),
-            purposeError: said(["purpose"]), machineError: said(["machineIds"]), staffError: said(["staffId"]))
+            purposeError: said(["purpose"]), machineError: said(["machineIds"]), staffError: said(["staffId"]),
+            repetition: RepetitionForm(posted: posted, error: said(["everyWeeks", "count", "until"])))
     }
 }

@@ -20,6 +20,7 @@ struct BookPage: Page {
     var quota: Quota?
     var purpose: String
     var participants: String
+    var repetition: RepetitionForm
     /// A refusal that concerns the whole request, at the top.
     var problem: String?
     /// Refusals at their fields.

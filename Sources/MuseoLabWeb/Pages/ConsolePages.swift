@@ -109,6 +109,8 @@ struct ConsoleSessionPage: Page {
     var cancel: Cancellation?
     var history: [Step]
     var plannerHref: String
+    /// The series it was booked in, if any.
+    var seriesHref: String?
 
     struct Completion: Sendable {
         var action: String
@@ -403,7 +405,6 @@ struct AnnexPreviewPage: Page {
     }
 }
 
-/// A session booked by the manager for a member.
 /// A session booked for a member ahead, or, `afterwards`, one recorded once over (a walk-in).
 struct OnBehalfPage: Page {
     static let template = "on-behalf"
@@ -431,6 +432,8 @@ struct OnBehalfPage: Page {
     var purposeError: String?
     var machineError: String?
     var staffError: String?
+    /// Ahead only: the same session every N weeks.
+    var repetition: RepetitionForm?
 
     typealias Option = Choice
 }

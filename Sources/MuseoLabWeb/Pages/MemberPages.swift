@@ -59,6 +59,8 @@ struct BookingPage: Page {
     var notice: String?
     /// Present while it can be cancelled.
     var cancel: Cancel?
+    /// The series it was booked in, if any.
+    var seriesHref: String?
 
     struct Event: Sendable {
         var when: String

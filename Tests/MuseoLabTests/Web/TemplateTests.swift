@@ -44,7 +44,8 @@ import Testing
             title: "Réservation S-000042", nav: nav, booking: row, staff: "Marc Dupont", participants: 3,
             history: [.init(when: "lundi 4 janvier 2027, 9 h 00", status: "Demandée", reason: "Pour le cours")], notice: "Enregistrée",
             cancel: .init(action: "/reservations/S-000042/annuler", csrf: "mlcsrf_fixture", reason: "Malade", reasonError: "Motif requis",
-                          lateWarning: "Annulation tardive")),
+                          lateWarning: "Annulation tardive"),
+            seriesHref: "/series/x"),
         BookPage(
             nav: nav, csrf: "mlcsrf_fixture", machines: [.init(value: "", label: "Accompagnement seul", selected: true)],
             durations: [.init(value: "120", label: "2 h", selected: true)], week: "2027-01-04", weekLabel: "semaine du lundi 4 janvier 2027",
@@ -53,8 +54,20 @@ import Testing
                 .init(id: "creneau-1", value: "2027-01-05T09:00:00Z", label: "10 h 00 – 12 h 00", checked: true),
             ])],
             quota: .init(year: 2027, consumed: "10 h", committed: "2 h", remaining: "388 h", session: "2 h", remainingAfter: "386 h au quota", over: "1 h"),
-            purpose: "Maquette", participants: "2", problem: "Refusé", slotError: "Pris", purposeError: "Trop long",
+            purpose: "Maquette", participants: "2", repetition: repetition, problem: "Refusé", slotError: "Pris", purposeError: "Trop long",
             participantsError: "Trop", machineError: "Inconnue"),
+        SeriesPage(
+            nav: nav, csrf: "mlcsrf_fixture", notice: "Enregistrée", problem: "Pris entre-temps", every: "Chaque semaine",
+            summary: "3 séances demandées : 2 réservées, 1 refusée.",
+            occurrences: [
+                .init(number: 1, when: "mardi 12 janvier 2027 de 10 h 00 à 12 h 00", status: "Confirmée", statusClass: "confirmed",
+                      href: "/reservations/S-000042", reference: "S-000042", refusal: nil),
+                .init(number: 2, when: "mardi 19 janvier 2027 de 10 h 00 à 12 h 00", status: "Refusée", statusClass: "refused",
+                      href: nil, reference: nil, refusal: "Le MuséoLab est fermé ce jour-là."),
+            ],
+            quota: "Les séances encore à confirmer prennent 4 h", confirmAction: "/series/x/confirmer",
+            cancel: .init(action: "/series/x/annuler", options: [.init(value: "1", label: "1. mardi", selected: true)], reason: "Fin du projet",
+                          fromError: "Laquelle ?", reasonError: "Motif requis")),
         AccountPage(
             nav: nav, displayName: "Ana Martin", email: "ana@univ-artois.fr", organisation: "Université d'Artois", openSessions: 2,
             notice: "Déconnecté partout",
@@ -136,7 +149,8 @@ import Testing
             complete: .init(action: "/gestion/seances/S-000042/terminer", day: "2027-01-12", start: "10:00", end: "12:00", note: "RAS", error: "Heures"),
             noShowAction: "/gestion/seances/S-000042/absence",
             cancel: .init(action: "/gestion/seances/S-000042/annuler", reason: "Panne", error: "Motif requis"),
-            history: [.init(status: "Demandée", when: "lundi", actor: "user:ana@univ-artois.fr", reason: "Cours")], plannerHref: "/gestion/planning"),
+            history: [.init(status: "Demandée", when: "lundi", actor: "user:ana@univ-artois.fr", reason: "Cours")], plannerHref: "/gestion/planning",
+            seriesHref: "/series/x"),
         QuotaPage(
             title: "Quota 2026", nav: nav, csrf: "mlcsrf_fixture", notice: "Acquittée", year: 2026, previousHref: "/gestion/quota?annee=2025",
             nextHref: "/gestion/quota?annee=2027",
@@ -196,7 +210,7 @@ import Testing
             members: [.init(value: "u1", label: "Ana", selected: true)], machines: [.init(value: "m1", label: "Imprimante 3D", selected: true)],
             staff: [.init(value: "s1", label: "Marc", selected: true)], day: "2027-01-12", start: "10:00", end: "12:00", purpose: "Maquette",
             participants: "2", unsupervised: true, memberError: "Qui ?", timeError: "Quand ?", participantsError: "Combien ?", purposeError: "Quoi ?",
-            machineError: "Laquelle ?", staffError: "Qui encadre ?"),
+            machineError: "Laquelle ?", staffError: "Qui encadre ?", repetition: repetition),
         OnBehalfPage(
             title: "Enregistrer une séance passée", nav: nav, csrf: "mlcsrf_fixture", afterwards: true, action: "/gestion/enregistrer",
             submit: "Enregistrer la séance terminée", windowDays: 31, problem: "Refusée",
@@ -206,6 +220,10 @@ import Testing
             machineError: "Laquelle ?", staffError: "Qui encadre ?"),
     ]
 
+    static let repetition = RepetitionForm(posted: nil, error: "Entre 2 et 52 séances")
+    /// Parts of pages, included with `{{> name}}`.
+    static let partials = ["repeat"]
+
     static func source(_ name: String) throws -> String {
         try String(contentsOf: PageRenderer.resources.appendingPathComponent("templates/\(name).mustache"), encoding: .utf8)
     }
@@ -214,7 +232,7 @@ import Testing
         let renderer = try await PageRenderer.load()
         let templates = try FileManager.default.contentsOfDirectory(atPath: PageRenderer.resources.appendingPathComponent("templates").path)
             .filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(9)) }
-        #expect(Set(templates) == Set(Self.pages.map { type(of: $0).template } + ["layout"]))
+        #expect(Set(templates) == Set(Self.pages.map { type(of: $0).template } + ["layout"] + Self.partials))
         for page in Self.pages {
             let html = try renderer.html(page)
             #expect(html.hasPrefix("<!doctype html>\n<html lang=\"fr\">"), "\(type(of: page))")
@@ -226,7 +244,9 @@ import Testing
     @Test func everyNameATemplateUsesIsOneOfItsModel() throws {
         for page in Self.pages {
             let name = type(of: page).template
-            let missing = try Self.unresolved(in: try Self.source("layout") + Self.source(name), model: page)
+            var source = try Self.source("layout") + Self.source(name)
+            for partial in Self.partials { source = source.replacingOccurrences(of: "{{> \(partial)}}", with: try Self.source(partial)) }
+            let missing = try Self.unresolved(in: source, model: page)
             #expect(missing.isEmpty, "\(name).mustache names what \(type(of: page)) lacks: \(missing)")
         }
         // The check itself finds a misspelt key.

@@ -66,6 +66,15 @@ import Testing
                 by: f.t.people.member.actor)
             return .form("/mes-attentes/\(asked.id.text)/retirer", [:])
         },
+        // Ana's series: seen by whoever sees its sessions; confirmed by the staff; cancelled from an
+        // occurrence on by her or the staff, and the accountant is told it does not exist.
+        row("GET /series/{id}",                             [303, 200, 200, 200, 200]) { f, _ in .page("/series/\(try await f.anasSeries().text)") },
+        row("POST /series/{id}/confirmer",                  [303, 403, 303, 403, 303]) { f, _ in
+            .form("/series/\(try await f.anasSeries().text)/confirmer", [:])
+        },
+        row("POST /series/{id}/annuler",                    [303, 303, 303, 404, 303]) { f, _ in
+            .form("/series/\(try await f.anasSeries().text)/annuler", ["a-partir-de": "1", "motif": "fin du projet"])
+        },
         // Ana's booking: the manager and the administrator see every session; the accountant does too.
         row("GET /reservations/{reference}",                [303, 200, 200, 200, 200]) { f, _ in
             .page("/reservations/\(try await f.anasBooking().reference)")
@@ -459,6 +468,17 @@ extension WebAuthorisationMatrixTests {
         func anasBooking() async throws -> SupportSession {
             try await t.lab.sessions.request(
                 SessionRequest(purpose: "Maquette", period: try await nextFreePeriod(), machineIds: []), by: t.people.member.actor)
+        }
+
+        /// A weekly series of Ana's, twice: each one the next hour of a Monday (10:00 to 17:00) and
+        /// of the Monday after, two weeks further for every seven.
+        func anasSeries() async throws -> UUID {
+            let index = await Counter.shared.next()
+            let day = Days.next(.monday, weeksAhead: 1 + 2 * (index / 7))
+            let hour = 10 + index % 7
+            let first = Days.period(day, String(format: "%02d:00", hour), String(format: "%02d:00", hour + 1))
+            return try await t.lab.sessionSeries.request(
+                SessionSeries.Request(first: SessionRequest(purpose: "Cours", period: first, machineIds: []), count: 2), by: t.people.member.actor).id
         }
 
         /// The start of an hour free for a supervised session, as the booking page posts it.

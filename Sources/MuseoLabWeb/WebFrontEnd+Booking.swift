@@ -169,7 +169,10 @@ extension WebFrontEnd {
         return BookingPage(
             title: "Réservation \(session.reference)", nav: visitor.nav(.bookings), booking: row(session),
             staff: session.staff?.displayName, participants: session.participants,
-            history: session.events.map { BookingPage.Event(when: French.dateTime($0.occurredAt), status: WebTexts.status($0.to), reason: $0.reason) },
+            history: session.events.map {
+                BookingPage.Event(
+                    when: French.dateTime($0.occurredAt), status: $0.from == $0.to ? WebTexts.rescheduled : WebTexts.status($0.to), reason: $0.reason)
+            },
             notice: notice, cancel: cancel, seriesHref: try await seriesHref(session))
     }
 }

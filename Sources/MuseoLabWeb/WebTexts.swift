@@ -13,6 +13,9 @@ enum WebTexts {
         }
     }
 
+    /// A session's history: moved to another time, its status kept.
+    static let rescheduled = "Déplacée"
+
     static func machineStatus(_ status: MachineStatus) -> String {
         switch status {
         case .inService: "En service"

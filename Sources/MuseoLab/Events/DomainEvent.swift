@@ -8,6 +8,8 @@ enum DomainEvent: Sendable {
     case sessionRequested(SupportSession)
     /// A session changed status.
     case sessionMoved(SessionMoved)
+    /// A session moved to another time, keeping its status.
+    case sessionRescheduled(SessionRescheduled)
     /// A room booking was requested (its first event).
     case roomBookingRequested(RoomBooking)
     /// A room booking was accepted, refused or cancelled, or took a free use given back.

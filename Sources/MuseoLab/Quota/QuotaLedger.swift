@@ -74,8 +74,11 @@ enum QuotaLedger {
     /// The ledger follows the sessions charged to an agreement.
     struct SessionSubscriber: DomainEventSubscriber {
         func handle(_ event: DomainEvent, _ context: EventContext) async throws {
-            guard case .sessionMoved(let moved) = event else { return }
             let today = ParisClock.date(of: context.now)
+            if case .sessionRescheduled(let rescheduled) = event {
+                return try await sessionRescheduled(rescheduled, today: today, actor: context.actor, context.session)
+            }
+            guard case .sessionMoved(let moved) = event else { return }
             if case .maintenance = moved.move.cause {
                 try await sessionMoved(
                     moved.before, to: moved.move.to, lateCancellation: false, actual: nil, byMaintenance: true, today: today,
@@ -106,6 +109,34 @@ enum QuotaLedger {
             lateCancellationsCount: state.lateCancellationsCount, noShowsCount: state.noShowsCount)
         else { return }
         _ = try await record(entry, on: state, actor: actor, session)
+    }
+
+    /// A confirmed session moved to another time: its commitment follows the new length (one
+    /// entry for the difference), or the new year (released in the old one, committed in the
+    /// new one, the years locked in their order). A request committed nothing yet.
+    static func sessionRescheduled(_ rescheduled: SessionRescheduled, today: CalendarDate, actor: Actor, _ session: SQLSession) async throws {
+        let entries = rescheduledEntries(rescheduled)
+        for year in Set(entries.map(\.year)).sorted() {
+            try await lock(entries[0].agreementId, year: year, session)
+        }
+        for entry in entries {
+            let state = try await state(entry.agreementId, year: entry.year, today: today, session)
+            _ = try await record(entry, on: state, actor: actor, session)
+        }
+    }
+
+    /// The entries a move to another time calls for: the rule, over the session as it was and is.
+    static func rescheduledEntries(_ rescheduled: SessionRescheduled) -> [Entry] {
+        let (before, after) = (rescheduled.before, rescheduled.after)
+        guard before.status == .confirmed, before.supervised, let agreementId = before.agreementId else { return [] }
+        let (was, now) = (ParisClock.date(of: before.period.start), ParisClock.date(of: after.period.start))
+        func entry(_ date: CalendarDate, _ committed: Int) -> Entry {
+            Entry(agreementId: agreementId, year: date.year, kind: committed > 0 ? .commitment : .release, sessionId: before.id,
+                  committed: committed, consumed: 0, reason: "rescheduled", serviceDate: date)
+        }
+        if was.year != now.year { return [entry(was, -before.period.minutes), entry(now, after.period.minutes)] }
+        let difference = after.period.minutes - before.period.minutes
+        return difference == 0 ? [] : [entry(now, difference)]
     }
 
     /// The entry a session's move calls for, if any: the rule, over the session and the policy.

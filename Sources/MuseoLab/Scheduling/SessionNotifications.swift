@@ -2,7 +2,7 @@ import Foundation
 
 /// Tells the people concerned what became of a session, in the app (and so by e-mail through
 /// the outbox): the staff member of a new request, the requester of a confirmation, a
-/// cancellation or a no-show, the staff member when the requester cancels. Nobody is told of
+/// cancellation, a move to another time or a no-show, the staff member when the requester cancels. Nobody is told of
 /// what they did themselves.
 struct SessionNotifications: DomainEventSubscriber {
     /// Who is told what: user, kind, subject, body.
@@ -18,6 +18,9 @@ struct SessionNotifications: DomainEventSubscriber {
         case .sessionMoved(let moved):
             sessionId = moved.after.id
             message = Self.message(moved, by: context.actor)
+        case .sessionRescheduled(let rescheduled):
+            sessionId = rescheduled.after.id
+            message = Self.message(rescheduled)
         case .roomBookingRequested, .roomBookingMoved, .invoiceIssued:
             return
         }
@@ -31,6 +34,14 @@ struct SessionNotifications: DomainEventSubscriber {
             ($0.id, "session.requested", "Nouvelle demande \(requested.reference)",
              "\(requested.requester.displayName) demande une séance le \(FrenchWording.slot(requested.period)) : \(requested.purpose)")
         }
+    }
+
+    /// The requester of a session moved to another time, with both times.
+    static func message(_ rescheduled: SessionRescheduled) -> Message? {
+        let session = rescheduled.after
+        let reason = rescheduled.after.events.last?.reason.map { " : \($0)" } ?? "."
+        return (session.requester.id, "session.rescheduled", "Séance \(session.reference) déplacée",
+                "Votre séance du \(FrenchWording.slot(rescheduled.before.period)) est déplacée au \(FrenchWording.slot(session.period))\(reason)")
     }
 
     static func message(_ moved: SessionMoved, by actor: Actor) -> Message? {

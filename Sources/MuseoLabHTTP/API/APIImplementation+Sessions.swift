@@ -49,6 +49,13 @@ extension APIImplementation {
         return .ok(.init(body: .json(try .init(session))))
     }
 
+    func rescheduleSession(_ input: Operations.RescheduleSession.Input) async throws -> Operations.RescheduleSession.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
+        let session = try await lab.sessions.reschedule(
+            input.path.sessionId.uuid, to: Period(start: body.start, end: body.end), reason: body.reason, by: try actor)
+        return .ok(.init(body: .json(try .init(session))))
+    }
+
     func completeSession(_ input: Operations.CompleteSession.Input) async throws -> Operations.CompleteSession.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send JSON") }
         let session = try await lab.sessions.complete(

@@ -9,6 +9,7 @@ enum ConsoleTexts {
         case "terminer": "La séance est terminée : sa durée réelle est comptée."
         case "absence": "L'absence est enregistrée."
         case "annuler": "La séance est annulée : le demandeur est prévenu."
+        case "deplacer": "La séance est déplacée : le demandeur est prévenu, et son rappel suivra la nouvelle heure."
         case "reservee": "La séance est réservée pour le membre ; elle attend sa confirmation."
         case "enregistree": "La séance passée est enregistrée comme terminée : sa durée réelle est comptée."
         case "formation": "La formation est planifiée : confirmez la séance ; la terminer accordera l'habilitation au membre."
@@ -16,6 +17,7 @@ enum ConsoleTexts {
         }
     }
 
+    static let newTimes = "Indiquez le jour et les nouvelles heures de la séance (par exemple 14:00 et 16:00)."
     static let trainingTimes = "Indiquez le jour et les heures de la formation (par exemple 14:00 et 16:00)."
     static let trainingValidity = "La validité de l'habilitation se compte en mois, de 1 à 120 (laissez vide : sans limite)."
     static let chooseRequester = "Choisissez le membre venu à la séance."
@@ -39,13 +41,18 @@ enum ConsoleTexts {
 
     /// Why the domain refused a step, in plain French.
     static func stepRefusal(_ step: WebFrontEnd.SessionStep, _ problem: Problem) -> String {
-        switch problem.kind {
+        // A new time meets the rules of a booking: said as the booking forms say them.
+        if step == .reschedule, ![.invalidTransition, .conflict].contains(problem.kind) {
+            return problem.field == "reason" ? "Indiquez le motif, en 1 000 caractères au plus." : WebTexts.bookingRefusal(problem)
+        }
+        return switch problem.kind {
         case .invalidTransition, .conflict:
             switch step {
             case .confirm: "Cette séance ne peut plus être confirmée (elle a changé entre-temps)."
             case .complete: "Cette séance ne peut pas être terminée : elle doit être confirmée et commencée."
             case .noShow: "L'absence ne s'enregistre que pour une séance confirmée et commencée."
             case .cancel: "Cette séance ne peut plus être annulée."
+            case .reschedule: "Cette séance ne peut plus être déplacée."
             }
         case .bookingConflict: "Ce créneau est pris par une autre séance ou une maintenance."
         case .endNotAfterStart: "La fin réelle doit suivre le début réel."

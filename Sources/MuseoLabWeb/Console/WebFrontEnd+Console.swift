@@ -40,6 +40,7 @@ extension WebFrontEnd {
         case complete = "terminer"
         case noShow = "absence"
         case cancel = "annuler"
+        case reschedule = "deplacer"
     }
 
     /// Takes a step on a session: back to the session with what was done, or its page again
@@ -66,9 +67,15 @@ extension WebFrontEnd {
                 _ = try await lab.sessions.noShow(session.id, by: visitor.actor)
             case .cancel:
                 _ = try await lab.sessions.cancel(session.id, reason: form["motif"] ?? "", by: visitor.actor)
+            case .reschedule:
+                guard let period = Self.period(form) else { return try await again(FieldRefusal(field: "moved", said: ConsoleTexts.newTimes)) }
+                let reason = (form["motif-deplacement"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                _ = try await lab.sessions.reschedule(session.id, to: period, reason: reason.isEmpty ? nil : reason, by: visitor.actor)
             }
         } catch let problem as Problem where problem.kind != .unavailable && problem.kind != .internalError && problem.kind != .notFound {
-            return try await again(FieldRefusal(field: problem.field, said: ConsoleTexts.stepRefusal(step, problem)))
+            // A new time refused is said at the move's form, whichever rule refused it.
+            let field = step == .reschedule && problem.kind != .invalidTransition ? "moved" : problem.field
+            return try await again(FieldRefusal(field: field, said: ConsoleTexts.stepRefusal(step, problem)))
         }
         return redirect("/gestion/seances/\(session.reference)?fait=\(step.rawValue)")
     }
@@ -171,12 +178,16 @@ extension WebFrontEnd {
                 start: posted?["debut"] ?? time(session.period.start), end: posted?["fin"] ?? time(session.period.end),
                 note: posted?["note"] ?? "", error: refusal.flatMap { ["actual", "start", "end", "note"].contains($0.field) ? $0.said : nil }) : nil,
             noShowAction: session.status == .confirmed && started ? "\(base)/absence" : nil,
+            reschedule: active && !started ? ConsoleSessionPage.Rescheduling(
+                action: "\(base)/deplacer", day: posted?["jour"] ?? plannedDay.description,
+                start: posted?["debut"] ?? time(session.period.start), end: posted?["fin"] ?? time(session.period.end),
+                reason: posted?["motif-deplacement"] ?? "", error: refusal.flatMap { $0.field == "moved" ? $0.said : nil }) : nil,
             cancel: active ? ConsoleSessionPage.Cancellation(
                 action: "\(base)/annuler", reason: posted?["motif"] ?? "",
                 error: refusal.flatMap { $0.field == "reason" ? $0.said : nil }) : nil,
             history: session.events.map { event in
                 ConsoleSessionPage.Step(
-                    status: WebTexts.status(event.to), when: French.dateTime(event.occurredAt), actor: event.actor, reason: event.reason)
+                    status: event.from == event.to ? WebTexts.rescheduled : WebTexts.status(event.to), when: French.dateTime(event.occurredAt), actor: event.actor, reason: event.reason)
             },
             plannerHref: "/gestion/planning?jour=\(plannedDay)", seriesHref: try await seriesHref(session))
     }

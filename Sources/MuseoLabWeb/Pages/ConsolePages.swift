@@ -106,6 +106,8 @@ struct ConsoleSessionPage: Page {
     var confirmAction: String?
     var complete: Completion?
     var noShowAction: String?
+    /// Until it starts: another day or other hours.
+    var reschedule: Rescheduling?
     var cancel: Cancellation?
     var history: [Step]
     var plannerHref: String
@@ -118,6 +120,15 @@ struct ConsoleSessionPage: Page {
         var start: String
         var end: String
         var note: String
+        var error: String?
+    }
+
+    struct Rescheduling: Sendable {
+        var action: String
+        var day: String
+        var start: String
+        var end: String
+        var reason: String
         var error: String?
     }
 

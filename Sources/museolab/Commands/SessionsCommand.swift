@@ -5,8 +5,8 @@ import MuseoLab
 struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions",
-        abstract: "Support sessions and machine bookings: request, record afterwards, confirm, cancel, complete, no-show.",
-        subcommands: [List.self, Show.self, Request.self, Record.self, Preview.self, Confirm.self, Cancel.self, Complete.self, NoShow.self]
+        abstract: "Support sessions and machine bookings: request, record afterwards, confirm, move to another time, cancel, complete, no-show.",
+        subcommands: [List.self, Show.self, Request.self, Record.self, Preview.self, Confirm.self, Reschedule.self, Cancel.self, Complete.self, NoShow.self]
     )
 }
 
@@ -143,6 +143,22 @@ extension SessionsCommand {
 
         func run() async throws {
             try await SessionsCommand.change(session) { lab, id in try await lab.sessions.confirm(id, reason: reason, by: CommandRunner.actor) }
+        }
+    }
+
+    struct Reschedule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a requested or confirmed session to another time (same requester, staff member and machines).")
+        @Argument var session: String
+        @Option(help: "New start (YYYY-MM-DD HH:MM, Europe/Paris, or RFC 3339).") var start: String
+        @Option(help: "New end.") var end: String
+        @Option var reason: String?
+
+        func run() async throws {
+            let period = Period(start: try TimeArgument.parse(start, option: "--start"), end: try TimeArgument.parse(end, option: "--end"))
+            try await SessionsCommand.change(session) { lab, id in
+                try await lab.sessions.reschedule(id, to: period, reason: reason, by: CommandRunner.actor)
+            }
         }
     }
 

@@ -200,6 +200,12 @@ import Testing
         row("POST /v1/sessions/{sessionId}/confirm", .scheduling, [401, 403, 403, 200, 403, 200]) { f, _ in
             .send("/v1/sessions/\(try await f.memberSession().id.text)/confirm", ["reason": "ok"])
         },
+        // Another time: the staff's, as confirming.
+        row("POST /v1/sessions/{sessionId}/reschedule", .scheduling, [401, 403, 403, 200, 403, 200]) { f, _ in
+            let session = try await f.memberSession()
+            let later = f.slot()
+            return .send("/v1/sessions/\(session.id.text)/reschedule", ["start": Days.iso(later.start), "end": Days.iso(later.end), "reason": "atelier"])
+        },
         // Its requester or staff. Bruno does not know of Ana's session (404); the accountant sees
         // it but may not cancel it (403).
         row("POST /v1/sessions/{sessionId}/cancel", .scheduling, [401, 200, 404, 200, 403, 200]) { f, _ in

@@ -148,6 +148,8 @@ import Testing
             confirmAction: "/gestion/seances/S-000042/confirmer",
             complete: .init(action: "/gestion/seances/S-000042/terminer", day: "2027-01-12", start: "10:00", end: "12:00", note: "RAS", error: "Heures"),
             noShowAction: "/gestion/seances/S-000042/absence",
+            reschedule: .init(action: "/gestion/seances/S-000042/deplacer", day: "2027-01-14", start: "14:00", end: "16:00", reason: "Absence",
+                              error: "Fermé ce jour-là"),
             cancel: .init(action: "/gestion/seances/S-000042/annuler", reason: "Panne", error: "Motif requis"),
             history: [.init(status: "Demandée", when: "lundi", actor: "user:ana@univ-artois.fr", reason: "Cours")], plannerHref: "/gestion/planning",
             seriesHref: "/series/x"),

@@ -143,6 +143,14 @@ import Testing
         row("POST /gestion/seances/{reference}/annuler",    [303, 403, 303, 403, 303]) { f, _ in
             .form("/gestion/seances/\(try await f.anasBooking().reference)/annuler", ["motif": "machine en panne"])
         },
+        row("POST /gestion/seances/{reference}/deplacer",   [303, 403, 303, 403, 303]) { f, _ in
+            let booked = try await f.anasBooking()
+            let later = try await f.nextFreePeriod()
+            return .form("/gestion/seances/\(booked.reference)/deplacer", [
+                "jour": ParisClock.date(of: later.start).description, "debut": ParisClock.time(of: later.start).description,
+                "fin": ParisClock.time(of: later.end).description,
+            ])
+        },
         row("GET /gestion/quota",                           [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/quota") },
         row("GET /gestion/quota/rapport.csv",               [303, 403, 200, 403, 200]) { _, _ in .page("/gestion/quota/rapport.csv?par=machine") },
         row("POST /gestion/quota/alertes/{id}/acquitter",   [303, 403, 303, 403, 303]) { f, _ in

@@ -53,13 +53,7 @@ extension Sessions {
     /// checked when it was booked (and a training's trainee holds none yet).
     static func checkMachinesStillBookable(_ machines: [RequestedMachine]) throws {
         for machine in machines {
-            guard let found = machine.found else { throw Problem.invalid("machineIds", "no machine has the id \(machine.id)") }
-            switch MachineStatus(rawValue: found.status) {
-            case .retired?: throw Problem(.machineUnavailable, "the \(found.nature) is retired", field: "machineIds")
-            case .maintenance?: throw Problem(.machineUnavailable, "the \(found.nature) is under maintenance", field: "machineIds")
-            default: break
-            }
-            guard found.bookable else { throw Problem(.machineUnavailable, "the \(found.nature) cannot be booked", field: "machineIds") }
+            let found = try checkInService(machine)
             if found.occupiedByMaintenance == true {
                 throw Problem(.bookingConflict, "the \(found.nature) is in a maintenance window then", field: "machineIds")
             }

@@ -259,16 +259,8 @@ public struct Sessions: Sendable {
     /// request's order, on what `BookingContext` read.
     static func checkMachines(_ machines: [RequestedMachine], unsupervised: Bool, training: Bool = false) throws {
         for machine in machines {
-            guard let found = machine.found else {
-                throw Problem.invalid("machineIds", "no machine has the id \(machine.id)")
-            }
+            let found = try checkInService(machine)
             let nature = found.nature
-            switch MachineStatus(rawValue: found.status) {
-            case .retired?: throw Problem(.machineUnavailable, "the \(nature) is retired", field: "machineIds")
-            case .maintenance?: throw Problem(.machineUnavailable, "the \(nature) is under maintenance", field: "machineIds")
-            default: break
-            }
-            guard found.bookable else { throw Problem(.machineUnavailable, "the \(nature) cannot be booked", field: "machineIds") }
             if (found.requiresAuthorisation && !training) || unsupervised, !found.authorised {
                 throw Problem(
                     .authorisationRequired,
@@ -280,6 +272,18 @@ public struct Sessions: Sendable {
                     .bookingConflict, "the \(nature) is \(inMaintenance ? "in a maintenance window" : "already booked") then", field: "machineIds")
             }
         }
+    }
+
+    /// The machine exists, is in service and bookable.
+    static func checkInService(_ machine: RequestedMachine) throws -> RequestedMachine.Found {
+        guard let found = machine.found else { throw Problem.invalid("machineIds", "no machine has the id \(machine.id)") }
+        switch MachineStatus(rawValue: found.status) {
+        case .retired?: throw Problem(.machineUnavailable, "the \(found.nature) is retired", field: "machineIds")
+        case .maintenance?: throw Problem(.machineUnavailable, "the \(found.nature) is under maintenance", field: "machineIds")
+        default: break
+        }
+        guard found.bookable else { throw Problem(.machineUnavailable, "the \(found.nature) cannot be booked", field: "machineIds") }
+        return found
     }
 
     static func activeUser(_ id: UUID, field: String, _ session: SQLSession) async throws -> (organisationId: UUID, email: String) {

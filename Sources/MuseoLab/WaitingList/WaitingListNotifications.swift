@@ -1,15 +1,25 @@
 import Foundation
 
-/// When a session is cancelled by someone, the slot it held frees up: every member waiting for
-/// one of its machines or its staff member over that time is told, in the order they asked, in
-/// the app and by e-mail through the outbox. Nothing is booked for them. A cancellation for
-/// maintenance frees nothing (the machine is taken by the maintenance).
+/// When a session is cancelled by someone, or moved to a time clear of the one it held, that
+/// slot frees up: every member waiting for one of its machines or its staff member over that
+/// time is told, in the order they asked, in the app and by e-mail through the outbox. Nothing is
+/// booked for them. A cancellation for maintenance frees nothing (the machine is taken by the
+/// maintenance).
 struct WaitingListNotifications: DomainEventSubscriber {
     func handle(_ event: DomainEvent, _ context: EventContext) async throws {
-        guard case .sessionMoved(let moved) = event, moved.move.to == .cancelled, moved.move.cause == .people,
-            moved.before.status.isActive
-        else { return }
-        let freed = moved.after
+        switch event {
+        case .sessionMoved(let moved) where moved.move.to == .cancelled && moved.move.cause == .people && moved.before.status.isActive:
+            try await tell(freed: moved.after, context)
+        case .sessionRescheduled(let rescheduled)
+        where rescheduled.after.period.end <= rescheduled.before.period.start || rescheduled.after.period.start >= rescheduled.before.period.end:
+            try await tell(freed: rescheduled.before, context)
+        default:
+            return
+        }
+    }
+
+    /// Tells those waiting for what `freed` held, over its period.
+    func tell(freed: SupportSession, _ context: EventContext) async throws {
         let told = try await context.session.run(WaitingListStore.Freed(
             sessionId: freed.id, machineIds: freed.machines.map(\.id), staffId: freed.staff?.id, freed: freed.period,
             requesterId: freed.requester.id, at: context.now))

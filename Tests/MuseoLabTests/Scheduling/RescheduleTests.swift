@@ -41,6 +41,10 @@ import Testing
             let unchanged = try await t.lab.sessions.get(booked.id, by: manager.actor)
             #expect(unchanged.period == confirmed.period && unchanged.revision == confirmed.revision)
 
+            // Bruno waits for the printer on Tuesday morning.
+            _ = try await t.lab.waitingList.ask(
+                machineId: printer.id, staffId: nil, period: Days.period(tuesday, "10:00", "12:00"), by: t.people.otherMember.actor)
+
             // Moved to Thursday afternoon, one hour longer.
             let moved = try await move(Days.at(thursday, "14:00"), Days.at(thursday, "17:00"), as: manager)
             #expect(moved.status == 200, "\(moved.text)")
@@ -58,6 +62,9 @@ import Testing
             #expect(try await http.send("POST", "/v1/sessions", token: t.people.otherMember.token, json: [
                 "purpose": "Pris", "start": Days.iso(Days.at(thursday, "15:00")), "end": Days.iso(Days.at(thursday, "16:00")), "machineIds": [printer.id.text],
             ]).isProblem(409))
+
+            // Bruno is told Tuesday morning freed up.
+            #expect(try await t.count("SELECT count(*) FROM notifications WHERE user_id = \(t.people.otherMember.user.id) AND kind = 'waiting_list.freed'") == 1)
 
             // Ana is told, with both times.
             let told = try await t.lab.database.read { session in

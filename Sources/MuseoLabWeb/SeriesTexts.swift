@@ -34,10 +34,8 @@ enum SeriesTexts {
             : asked + " : il en resterait \(French.hours(minutes: preview.remainingAfterMinutes))."
     }
 
-    /// Whether a refusal concerns the repetition rather than the session.
-    static func concernsRepetition(_ field: String?) -> Bool {
-        ["everyWeeks", "count", "until"].contains(field ?? "")
-    }
+    /// The fields of a refusal that concerns the repetition rather than the session.
+    static let repetitionFields = ["everyWeeks", "count", "until"]
 
     static func refusal(_ problem: Problem) -> String {
         switch problem.field {

@@ -148,7 +148,7 @@ extension WebFrontEnd {
             case "purpose": page.purposeError = said
             case "participants": page.participantsError = said
             case "machineIds": page.machineError = said
-            case "everyWeeks", "count", "until": page.repetition.repeatError = said
+            case let field? where SeriesTexts.repetitionFields.contains(field): page.repetition.repeatError = said
             default: page.problem = said
             }
         }
@@ -171,7 +171,7 @@ extension WebFrontEnd {
             staff: session.staff?.displayName, participants: session.participants,
             history: session.events.map {
                 BookingPage.Event(
-                    when: French.dateTime($0.occurredAt), status: $0.from == $0.to ? WebTexts.rescheduled : WebTexts.status($0.to), reason: $0.reason)
+                    when: French.dateTime($0.occurredAt), status: WebTexts.step($0), reason: $0.reason)
             },
             notice: notice, cancel: cancel, seriesHref: try await seriesHref(session))
     }

@@ -28,13 +28,11 @@ extension WebFrontEnd {
             }
             let parts = (form["disposition"] ?? "").split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { return try await again(FieldRefusal(field: "layout", said: WebTexts.chooseLayout)) }
-            guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
-                let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
-            else { return try await again(FieldRefusal(field: "start", said: WebTexts.roomTime)) }
+            guard let period = Self.period(form) else { return try await again(FieldRefusal(field: "start", said: WebTexts.roomTime)) }
             guard let attendees = Int(form["personnes"] ?? "") else { return try await again(FieldRefusal(field: "attendees", said: WebTexts.roomAttendees)) }
             do {
                 _ = try await lab.roomBookings.request(
-                    RoomBookingRequest(room: parts[0], layout: parts[1], period: Period(start: start, end: end), attendees: attendees,
+                    RoomBookingRequest(room: parts[0], layout: parts[1], period: period, attendees: attendees,
                                        purpose: form["objet"] ?? ""),
                     by: visitor.actor)
                 return redirect("/salles?fait=demande")

@@ -13,8 +13,11 @@ enum WebTexts {
         }
     }
 
-    /// A session's history: moved to another time, its status kept.
-    static let rescheduled = "Déplacée"
+    /// A step of a session's history: its new status, or "Déplacée" for a move to another time
+    /// (from and to the same status).
+    static func step(_ event: SessionEvent) -> String {
+        event.from == event.to ? "Déplacée" : status(event.to)
+    }
 
     static func machineStatus(_ status: MachineStatus) -> String {
         switch status {

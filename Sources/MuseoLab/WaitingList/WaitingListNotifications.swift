@@ -10,8 +10,7 @@ struct WaitingListNotifications: DomainEventSubscriber {
         switch event {
         case .sessionMoved(let moved) where moved.move.to == .cancelled && moved.move.cause == .people && moved.before.status.isActive:
             try await tell(freed: moved.after, context)
-        case .sessionRescheduled(let rescheduled)
-        where rescheduled.after.period.end <= rescheduled.before.period.start || rescheduled.after.period.start >= rescheduled.before.period.end:
+        case .sessionRescheduled(let rescheduled) where !rescheduled.after.period.overlaps(rescheduled.before.period):
             try await tell(freed: rescheduled.before, context)
         default:
             return

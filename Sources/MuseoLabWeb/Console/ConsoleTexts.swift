@@ -39,10 +39,15 @@ enum ConsoleTexts {
 
     static let actualTimes = "Indiquez le jour et les heures réelles de début et de fin (par exemple 14:00 et 16:30)."
 
+    /// Whether a move was refused for its new time (a booking rule, said as the booking forms say
+    /// them, at the move's form) rather than for the session's state.
+    static func refusesNewTime(_ step: WebFrontEnd.SessionStep, _ problem: Problem) -> Bool {
+        step == .reschedule && ![.invalidTransition, .conflict].contains(problem.kind)
+    }
+
     /// Why the domain refused a step, in plain French.
     static func stepRefusal(_ step: WebFrontEnd.SessionStep, _ problem: Problem) -> String {
-        // A new time meets the rules of a booking: said as the booking forms say them.
-        if step == .reschedule, ![.invalidTransition, .conflict].contains(problem.kind) {
+        if refusesNewTime(step, problem) {
             return problem.field == "reason" ? "Indiquez le motif, en 1 000 caractères au plus." : WebTexts.bookingRefusal(problem)
         }
         return switch problem.kind {

@@ -57,12 +57,9 @@ extension WebFrontEnd {
             case .confirm:
                 _ = try await lab.sessions.confirm(session.id, by: visitor.actor)
             case .complete:
-                guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
-                    let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from),
-                    let end = try? ParisClock.instant(day, to)
-                else { return try await again(FieldRefusal(field: "actual", said: ConsoleTexts.actualTimes)) }
+                guard let actual = Self.period(form) else { return try await again(FieldRefusal(field: "actual", said: ConsoleTexts.actualTimes)) }
                 let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                _ = try await lab.sessions.complete(session.id, actual: Period(start: start, end: end), note: note.isEmpty ? nil : note, by: visitor.actor)
+                _ = try await lab.sessions.complete(session.id, actual: actual, note: note.isEmpty ? nil : note, by: visitor.actor)
             case .noShow:
                 _ = try await lab.sessions.noShow(session.id, by: visitor.actor)
             case .cancel:
@@ -73,8 +70,7 @@ extension WebFrontEnd {
                 _ = try await lab.sessions.reschedule(session.id, to: period, reason: reason.isEmpty ? nil : reason, by: visitor.actor)
             }
         } catch let problem as Problem where problem.kind != .unavailable && problem.kind != .internalError && problem.kind != .notFound {
-            // A new time refused is said at the move's form, whichever rule refused it.
-            let field = step == .reschedule && problem.kind != .invalidTransition ? "moved" : problem.field
+            let field = ConsoleTexts.refusesNewTime(step, problem) ? "moved" : problem.field
             return try await again(FieldRefusal(field: field, said: ConsoleTexts.stepRefusal(step, problem)))
         }
         return redirect("/gestion/seances/\(session.reference)?fait=\(step.rawValue)")
@@ -187,7 +183,7 @@ extension WebFrontEnd {
                 error: refusal.flatMap { $0.field == "reason" ? $0.said : nil }) : nil,
             history: session.events.map { event in
                 ConsoleSessionPage.Step(
-                    status: event.from == event.to ? WebTexts.rescheduled : WebTexts.status(event.to), when: French.dateTime(event.occurredAt), actor: event.actor, reason: event.reason)
+                    status: WebTexts.step(event), when: French.dateTime(event.occurredAt), actor: event.actor, reason: event.reason)
             },
             plannerHref: "/gestion/planning?jour=\(plannedDay)", seriesHref: try await seriesHref(session))
     }

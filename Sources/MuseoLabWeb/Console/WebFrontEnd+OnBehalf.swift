@@ -72,12 +72,10 @@ extension WebFrontEnd {
         }
     }
 
-    /// The day (`jour`) and the hours (`debut`, `fin`) of a form, on the clock of Paris.
+    /// The day (`jour`) and the hours (`debut`, `fin`) of a form, on the clock of Paris, or nil
+    /// when they do not make one (a page then says so at its field).
     static func period(_ form: Form) -> Period? {
-        guard let day = form["jour"].flatMap(CalendarDate.init), let from = form["debut"].flatMap(LocalTime.init),
-            let to = form["fin"].flatMap(LocalTime.init), let start = try? ParisClock.instant(day, from), let end = try? ParisClock.instant(day, to)
-        else { return nil }
-        return Period(start: start, end: end)
+        try? period(form, field: "start")
     }
 
     func recordedAfterwardsPage(_ visitor: Visitor, posted: Form?, refusal: FieldRefusal?) async throws -> OnBehalfPage {
@@ -99,7 +97,7 @@ extension WebFrontEnd {
             OnBehalfPage.Option(value: value, label: label, selected: posted?[field] == value)
         }
         func said(_ fields: [String]) -> String? { refusal.flatMap { $0.field.map(fields.contains) == true ? $0.said : nil } }
-        let known = ["requesterId", "start", "end", "participants", "purpose", "machineIds", "staffId", "everyWeeks", "count", "until"]
+        let known = ["requesterId", "start", "end", "participants", "purpose", "machineIds", "staffId"] + SeriesTexts.repetitionFields
         return OnBehalfPage(
             title: "Réserver pour un membre", nav: visitor.nav(.planner), csrf: visitor.csrf,
             problem: refusal.flatMap { $0.field.map(known.contains) == true ? nil : $0.said },
@@ -112,6 +110,6 @@ extension WebFrontEnd {
             participants: posted?["participants"] ?? "1", unsupervised: posted?["sans-encadrement"] == "oui",
             memberError: said(["requesterId"]), timeError: said(["start", "end"]), participantsError: said(["participants"]),
             purposeError: said(["purpose"]), machineError: said(["machineIds"]), staffError: said(["staffId"]),
-            repetition: RepetitionForm(posted: posted, error: said(["everyWeeks", "count", "until"])))
+            repetition: RepetitionForm(posted: posted, error: said(SeriesTexts.repetitionFields)))
     }
 }

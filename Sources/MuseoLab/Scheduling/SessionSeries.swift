@@ -110,14 +110,18 @@ public struct SessionSeries: Sendable {
     /// The series as it stands: its booked occurrences and their sessions, and the occurrences
     /// refused when it was asked, with why.
     public func get(_ id: UUID, by actor: Actor) async throws -> Series {
-        let (header, places, refusals) = try await database.read { session in
+        // Its sessions in one batch, in the same read: not one round trip per occurrence.
+        let (header, places, booked, refusals) = try await database.read { session in
             guard let header = try await session.run(SessionSeriesStore.One(id: id)).first else { throw Problem.notFound("series") }
-            return (header, try await session.run(SessionSeriesStore.Occurrences(seriesId: id)),
+            let places = try await session.run(SessionSeriesStore.Occurrences(seriesId: id))
+            return (header, places, try await SessionStore.load(places.map(\.sessionId), session),
                     try await session.run(SessionSeriesStore.Refusals(seriesId: id)))
         }
+        let byId = Dictionary(booked.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var occurrences: [Occurrence] = []
         for place in places {
-            let found = try await sessions.get(place.sessionId, by: actor)
+            // As `Sessions.get`: a session the actor may not see is not found.
+            guard let found = byId[place.sessionId], Sessions.maySee(found, actor) else { throw Problem.notFound("session") }
             occurrences.append(Occurrence(occurrence: place.occurrence, period: found.period, session: found, refusal: nil))
         }
         guard !occurrences.isEmpty || actor.userId == header.requesterId || actor.role.allows(.viewAllSessions) else {

@@ -54,7 +54,9 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The Factur-X printer's script (WeasyPrint and factur-x, from PyPI).
+            resources: [.copy("Printing/facturx-print.py")]
         ),
         // Types and server stubs generated from openapi.yaml, the HTTP contract.
         .target(

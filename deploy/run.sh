@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./deploy/ensure-postgresql.sh
+./deploy/ensure-printer.sh
 swift build --product museolab-server
 swift build --product museolab
 exec "$(swift build --show-bin-path)/museolab-server"

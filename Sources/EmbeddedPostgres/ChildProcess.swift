@@ -75,6 +75,14 @@ public enum ChildProcess {
         return Result(status: exitCode, output: output)
     }
 
+    /// Runs a program to completion, awaited: its wait blocks a thread of its own, not one of
+    /// Swift's cooperative pool (two on two cores, which a blocked wait would stall).
+    public static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Swift.Result { try run(program, arguments, environment: environment) as Result }) }
+        }
+    }
+
     /// Whether a program can be found on the `PATH`.
     public static func which(_ program: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

@@ -8,14 +8,20 @@ public struct MuseoLab: Sendable {
     public let database: Database
     /// The clock the booking rules read ("not in the past", "late cancellation").
     public let now: @Sendable () -> Date
+    /// Prints the PDF of each document issued (none: documents cannot be issued).
+    public let printer: (any InvoicePrinter)?
+    /// Issues wait their turn here rather than holding a database connection (`IssuingTurns`).
+    let issuingTurns = IssuingTurns()
 
     /// - Parameter connectionWait: how long a read or write waits for a database connection
     ///   before it is refused as `unavailable`.
     public init(
-        client: PostgresClient, logger: Logger, connectionWait: Duration = Database.defaultConnectionWait, now: @escaping @Sendable () -> Date = Date.init
+        client: PostgresClient, logger: Logger, connectionWait: Duration = Database.defaultConnectionWait,
+        now: @escaping @Sendable () -> Date = Date.init, printer: (any InvoicePrinter)? = nil
     ) {
         self.database = Database(client: client, logger: logger, connectionWait: connectionWait)
         self.now = now
+        self.printer = printer
     }
 
     public var inventory: Inventory { Inventory(database: database, now: now) }
@@ -50,7 +56,7 @@ public struct MuseoLab: Sendable {
     public var roomBookings: RoomBookings { RoomBookings(database: database, now: now, events: events) }
     public var billableItems: BillableItems { BillableItems(database: database) }
     public var tariffs: TariffGrid { TariffGrid(database: database) }
-    public var invoices: Invoices { Invoices(database: database, now: now, events: events) }
+    public var invoices: Invoices { Invoices(database: database, now: now, events: events, printer: printer, turns: issuingTurns) }
     public var accountingExport: AccountingExport { AccountingExport(database: database) }
     public var billingSettings: BillingSettings.Store { BillingSettings.Store(database: database) }
 

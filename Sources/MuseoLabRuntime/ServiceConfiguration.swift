@@ -72,6 +72,8 @@ public struct ServiceConfiguration: Sendable {
     public var staffDigestHour: Int
     /// The SMTP relay of e-mails; without one they wait in the outbox.
     public var smtp: SMTPSettings?
+    /// The Python that prints invoices (WeasyPrint, factur-x).
+    public var python: String
 
     public struct SMTPSettings: Sendable, Equatable {
         public var host: String
@@ -97,6 +99,7 @@ public struct ServiceConfiguration: Sendable {
         ("SMTP_HOST", "none", "the SMTP relay of e-mails"),
         ("SMTP_PORT", "25", "its port"),
         ("SMTP_FROM", "museolab@localhost", "the sender of e-mails"),
+        ("MUSEOLAB_PYTHON", "python3", "the Python with WeasyPrint and factur-x, which prints the PDF of each document issued"),
     ]
 
     /// - Parameter logLevel: the level when `LOG_LEVEL` is not set.
@@ -110,6 +113,7 @@ public struct ServiceConfiguration: Sendable {
         outboxRetry = .seconds(try reader.integer("OUTBOX_RETRY_SECONDS", default: 30, in: 1...86_400, "a number of seconds"))
         reminderHours = try reader.integer("REMINDER_HOURS", default: 24, in: 1...168, "a number of hours")
         staffDigestHour = try reader.integer("STAFF_DIGEST_HOUR", default: 7, in: 0...23, "an hour")
+        python = reader.text("MUSEOLAB_PYTHON") ?? "python3"
         if let host = reader.text("SMTP_HOST") {
             smtp = SMTPSettings(
                 host: host, port: try reader.integer("SMTP_PORT", default: 25, in: 1...65_535, "a port"),

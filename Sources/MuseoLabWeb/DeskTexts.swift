@@ -81,7 +81,7 @@ enum DeskTexts {
     static let confirmIssue = "Cochez la case : l'émission est définitive et attribue un numéro."
     static let reason = "Saisissez le motif de l'avoir (1 000 caractères au plus)."
     static let creditAmount = "Saisissez un montant en euros, par exemple 12,50, au plus ce qui reste à créditer sur la ligne."
-    static let ublForIssued = "Le fichier UBL ne se produit que pour un document émis : émettez d'abord le brouillon."
+    static let filesForIssued = "Le PDF et les factures électroniques (UBL, CII) sont produits à l’émission : émettez d’abord le brouillon."
 
     /// Why a grid table is refused, in French, at its line: what the cell holds and what it should.
     static func table(_ fault: TariffTableFault) -> String {

@@ -267,15 +267,22 @@ extension WebFrontEnd {
                 return Self.download(InvoiceHTML.render(invoice), type: "text/html; charset=utf-8", name: "\(Self.fileName(invoice)).html")
             }
         }
-        router.get("/comptabilite/factures/:id/facture.xml") { request, context in
-            try await staffResponse(.desk, request) { visitor in
-                let invoice = try await lab.invoices.get(try Self.invoiceId(context), by: visitor.actor)
-                guard invoice.status == .issued else {
-                    return try page(MessagePage(
-                        title: "Fichier indisponible", message: DeskTexts.ublForIssued, nav: visitor.nav(.invoices),
-                        nextHref: "/comptabilite/factures/\(Self.text(invoice.id))", nextLabel: "Retour au document"), status: .conflict)
+        // The files kept with an issued document, as its customer received them.
+        for (path, kind, type, suffix) in [
+            ("facture.pdf", IssuedFiles.Kind.pdf, "application/pdf", ".pdf"), ("facture.xml", .ubl, "application/xml; charset=utf-8", "-ubl.xml"),
+            ("facture-cii.xml", .cii, "application/xml; charset=utf-8", "-cii.xml"),
+        ] {
+            router.get("/comptabilite/factures/:id/\(path)") { request, context in
+                try await staffResponse(.desk, request) { visitor in
+                    let invoice = try await lab.invoices.get(try Self.invoiceId(context), by: visitor.actor)
+                    guard invoice.status == .issued else {
+                        return try page(MessagePage(
+                            title: "Fichier indisponible", message: DeskTexts.filesForIssued, nav: visitor.nav(.invoices),
+                            nextHref: "/comptabilite/factures/\(Self.text(invoice.id))", nextLabel: "Retour au document"), status: .conflict)
+                    }
+                    let bytes = try await lab.invoices.file(kind, of: invoice.id, by: visitor.actor)
+                    return Self.download(ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)), type: type, name: "\(Self.fileName(invoice))\(suffix)")
                 }
-                return Self.download(try UBLDocument.render(invoice), type: "application/xml; charset=utf-8", name: "\(Self.fileName(invoice)).xml")
             }
         }
 
@@ -537,7 +544,11 @@ extension WebFrontEnd {
             totalGross: French.euros(invoice.totals.grossCents), footprint: invoice.footprint, chainPosition: invoice.chainPosition,
             creditNotes: creditNotes.map { DeskInvoicePage.Link(href: "/comptabilite/factures/\(Self.text($0.id))", label: $0.number ?? "brouillon d'avoir") },
             htmlHref: "/comptabilite/factures/\(id)/facture.html",
-            xmlHref: invoice.status == .issued ? "/comptabilite/factures/\(id)/facture.xml" : nil,
+            files: invoice.status == .issued
+                ? DeskInvoicePage.Files(
+                    pdf: "/comptabilite/factures/\(id)/facture.pdf", ubl: "/comptabilite/factures/\(id)/facture.xml",
+                    cii: "/comptabilite/factures/\(id)/facture-cii.xml")
+                : nil,
             draft: invoice.status == .draft
                 ? DeskInvoicePage.DraftActions(issueAction: "/comptabilite/factures/\(id)/emettre", discardAction: "/comptabilite/factures/\(id)/abandonner", confirmError: nil)
                 : nil,

@@ -54,7 +54,16 @@ struct MuseoLabServer: AsyncParsableCommand {
         var database = location.configuration
         database.options.maximumConnections = settings.databasePoolSize
         let client = PostgresClient(configuration: database, backgroundLogger: poolLogger)
-        let lab = MuseoLab(client: client, logger: logger, connectionWait: location.settings.connectionWait)
+        let printer = FacturXPrinter(python: service.python)
+        switch await printer.check() {
+        case .success(let versions):
+            logger.info("PDF printer", metadata: ["tools": "\(versions)"])
+        case .failure(let problem):
+            // Everything else works; issuing is refused, saying why, until the tools are installed.
+            logger.critical("no PDF printer: documents cannot be issued until WeasyPrint and factur-x are installed (README, Deploying)",
+                            metadata: ["problem": "\(problem.detail)"])
+        }
+        let lab = MuseoLab(client: client, logger: logger, connectionWait: location.settings.connectionWait, printer: printer)
 
         let outbox = Outbox(database: lab.database, baseDelay: service.outboxRetry)
         // Delivery starts once `prepare` has migrated the database (the stream ends then).

@@ -69,7 +69,9 @@ enum CommandRunner {
         do {
             let connection = asOwner ? location.ownerConfiguration : location.configuration
             try await PostgresClient.withRunning(connection, logger: logger) { client in
-                let lab = MuseoLab(client: client, logger: logger, connectionWait: location.settings.connectionWait)
+                let lab = MuseoLab(
+                    client: client, logger: logger, connectionWait: location.settings.connectionWait,
+                    printer: FacturXPrinter(python: configuration.python))
                 if requireCurrentSchema {
                     let migrator = try Migrator(folder: location.sqlFolder.appendingPathComponent("migrations"), logger: logger)
                     let pending = try await migrator.pending(client)

@@ -17,6 +17,7 @@ import pathlib
 import re
 import sys
 
+from pypdf import PdfReader
 from playwright.sync_api import expect, sync_playwright
 
 import page_checks
@@ -42,14 +43,16 @@ def sign_in(page, seen):
     return link, seen
 
 
-def download(page, click):
-    """Runs `click`, which starts a download; the file's suggested name and its text (UTF-8)."""
+def download(page, click, binary=False):
+    """Runs `click`, which starts a download; the file's suggested name and its text (UTF-8),
+    or its bytes."""
     with page.expect_download() as info:
         click()
     file = info.value
     path = pathlib.Path(DOWNLOADS) / file.suggested_filename
     file.save_as(path)
-    return file.suggested_filename, path.read_bytes().decode("utf-8")
+    data = path.read_bytes()
+    return file.suggested_filename, data if binary else data.decode("utf-8")
 
 
 def issue_with_keyboard(page):
@@ -185,22 +188,28 @@ with sync_playwright() as playwright:
     refused = page.request.post(f"{draft}/emettre", form={"csrf": token}, headers={"Origin": BASE}, max_redirects=0)
     assert refused.status == 422 and "Cochez la case" in refused.text(), f"issuing unconfirmed: {refused.status}"
 
-    # Issued, confirming: numbered, final.
+    # Issued, confirming: numbered, final (its PDF printed as it is issued).
     issue_with_keyboard(page)
     heading = page.get_by_role("heading", name=re.compile(r"^Facture F\d{4}-\d{6}$"))
-    expect(heading).to_be_visible()
+    expect(heading).to_be_visible(timeout=20_000)
     number = heading.inner_text().split(" ")[1]
     expect(page.get_by_role("status")).to_contain_text("numéro est définitif")
     expect(page.locator(".desk-footprint")).to_contain_text("SHA-256")
     assert page.get_by_role("button", name="Émettre le document").count() == 0, "an issued invoice is not issued again"
     check_page(page, "compta-facture")
 
-    # The files of the issued invoice: the printable HTML and the UBL e-invoice.
+    # The files of the issued invoice: the PDF as issued, the UBL and CII e-invoices, the printable HTML.
+    name, pdf = download(page, lambda: page.get_by_role("link", name="Télécharger le PDF (Factur-X, tel qu’émis)").click(), binary=True)
+    assert name == f"{number}.pdf" and pdf.startswith(b"%PDF-"), name
+    attached = PdfReader(io.BytesIO(pdf)).attachments
+    assert list(attached) == ["factur-x.xml"] and f"<ram:ID>{number}</ram:ID>".encode() in attached["factur-x.xml"][0], list(attached)
+    name, cii = download(page, lambda: page.get_by_role("link", name="Télécharger la facture électronique CII (XML)").click())
+    assert name == f"{number}-cii.xml" and "<rsm:CrossIndustryInvoice" in cii and f"<ram:ID>{number}</ram:ID>" in cii, name
     name, html = download(page, lambda: page.get_by_role("link", name="Télécharger le document imprimable (HTML)").click())
     assert name == f"{number}.html", name
     assert f"Facture n° {number}" in html and "EJ-2026-0042" in html and "SIRET 19624401600008" in html, html[:500]
-    name, xml = download(page, lambda: page.get_by_role("link", name="Télécharger la facture électronique (UBL 2.1, XML)").click())
-    assert name == f"{number}.xml", name
+    name, xml = download(page, lambda: page.get_by_role("link", name="Télécharger la facture électronique UBL 2.1 (XML, Chorus Pro)").click())
+    assert name == f"{number}-ubl.xml", name
     assert xml.startswith("<?xml") and f"<cbc:ID>{number}</cbc:ID>" in xml and "urn:cen.eu:en16931:2017" in xml, xml[:500]
     assert "<cbc:BuyerReference>SERV-MUSEOLAB</cbc:BuyerReference>" in xml
 
@@ -214,11 +223,11 @@ with sync_playwright() as playwright:
     check_page(page, "compta-avoir-brouillon")
     issue_with_keyboard(page)
     heading = page.get_by_role("heading", name=re.compile(r"^Avoir A\d{4}-\d{6}$"))
-    expect(heading).to_be_visible()
+    expect(heading).to_be_visible(timeout=20_000)
     credit = heading.inner_text().split(" ")[1]
     check_page(page, "compta-avoir")
-    name, xml = download(page, lambda: page.get_by_role("link", name="Télécharger la facture électronique (UBL 2.1, XML)").click())
-    assert name == f"{credit}.xml" and "<CreditNote" in xml and f"<cbc:ID>{number}</cbc:ID>" in xml, name
+    name, xml = download(page, lambda: page.get_by_role("link", name="Télécharger la facture électronique UBL 2.1 (XML, Chorus Pro)").click())
+    assert name == f"{credit}-ubl.xml" and "<CreditNote" in xml and f"<cbc:ID>{number}</cbc:ID>" in xml, name
 
     # The invoices: both documents, and the footprint chain intact.
     desk.get_by_role("link", name="Factures", exact=True).click()

@@ -6,10 +6,12 @@ import Foundation
 enum Footprint {
     static let genesis = String(repeating: "0", count: 64)
 
-    /// The canonical text the footprint is the hash of: every legal figure, in order.
+    /// The canonical text the footprint is the hash of: every legal figure, in order, then the
+    /// digests of the files the customer received (version 2; documents issued before files
+    /// were kept stay version 1).
     static func canonical(_ invoice: Invoice, previous: String) -> String {
         var lines = [
-            "MUSEOLAB-DOCUMENT-1",
+            invoice.files == nil ? "MUSEOLAB-DOCUMENT-1" : "MUSEOLAB-DOCUMENT-2",
             "kind=\(invoice.kind.rawValue)",
             "number=\(invoice.number ?? "")",
             "issue_date=\(invoice.issueDate?.description ?? "")",
@@ -30,10 +32,16 @@ enum Footprint {
             "total_net=\(invoice.totals.netCents)", "total_vat=\(invoice.totals.vatCents)", "total_gross=\(invoice.totals.grossCents)",
             "previous=\(previous)",
         ]
+        if let files = invoice.files { lines += ["pdf=\(files.pdf)", "cii=\(files.cii)", "ubl=\(files.ubl)"] }
         return lines.joined(separator: "\n")
     }
 
     static func compute(_ invoice: Invoice, previous: String) -> String {
-        SHA256.hash(data: Data(canonical(invoice, previous: previous).utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256(Data(canonical(invoice, previous: previous).utf8))
+    }
+
+    /// Lower-case hex, as PostgreSQL's `encode(sha256(…), 'hex')`.
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -40,6 +40,8 @@ public struct Invoice: Sendable, Equatable, Codable {
         public var tariffItemCode: String?
         public var billableItemId: UUID?
         public var correctsLineId: UUID?
+        /// Goods sold (a consumable), not a service: the invoicing frame (BT-23) says which.
+        public var isGoods: Bool
     }
 
     public var id: UUID
@@ -57,6 +59,8 @@ public struct Invoice: Sendable, Equatable, Codable {
     public var commitmentNumber: String?
     public var correctsInvoiceId: UUID?
     public var correctsNumber: String?
+    /// The corrected invoice's issue date (BT-26), which a credit note states with its number.
+    public var correctsIssueDate: CalendarDate?
     public var creditReason: String?
     /// A full credit note that puts the credited items back to be invoiced again when issued.
     public var reopensItems: Bool
@@ -72,6 +76,9 @@ public struct Invoice: Sendable, Equatable, Codable {
     public var footprint: String?
     public var issuedAt: Date?
     public var issuedBy: String?
+    /// The SHA-256 of the files produced when it was issued (none for a draft, nor for documents
+    /// issued before files were kept).
+    public var files: IssuedFiles.Digests?
 }
 
 /// The outcome of checking the chain of footprints.

@@ -6,7 +6,9 @@ import Foundation
 /// date, late-payment penalties, the fixed recovery indemnity for professional buyers,
 /// and for public buyers the service code and legal commitment number.
 public enum InvoiceHTML {
-    public static func render(_ invoice: Invoice) -> String {
+    /// - Parameter printed: the page of the PDF made as the document is issued. Its footprint
+    ///   covers the PDF, so the PDF states its place in the chain and the previous footprint.
+    public static func render(_ invoice: Invoice, printed: Bool = false) -> String {
         let title = invoice.kind == .invoice ? "Facture" : "Avoir"
         let number = invoice.number ?? "BROUILLON"
         func h(_ text: String?) -> String { XMLWriter.escape(text ?? "") }
@@ -29,6 +31,7 @@ public enum InvoiceHTML {
             "Date d'émission : \(h(invoice.issueDate?.description ?? "—"))",
             "Période des prestations : du \(invoice.periodStart) au \(invoice.periodEnd)",
         ]
+        facts.append("Nature des opérations : \(EInvoiceContent.operations(invoice))")
         if invoice.kind == .invoice { facts.append("Date d'échéance : \(h(invoice.dueDate?.description ?? "—"))") }
         if let code = invoice.buyerServiceCode { facts.append("Code service (Chorus Pro) : \(h(code))") }
         if let commitment = invoice.commitmentNumber { facts.append("N° d'engagement juridique : \(h(commitment))") }
@@ -45,11 +48,13 @@ public enum InvoiceHTML {
         }
         body.append("</tbody></table>")
         body.append("<table class=\"totals\"><tr><th>Total HT</th><td class=\"n\">\(euros(invoice.totals.netCents))</td></tr><tr><th>Total TVA</th><td class=\"n\">\(euros(invoice.totals.vatCents))</td></tr><tr><th>Total TTC\(invoice.kind == .invoice ? " – net à payer" : " – à déduire")</th><td class=\"n\"><strong>\(euros(invoice.totals.grossCents))</strong></td></tr></table>")
-        var terms = ["\(UBLDocument.paymentTerms(invoice))"]
+        var terms = [EInvoiceContent.paymentTerms(invoice)]
         if let iban = invoice.paymentIBAN { terms.append("IBAN \(h(iban))\(invoice.paymentBIC.map { " – BIC \(h($0))" } ?? "")") }
-        terms += UBLDocument.notes(invoice).filter { !$0.hasPrefix("Avoir sur") }
+        terms += EInvoiceContent.notes(invoice).filter { $0.subject != "AAI" }.map(\.text)
         body.append("<div class=\"terms\">" + terms.map { "<p>\(h($0))</p>" }.joined() + "</div>")
-        if let footprint = invoice.footprint {
+        if printed, let position = invoice.chainPosition, let previous = invoice.previousFootprint {
+            body.append("<p class=\"footprint\">Document n° \(position) de la chaîne d’inaltérabilité, à la suite de l’empreinte SHA-256 \(previous)</p>")
+        } else if let footprint = invoice.footprint {
             body.append("<p class=\"footprint\">Document n° \(invoice.chainPosition ?? 0) de la chaîne d'inaltérabilité – empreinte SHA-256 \(footprint)</p>")
         }
         return """
@@ -63,7 +68,8 @@ public enum InvoiceHTML {
             .n { text-align: right; white-space: nowrap; } .vat, .totals { width: auto; margin-left: auto; }
             .draft { color: #b00; font-weight: bold; border: 2px solid #b00; padding: .5em; }
             .terms { font-size: .9em; } .footprint { font-size: .75em; color: #777; word-break: break-all; }
-            @media print { body { margin: 0; } }
+            @media print { body { margin: 0; max-width: none; font-size: 9pt; } th, td { padding: .25em .35em; } .parties { gap: 2em; } }
+            @page { size: A4; margin: 1.5cm; }
             </style></head>
             <body>
             \(body.joined(separator: "\n"))

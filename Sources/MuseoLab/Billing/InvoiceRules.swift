@@ -79,6 +79,33 @@ enum InvoiceRules {
         guard draft.status == .draft else { throw Problem(.invalidTransition, "this document is \(draft.status.rawValue): only a draft is issued") }
         guard !draft.lines.isEmpty else { throw Problem(.conflict, "an invoice has at least one line") }
         try checkBuyer(name: draft.buyer.name, isPublicBody: draft.buyer.isPublicBody, siret: draft.buyer.siret)
+        let missing = missingLegalData(draft)
+        guard missing.isEmpty else {
+            throw Problem(
+                .conflict, "the French e-invoicing rules need, before this document is issued: " + missing.map(\.detail).joined(separator: "; "),
+                field: missing[0].field, errors: missing)
+        }
+    }
+
+    /// What the French rules (EN 16931 and BR-FR) need of the parties that a document lacks,
+    /// each with where it is set: said to the accountant, not by the customer's platform.
+    static func missingLegalData(_ document: Invoice) -> [Problem.FieldError] {
+        let (seller, buyer) = (document.seller, document.buyer)
+        var missing: [Problem.FieldError] = []
+        func need(_ field: String, _ what: String) { missing.append(Problem.FieldError(field: field, detail: what)) }
+        if EInvoiceContent.siren(seller) == nil { need("seller.siren", "the seller's SIREN (its organisation)") }
+        if seller.siret == nil { need("seller.siret", "the seller's SIRET (its organisation)") }
+        if !PostalAddress(seller.address).isComplete { need("seller.address", "the seller's address as \"street, postcode city\" (its organisation)") }
+        let charged = document.lines.contains { if case .rate(let bp) = $0.vat { bp > 0 } else { false } }
+        if charged, seller.vatId == nil { need("sellerVatId", "the seller's VAT number, since VAT is charged (the billing settings)") }
+        if !PostalAddress(buyer.address).isComplete { need("buyer.address", "\(buyer.name)'s address as \"street, postcode city\" (its organisation)") }
+        if buyer.isProfessional, EInvoiceContent.siren(buyer) == nil {
+            need("buyer.siren", "\(buyer.name)'s SIREN, which identifies a professional buyer (its organisation)")
+        }
+        if EInvoiceContent.electronicAddress(buyer) == nil {
+            need("buyer.contactEmail", "an electronic address for \(buyer.name): its SIREN or its contact e-mail (its organisation)")
+        }
+        return missing
     }
 
     /// A public body is invoiced through Chorus Pro, which takes no invoice without its SIRET:
@@ -97,8 +124,8 @@ enum InvoiceRules {
         (kind == .invoice ? "F" : "A") + String(year)
     }
 
-    /// The draft as issued: its number in its series, its dates, its place in the chain and the
-    /// footprint that seals it after the previous document's.
+    /// The draft as issued: its number in its series, its dates and its place in the chain after
+    /// the previous document's footprint (`sealed` gives it its own, once its files are made).
     static func issued(_ draft: Invoice, on issueDate: CalendarDate, sequence: Int64, chainPosition: Int64, previousFootprint: String) -> Invoice {
         var invoice = draft
         invoice.number = "\(series(of: draft.kind, issuedIn: issueDate.year))-\(String(format: "%06d", sequence))"
@@ -106,7 +133,16 @@ enum InvoiceRules {
         invoice.dueDate = issueDate.adding(days: draft.paymentTermsDays)
         invoice.chainPosition = Int(chainPosition)
         invoice.previousFootprint = previousFootprint
-        invoice.footprint = Footprint.compute(invoice, previous: previousFootprint)
+        invoice.status = .issued
+        return invoice
+    }
+
+    /// The issued document sealed with the files its customer receives: the footprint covers
+    /// every legal figure, the previous footprint and the files' digests.
+    static func sealed(_ issued: Invoice, files: IssuedFiles.Digests) -> Invoice {
+        var invoice = issued
+        invoice.files = files
+        invoice.footprint = Footprint.compute(invoice, previous: issued.previousFootprint ?? Footprint.genesis)
         return invoice
     }
 }

@@ -22,6 +22,7 @@ enum InvoiceStore {
         var commitmentNumber: String?
         var correctsInvoiceId: UUID?
         var correctsNumber: String?
+        var correctsIssueDate: CalendarDate?
         var creditReason: String?
         var reopensItems: Bool
         var chainPosition: Int?
@@ -29,6 +30,7 @@ enum InvoiceStore {
         var footprint: String?
         var issuedAt: Date?
         var issuedBy: String?
+        var files: IssuedFiles.Digests?
         /// The payment terms it froze, or `nil` for a draft.
         var frozenTerms: (days: Int, penaltyBp: Int, indemnityCents: Int, iban: String?, bic: String?)?
         /// Today's billing settings, for a draft (`nil` when they were never loaded).
@@ -63,10 +65,10 @@ enum InvoiceStore {
                 seller: try party(frozenSeller, liveSeller, vatId: settings.sellerVatId), buyer: try party(frozenBuyer, liveBuyer, vatId: nil),
                 periodStart: periodStart, periodEnd: periodEnd, issueDate: issueDate, dueDate: dueDate, buyerServiceCode: buyerServiceCode,
                 commitmentNumber: commitmentNumber, correctsInvoiceId: correctsInvoiceId, correctsNumber: correctsNumber,
-                creditReason: creditReason, reopensItems: reopensItems, lines: lines, totals: DocumentTotals(lines: lines.map { ($0.netCents, $0.vat) }),
+                correctsIssueDate: correctsIssueDate, creditReason: creditReason, reopensItems: reopensItems, lines: lines, totals: DocumentTotals(lines: lines.map { ($0.netCents, $0.vat) }),
                 paymentTermsDays: terms.days, latePenaltyRateBp: terms.penaltyBp, recoveryIndemnityCents: terms.indemnityCents,
                 paymentIBAN: terms.iban, paymentBIC: terms.bic, chainPosition: chainPosition, previousFootprint: previousFootprint,
-                footprint: footprint, issuedAt: issuedAt, issuedBy: issuedBy)
+                footprint: footprint, issuedAt: issuedAt, issuedBy: issuedBy, files: files)
         }
 
         init(_ r: PostgresRandomAccessRow) throws {
@@ -86,6 +88,7 @@ enum InvoiceStore {
             commitmentNumber = try r.value("commitment_number")
             correctsInvoiceId = try r.value("corrects_invoice_id")
             correctsNumber = try r.value("corrects_number")
+            correctsIssueDate = try day("corrects_issue_date")
             creditReason = try r.value("credit_reason")
             reopensItems = try r.value("reopens_items")
             chainPosition = try r.value("chain_position", as: Int64?.self).map(Int.init)
@@ -93,6 +96,9 @@ enum InvoiceStore {
             footprint = try r.value("footprint")
             issuedAt = try r.value("issued_at")
             issuedBy = try r.value("issued_by")
+            if let pdf = try r.value("pdf_sha256", as: String?.self) {
+                files = IssuedFiles.Digests(pdf: pdf, cii: try r.value("cii_sha256"), ubl: try r.value("ubl_sha256"))
+            }
             if let days = try r.value("frozen_terms_days", as: Int32?.self) {
                 frozenTerms = (
                     Int(days), Int(try r.value("frozen_penalty_bp", as: Int32.self)), Int(try r.value("frozen_indemnity_cents", as: Int32.self)),
@@ -121,6 +127,7 @@ enum InvoiceStore {
         SELECT i.id, i.kind, i.status, i.number, i.customer_organisation_id, i.seller::text AS frozen_seller, i.buyer::text AS frozen_buyer,
                i.period_start::text AS period_start, i.period_end::text AS period_end, i.issue_date::text AS issue_date,
                i.due_date::text AS due_date, i.buyer_service_code, i.commitment_number, i.corrects_invoice_id, c.number AS corrects_number,
+               c.issue_date::text AS corrects_issue_date,
                i.credit_reason, i.reopens_items, i.chain_position, i.previous_footprint, i.footprint, i.issued_at, i.issued_by,
                i.payment_terms_days AS frozen_terms_days, i.late_penalty_rate_bp AS frozen_penalty_bp,
                i.recovery_indemnity_cents AS frozen_indemnity_cents, i.payment_iban AS frozen_iban, i.payment_bic AS frozen_bic,
@@ -132,9 +139,10 @@ enum InvoiceStore {
                so.tariff_category AS seller_tariff_category,
                b.name AS buyer_name, b.legal_form AS buyer_legal_form, b.address AS buyer_address, b.siren AS buyer_siren,
                b.siret AS buyer_siret, b.contact_email AS buyer_email, b.is_public_body AS buyer_public_body,
-               b.tariff_category AS buyer_tariff_category
+               b.tariff_category AS buyer_tariff_category, f.pdf_sha256, f.cii_sha256, f.ubl_sha256
         FROM invoices i
         LEFT JOIN invoices c ON c.id = i.corrects_invoice_id
+        LEFT JOIN issued_files f ON f.invoice_id = i.id
         LEFT JOIN billing_settings s ON true
         LEFT JOIN organisations so ON so.id = s.seller_organisation_id
         LEFT JOIN organisations b ON b.id = i.customer_organisation_id
@@ -180,8 +188,10 @@ enum InvoiceStore {
     struct Lines: Statement {
         static let sql = """
             SELECT invoice_id, id, position, description, service_date::text AS service_date, quantity_milli, unit, unit_price_cents,
-                   net_cents, vat_rate_bp, vat_exemption, tariff_version_id, tariff_item_code, billable_item_id, corrects_line_id
-            FROM invoice_lines WHERE invoice_id = ANY($1::uuid[]) ORDER BY invoice_id, position
+                   net_cents, vat_rate_bp, vat_exemption, tariff_version_id, tariff_item_code, billable_item_id, corrects_line_id,
+                   EXISTS (SELECT 1 FROM tariff_items t WHERE t.version_id = l.tariff_version_id AND t.code = l.tariff_item_code
+                                                          AND t.applies_to = 'consumable') AS goods
+            FROM invoice_lines l WHERE invoice_id = ANY($1::uuid[]) ORDER BY invoice_id, position
             """
         var invoiceIds: [UUID]
         func makeBindings() throws -> PostgresBindings {
@@ -199,7 +209,7 @@ enum InvoiceStore {
                 netCents: Int(try r.value("net_cents", as: Int64.self)),
                 vat: rate.map { .rate(basisPoints: Int($0)) } ?? .exempt(mention: exemption),
                 tariffVersionId: try r.value("tariff_version_id"), tariffItemCode: try r.value("tariff_item_code"),
-                billableItemId: try r.value("billable_item_id"), correctsLineId: try r.value("corrects_line_id")))
+                billableItemId: try r.value("billable_item_id"), correctsLineId: try r.value("corrects_line_id"), isGoods: try r.value("goods")))
         }
     }
 
@@ -327,6 +337,49 @@ enum InvoiceStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
     }
 
+    /// The files of a document issued, kept with it (their digests are checked by the table).
+    struct InsertFiles: Statement {
+        static let sql = """
+            INSERT INTO issued_files (invoice_id, pdf, cii, ubl, pdf_sha256, cii_sha256, ubl_sha256)
+            VALUES ($1::uuid, $2::bytea, $3::text, $4::text, $5::text, $6::text, $7::text)
+            """
+        var invoiceId: UUID
+        var files: IssuedFiles
+        func makeBindings() throws -> PostgresBindings {
+            let digests = files.digests
+            var bindings = PostgresBindings()
+            bindings.append(invoiceId)
+            bindings.append(ByteBuffer(bytes: files.pdf))
+            bindings.append(files.cii)
+            bindings.append(files.ubl)
+            bindings.append(digests.pdf)
+            bindings.append(digests.cii)
+            bindings.append(digests.ubl)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws {}
+    }
+
+    /// One file of an issued document, as kept.
+    struct File: Statement {
+        static let sql = """
+            SELECT CASE $2::text WHEN 'pdf' THEN pdf ELSE convert_to(CASE $2::text WHEN 'cii' THEN cii ELSE ubl END, 'UTF8') END AS bytes
+            FROM issued_files WHERE invoice_id = $1::uuid
+            """
+        var invoiceId: UUID
+        var kind: IssuedFiles.Kind
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(invoiceId)
+            bindings.append(kind.rawValue)
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Data {
+            var buffer = try r.value("bytes", as: ByteBuffer.self)
+            return buffer.readData(length: buffer.readableBytes) ?? Data()
+        }
+    }
+
     /// The Chorus Pro service code an organisation is invoiced under by default, if the organisation exists.
     struct CustomerForDraft: Statement {
         static let sql = "SELECT name, is_public_body, siret, chorus_service_code FROM organisations WHERE id = $1::uuid"
@@ -440,12 +493,20 @@ enum InvoiceStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
     }
 
-    /// The issued documents in chain order: id, place in the chain and number.
+    /// The issued documents in chain order: id, place in the chain, number, and whether its files
+    /// (if it has any) still hash to the digests its footprint sealed.
     struct Chain: Statement {
-        static let sql = "SELECT id, chain_position, number FROM invoices WHERE status = 'issued' ORDER BY chain_position"
+        static let sql = """
+            SELECT i.id, i.chain_position, i.number,
+                   f.invoice_id IS NULL OR (f.pdf_sha256 = encode(sha256(f.pdf), 'hex')
+                                            AND f.cii_sha256 = encode(sha256(convert_to(f.cii, 'UTF8')), 'hex')
+                                            AND f.ubl_sha256 = encode(sha256(convert_to(f.ubl, 'UTF8')), 'hex')) AS files_intact
+            FROM invoices i LEFT JOIN issued_files f ON f.invoice_id = i.id
+            WHERE i.status = 'issued' ORDER BY i.chain_position
+            """
         func makeBindings() throws -> PostgresBindings { PostgresBindings() }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (id: UUID, position: Int64, number: String) {
-            (try r.value("id"), try r.value("chain_position"), try r.value("number"))
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (id: UUID, position: Int64, number: String, filesIntact: Bool) {
+            (try r.value("id"), try r.value("chain_position"), try r.value("number"), try r.value("files_intact"))
         }
     }
 

@@ -8,11 +8,19 @@ public struct Invoices: Sendable {
     let database: Database
     let now: @Sendable () -> Date
     let events: DomainEvents
+    /// Prints the PDF of a document as it is issued; without one, nothing can be issued.
+    let printer: (any InvoicePrinter)?
+    let turns: IssuingTurns
 
-    init(database: Database, now: @escaping @Sendable () -> Date = Date.init, events: DomainEvents? = nil) {
+    init(
+        database: Database, now: @escaping @Sendable () -> Date = Date.init, events: DomainEvents? = nil, printer: (any InvoicePrinter)? = nil,
+        turns: IssuingTurns = IssuingTurns()
+    ) {
         self.database = database
         self.now = now
         self.events = events ?? .standard(now: now)
+        self.printer = printer
+        self.turns = turns
     }
 
     // MARK: - Drafts
@@ -135,11 +143,17 @@ public struct Invoices: Sendable {
 
     /// Gives the draft the next number of its series (F2026-000001, A2026-000001 for credit
     /// notes) from a counter locked in this transaction: no gap, no duplicate. Freezes the
-    /// parties, the totals and the footprint; locks the tariff versions used; the items are invoiced.
+    /// parties, the totals and the footprint; locks the tariff versions used; the items are
+    /// invoiced. Its files (the Factur-X PDF, the CII, the UBL) are made and kept in the same
+    /// transaction: a document that cannot be printed is not issued, and its number not used.
     public func issue(_ id: UUID, on date: CalendarDate? = nil, by actor: Actor) async throws -> Invoice {
         try actor.require(.manageBilling, "issue invoices")
+        guard let printer else {
+            throw Problem(.unavailable, "documents cannot be issued here: no PDF printer is set up (WeasyPrint and factur-x, see the README)")
+        }
         let issueDate = date ?? ParisClock.date(of: now())
-        return try await database.write(as: actor, action: "invoice.issue") { session in
+        let (database, events) = (self.database, self.events)
+        return try await turns.run { try await database.write(as: actor, action: "invoice.issue") { session in
             guard try await session.run(InvoiceStore.Lock(id: id)).first == true else { throw Problem.notFound("invoice") }
             let draft = try await Self.load(id, session)
             try InvoiceRules.checkIssuable(draft)
@@ -147,12 +161,14 @@ public struct Invoices: Sendable {
             let sequence = try await session.run(InvoiceStore.NextNumber(series: series))[0]
             let position = try await session.run(InvoiceStore.NextNumber(series: "CHAIN"))[0]
             let previous = position == 1 ? Footprint.genesis : try await session.run(InvoiceStore.FootprintAt(position: position - 1))[0]
-            var invoice = InvoiceRules.issued(draft, on: issueDate, sequence: sequence, chainPosition: position, previousFootprint: previous)
+            let issued = InvoiceRules.issued(draft, on: issueDate, sequence: sequence, chainPosition: position, previousFootprint: previous)
+            let files = try await IssuedFiles.produce(issued, printer: printer)
+            let invoice = InvoiceRules.sealed(issued, files: files.digests)
             _ = try await session.run(InvoiceStore.Issue(invoice: invoice, series: series, sequence: sequence, issuedBy: actor.label))
-            invoice.status = .issued
+            _ = try await session.run(InvoiceStore.InsertFiles(invoiceId: id, files: files))
             try await events.publish(.invoiceIssued(invoice), by: actor, session)
             return try await Self.load(id, session)
-        }
+        } }
     }
 
     // MARK: - Reading
@@ -182,6 +198,22 @@ public struct Invoices: Sendable {
         }
     }
 
+    /// A file of an issued document, as it was made when issued: the bytes its customer received.
+    public func file(_ kind: IssuedFiles.Kind, of id: UUID, by actor: Actor) async throws -> Data {
+        try actor.require(.viewBilling, "see invoices")
+        return try await database.read { session in
+            let invoice = try await Self.load(id, session)
+            _ = try EInvoiceContent.issued(invoice)
+            if let bytes = try await session.run(InvoiceStore.File(invoiceId: id, kind: kind)).first { return bytes }
+            // Issued before files were kept: its e-invoices are made again from what it froze; no PDF was ever made.
+            switch kind {
+            case .pdf: throw Problem(.conflict, "this document was issued before PDFs were kept: it has no PDF; its UBL and CII can be downloaded")
+            case .cii: return Data(try CIIDocument.render(invoice).utf8)
+            case .ubl: return Data(try UBLDocument.render(invoice).utf8)
+            }
+        }
+    }
+
     /// Recomputes every footprint along the chain from what is stored.
     public func verifyChain(by actor: Actor) async throws -> ChainVerification {
         try actor.require(.viewBilling, "verify the invoice chain")
@@ -190,8 +222,11 @@ public struct Invoices: Sendable {
             let documents = try await InvoiceStore.load(chain.map(\.id), session)
             var previous = Footprint.genesis
             var count = 0
-            for ((_, position, number), invoice) in zip(chain, documents) {
+            for ((_, position, number, filesIntact), invoice) in zip(chain, documents) {
                 count += 1
+                guard filesIntact else {
+                    return ChainVerification(documents: count, valid: false, brokenAt: number, problem: "its stored files do not match their digests")
+                }
                 guard position == Int64(count) else {
                     return ChainVerification(documents: count, valid: false, brokenAt: number, problem: "chain position \(position) where \(count) was expected: a document is missing")
                 }

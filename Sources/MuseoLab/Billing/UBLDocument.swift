@@ -1,15 +1,17 @@
 import Foundation
 
-/// An issued invoice or credit note as a UBL 2.1 `Invoice` / `CreditNote` for Chorus Pro,
-/// EN 16931 core (`urn:cen.eu:en16931:2017`): parties identified by SIRET (scheme 0009),
-/// the buyer's service code as BuyerReference, the legal commitment number (engagement
-/// juridique) as OrderReference, one VAT breakdown per rate or exemption.
+/// An issued invoice or credit note as a UBL 2.1 `Invoice` / `CreditNote`, EN 16931 core with
+/// the French rules on top (BR-FR Flux 2): the invoicing frame (BT-23), the legal mentions as
+/// notes with their subject codes, each party's SIRET (0009), SIREN (0002) and electronic
+/// address, the buyer's service code as BuyerReference, the legal commitment number
+/// (engagement juridique) as OrderReference, the corrected invoice with its issue date, one
+/// VAT breakdown per rate or exemption. What it says is `EInvoiceContent`'s.
 public enum UBLDocument {
+    typealias Content = EInvoiceContent
+
     /// - Throws: a conflict for a draft or a discarded document: an e-invoice is for an issued one.
     public static func render(_ invoice: Invoice) throws -> String {
-        guard invoice.status == .issued, let number = invoice.number, let issueDate = invoice.issueDate else {
-            throw Problem(.conflict, "an e-invoice is generated for an issued document: issue the draft first")
-        }
+        let (number, issueDate) = try Content.issued(invoice)
         let creditNote = invoice.kind == .creditNote
         let root = creditNote ? "CreditNote" : "Invoice"
         var x = XMLWriter()
@@ -19,13 +21,14 @@ public enum UBLDocument {
             ("xmlns:cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"),
             ("xmlns:cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"),
         ])
-        x.element("cbc:CustomizationID", "urn:cen.eu:en16931:2017")
-        x.element("cbc:ProfileID", "A1")
+        x.element("cbc:CustomizationID", Content.specification)
+        x.element("cbc:ProfileID", Content.frame(invoice))
         x.element("cbc:ID", number)
         x.element("cbc:IssueDate", issueDate.description)
         if !creditNote, let due = invoice.dueDate { x.element("cbc:DueDate", due.description) }
         x.element(creditNote ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode", creditNote ? "381" : "380")
-        for note in notes(invoice) { x.element("cbc:Note", note) }
+        // UBL has no element for a note's subject: EN 16931 writes it `#CODE#text`.
+        for note in Content.notes(invoice) { x.element("cbc:Note", note.subject.map { "#\($0)#" + note.text } ?? note.text) }
         x.element("cbc:DocumentCurrencyCode", "EUR")
         if let code = invoice.buyerServiceCode { x.element("cbc:BuyerReference", code) }
         x.open("cac:InvoicePeriod")
@@ -41,49 +44,50 @@ public enum UBLDocument {
             x.open("cac:BillingReference")
             x.open("cac:InvoiceDocumentReference")
             x.element("cbc:ID", corrected)
+            if let date = invoice.correctsIssueDate { x.element("cbc:IssueDate", date.description) }
             x.close("cac:InvoiceDocumentReference")
             x.close("cac:BillingReference")
         }
         party(&x, "cac:AccountingSupplierParty", invoice.seller, seller: true)
         party(&x, "cac:AccountingCustomerParty", invoice.buyer, seller: false)
         x.open("cac:PaymentMeans")
-        if let iban = invoice.paymentIBAN {
-            x.element("cbc:PaymentMeansCode", "30")
-            x.element("cbc:PaymentID", invoice.number ?? "DRAFT")
+        x.element("cbc:PaymentMeansCode", Content.paymentMeansCode(invoice))
+        if let iban = Content.iban(invoice) {
+            x.element("cbc:PaymentID", number)
             x.open("cac:PayeeFinancialAccount")
-            x.element("cbc:ID", iban.replacingOccurrences(of: " ", with: ""))
+            x.element("cbc:ID", iban)
             x.element("cbc:Name", invoice.seller.name)
             x.close("cac:PayeeFinancialAccount")
-        } else {
-            x.element("cbc:PaymentMeansCode", "1")
         }
         x.close("cac:PaymentMeans")
         x.open("cac:PaymentTerms")
-        x.element("cbc:Note", paymentTerms(invoice))
+        x.element("cbc:Note", Content.paymentTerms(invoice))
         x.close("cac:PaymentTerms")
         x.open("cac:TaxTotal")
-        x.element("cbc:TaxAmount", amount(invoice.totals.vatCents), attributes: [("currencyID", "EUR")])
+        x.element("cbc:TaxAmount", Content.amount(invoice.totals.vatCents), attributes: [("currencyID", "EUR")])
         for group in invoice.totals.groups {
             x.open("cac:TaxSubtotal")
-            x.element("cbc:TaxableAmount", amount(group.taxableCents), attributes: [("currencyID", "EUR")])
-            x.element("cbc:TaxAmount", amount(group.vatCents), attributes: [("currencyID", "EUR")])
+            x.element("cbc:TaxableAmount", Content.amount(group.taxableCents), attributes: [("currencyID", "EUR")])
+            x.element("cbc:TaxAmount", Content.amount(group.vatCents), attributes: [("currencyID", "EUR")])
             taxCategory(&x, "cac:TaxCategory", group.vat, breakdown: true)
             x.close("cac:TaxSubtotal")
         }
         x.close("cac:TaxTotal")
         x.open("cac:LegalMonetaryTotal")
         for name in ["cbc:LineExtensionAmount", "cbc:TaxExclusiveAmount"] {
-            x.element(name, amount(invoice.totals.netCents), attributes: [("currencyID", "EUR")])
+            x.element(name, Content.amount(invoice.totals.netCents), attributes: [("currencyID", "EUR")])
         }
         for name in ["cbc:TaxInclusiveAmount", "cbc:PayableAmount"] {
-            x.element(name, amount(invoice.totals.grossCents), attributes: [("currencyID", "EUR")])
+            x.element(name, Content.amount(invoice.totals.grossCents), attributes: [("currencyID", "EUR")])
         }
         x.close("cac:LegalMonetaryTotal")
         for line in invoice.lines {
             x.open(creditNote ? "cac:CreditNoteLine" : "cac:InvoiceLine")
             x.element("cbc:ID", String(line.position))
-            x.element(creditNote ? "cbc:CreditedQuantity" : "cbc:InvoicedQuantity", quantity(line.quantityMilli), attributes: [("unitCode", unitCode(line.unit))])
-            x.element("cbc:LineExtensionAmount", amount(line.netCents), attributes: [("currencyID", "EUR")])
+            x.element(
+                creditNote ? "cbc:CreditedQuantity" : "cbc:InvoicedQuantity", Content.quantity(line.quantityMilli),
+                attributes: [("unitCode", Content.unitCode(line.unit))])
+            x.element("cbc:LineExtensionAmount", Content.amount(line.netCents), attributes: [("currencyID", "EUR")])
             x.open("cac:InvoicePeriod")
             x.element("cbc:StartDate", line.serviceDate.description)
             x.element("cbc:EndDate", line.serviceDate.description)
@@ -93,7 +97,7 @@ public enum UBLDocument {
             taxCategory(&x, "cac:ClassifiedTaxCategory", line.vat, breakdown: false)
             x.close("cac:Item")
             x.open("cac:Price")
-            x.element("cbc:PriceAmount", amount(line.unitPriceCents), attributes: [("currencyID", "EUR")])
+            x.element("cbc:PriceAmount", Content.amount(line.unitPriceCents), attributes: [("currencyID", "EUR")])
             x.close("cac:Price")
             x.close(creditNote ? "cac:CreditNoteLine" : "cac:InvoiceLine")
         }
@@ -101,11 +105,15 @@ public enum UBLDocument {
         return x.text
     }
 
+    /// A party: its electronic address, SIRET (BT-29, BT-46), name, address, VAT number, and
+    /// SIREN as its legal registration (BT-30, BT-47).
     static func party(_ x: inout XMLWriter, _ name: String, _ party: InvoiceParty, seller: Bool) {
         x.open(name)
         x.open("cac:Party")
+        if let address = Content.electronicAddress(party) {
+            x.element("cbc:EndpointID", address.value, attributes: [("schemeID", address.scheme)])
+        }
         if let siret = party.siret {
-            x.element("cbc:EndpointID", siret, attributes: [("schemeID", "0009")])
             x.open("cac:PartyIdentification")
             x.element("cbc:ID", siret, attributes: [("schemeID", "0009")])
             x.close("cac:PartyIdentification")
@@ -129,8 +137,8 @@ public enum UBLDocument {
             x.element("cbc:ID", "VAT")
             x.close("cac:TaxScheme")
             x.close("cac:PartyTaxScheme")
-        } else if seller, let siren = party.siren {
-            // No VAT number: the SIREN as the tax registration (EN 16931, BR-E-02).
+        } else if seller, let siren = Content.siren(party) {
+            // No VAT number: the SIREN as the tax registration (BT-32; EN 16931, BR-E-02).
             x.open("cac:PartyTaxScheme")
             x.element("cbc:CompanyID", siren)
             x.open("cac:TaxScheme")
@@ -140,11 +148,7 @@ public enum UBLDocument {
         }
         x.open("cac:PartyLegalEntity")
         x.element("cbc:RegistrationName", party.name)
-        if let siret = party.siret {
-            x.element("cbc:CompanyID", siret, attributes: [("schemeID", "0009")])
-        } else if let siren = party.siren {
-            x.element("cbc:CompanyID", siren, attributes: [("schemeID", "0002")])
-        }
+        if let siren = Content.siren(party) { x.element("cbc:CompanyID", siren, attributes: [("schemeID", "0002")]) }
         if seller, let form = party.legalForm { x.element("cbc:CompanyLegalForm", form) }
         x.close("cac:PartyLegalEntity")
         if let email = party.email {
@@ -158,81 +162,16 @@ public enum UBLDocument {
 
     static func taxCategory(_ x: inout XMLWriter, _ name: String, _ vat: VATTreatment, breakdown: Bool) {
         x.open(name)
-        switch vat {
-        case .rate(let bp):
-            x.element("cbc:ID", bp == 0 ? "Z" : "S")
-            x.element("cbc:Percent", Money.decimal(bp).replacingOccurrences(of: ",", with: "."))
-        case .exempt(let mention):
-            x.element("cbc:ID", "E")
-            x.element("cbc:Percent", "0")
-            if breakdown {
-                if let code = exemptionCode(mention) { x.element("cbc:TaxExemptionReasonCode", code) }
-                x.element("cbc:TaxExemptionReason", mention)
-            }
+        x.element("cbc:ID", Content.category(vat))
+        x.element("cbc:Percent", Content.percent(vat))
+        if breakdown, case .exempt(let mention) = vat {
+            if let code = Content.exemptionCode(mention) { x.element("cbc:TaxExemptionReasonCode", code) }
+            x.element("cbc:TaxExemptionReason", mention)
         }
         x.open("cac:TaxScheme")
         x.element("cbc:ID", "VAT")
         x.close("cac:TaxScheme")
         x.close(name)
-    }
-
-    /// The VATEX code for the usual French exemption mentions.
-    static func exemptionCode(_ mention: String) -> String? {
-        let compact = mention.lowercased().replacingOccurrences(of: " ", with: "")
-        if compact.contains("293b") { return "VATEX-FR-FRANCHISE" }
-        if compact.contains("261-7") || compact.contains("261,7") { return "VATEX-FR-CGI261-7" }
-        return nil
-    }
-
-    static func notes(_ invoice: Invoice) -> [String] {
-        var notes: [String] = []
-        if invoice.kind == .creditNote, let corrected = invoice.correctsNumber {
-            notes.append("Avoir sur la facture \(corrected)" + (invoice.creditReason.map { " : \($0)" } ?? ""))
-        }
-        notes.append("Pénalités de retard : \(Money.decimal(invoice.latePenaltyRateBp)) % l'an (art. L441-10 du Code de commerce). Pas d'escompte pour paiement anticipé.")
-        if invoice.buyer.isProfessional {
-            notes.append("Indemnité forfaitaire pour frais de recouvrement : \(Money.decimal(invoice.recoveryIndemnityCents)) € (art. D441-5 du Code de commerce).")
-        }
-        return notes
-    }
-
-    static func paymentTerms(_ invoice: Invoice) -> String {
-        let due = invoice.dueDate.map { ", au plus tard le \($0)" } ?? ""
-        return "Paiement à \(invoice.paymentTermsDays) jours\(due), par virement."
-    }
-
-    /// UN/ECE recommendation 20 unit codes.
-    static func unitCode(_ unit: TariffItem.Unit) -> String {
-        switch unit {
-        case .hour: "HUR"
-        case .day: "DAY"
-        case .halfDay, .unit: "C62"
-        }
-    }
-
-    static func amount(_ cents: Int) -> String { Money.decimal(cents).replacingOccurrences(of: ",", with: ".") }
-    static func quantity(_ milli: Int) -> String { Money.quantity(milli).replacingOccurrences(of: ",", with: ".") }
-}
-
-/// A French postal address written on one line: `84 rue Paul Bert, 62300 Lens`.
-struct PostalAddress {
-    var street: String?
-    var postalCode: String?
-    var city: String?
-
-    init(_ text: String?) {
-        guard let text, !text.isEmpty else { return }
-        if let comma = text.range(of: ",", options: .backwards) {
-            let tail = text[comma.upperBound...].trimmingCharacters(in: .whitespaces)
-            let parts = tail.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].count == 5, parts[0].allSatisfy(\.isNumber) {
-                street = text[..<comma.lowerBound].trimmingCharacters(in: .whitespaces)
-                postalCode = String(parts[0])
-                city = String(parts[1])
-                return
-            }
-        }
-        street = text
     }
 }
 

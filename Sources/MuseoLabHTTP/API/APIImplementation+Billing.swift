@@ -112,9 +112,29 @@ extension APIImplementation {
     }
 
     func getInvoiceUBL(_ input: Operations.GetInvoiceUBL.Input) async throws -> Operations.GetInvoiceUBL.Output {
-        let invoice = try await lab.invoices.find(input.path.invoiceId, by: try actor)
-        let xml = try UBLDocument.render(invoice)
-        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"\(invoice.number ?? "e-invoice").xml\""), body: .xml(HTTPBody(xml))))
+        let (invoice, bytes) = try await issuedFile(.ubl, of: input.path.invoiceId)
+        return .ok(.init(headers: .init(contentDisposition: Self.attachment(invoice, "-ubl.xml")), body: .xml(HTTPBody(bytes))))
+    }
+
+    func getInvoiceCII(_ input: Operations.GetInvoiceCII.Input) async throws -> Operations.GetInvoiceCII.Output {
+        let (invoice, bytes) = try await issuedFile(.cii, of: input.path.invoiceId)
+        return .ok(.init(headers: .init(contentDisposition: Self.attachment(invoice, "-cii.xml")), body: .xml(HTTPBody(bytes))))
+    }
+
+    func getInvoicePDF(_ input: Operations.GetInvoicePDF.Input) async throws -> Operations.GetInvoicePDF.Output {
+        let (invoice, bytes) = try await issuedFile(.pdf, of: input.path.invoiceId)
+        return .ok(.init(headers: .init(contentDisposition: Self.attachment(invoice, ".pdf")), body: .pdf(HTTPBody(bytes))))
+    }
+
+    /// A file kept with an issued document (by id or number), as issued.
+    private func issuedFile(_ kind: IssuedFiles.Kind, of reference: String) async throws -> (Invoice, [UInt8]) {
+        let actor = try actor
+        let invoice = try await lab.invoices.find(reference, by: actor)
+        return (invoice, Array(try await lab.invoices.file(kind, of: invoice.id, by: actor)))
+    }
+
+    private static func attachment(_ invoice: Invoice, _ suffix: String) -> String {
+        "attachment; filename=\"\(invoice.number ?? "document")\(suffix)\""
     }
 
     func verifyInvoiceChain(_ input: Operations.VerifyInvoiceChain.Input) async throws -> Operations.VerifyInvoiceChain.Output {
@@ -217,6 +237,6 @@ extension Components.Schemas.Invoice {
             paymentTermsDays: invoice.paymentTermsDays, latePenaltyRateBp: invoice.latePenaltyRateBp,
             recoveryIndemnityCents: invoice.recoveryIndemnityCents, paymentIBAN: invoice.paymentIBAN, paymentBIC: invoice.paymentBIC,
             chainPosition: invoice.chainPosition, previousFootprint: invoice.previousFootprint, footprint: invoice.footprint,
-            issuedAt: invoice.issuedAt, issuedBy: invoice.issuedBy)
+            files: invoice.files.map { .init(pdf: $0.pdf, cii: $0.cii, ubl: $0.ubl) }, issuedAt: invoice.issuedAt, issuedBy: invoice.issuedBy)
     }
 }

@@ -208,12 +208,18 @@ struct DeskInvoicePage: Page {
     /// The credit notes that correct this invoice.
     var creditNotes: [Link]
     var htmlHref: String
-    /// The UBL file, for an issued document only.
-    var xmlHref: String?
+    /// The files kept as issued (PDF, UBL, CII), for an issued document only.
+    var files: Files?
     /// For a draft: issuing (confirmed) and discarding.
     var draft: DraftActions?
     /// For an issued invoice: a credit note, in full or by line.
     var credit: CreditForm?
+
+    struct Files: Sendable {
+        var pdf: String
+        var ubl: String
+        var cii: String
+    }
 
     struct Link: Sendable {
         var href: String

@@ -6,7 +6,7 @@ struct InvoicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoices",
         abstract: "Invoices and credit notes: drafted from billable items, issued with a continuous number, never changed.",
-        subcommands: [Draft.self, List.self, Show.self, Issue.self, Discard.self, Credit.self, HTML.self, UBL.self]
+        subcommands: [Draft.self, List.self, Show.self, Issue.self, Discard.self, Credit.self, HTML.self, PDF.self, CII.self, UBL.self]
     )
 }
 
@@ -25,7 +25,7 @@ extension InvoicesCommand {
                 let organisation = try await lab.organisations.find(customer, by: actor)
                 let draft = try await lab.invoices.draft(
                     customerId: organisation.id, from: from, to: to, serviceCode: serviceCode, commitmentNumber: commitment, by: actor)
-                if output.json { try Printer.json(draft) } else { InvoicePrinter.print(draft) }
+                if output.json { try Printer.json(draft) } else { InvoiceSummary.print(draft) }
             }
         }
     }
@@ -57,7 +57,7 @@ extension InvoicesCommand {
         func run() async throws {
             try await CommandRunner.run { lab, _ in
                 let found = try await lab.invoices.find(invoice, by: CommandRunner.actor)
-                if output.json { try Printer.json(found) } else { InvoicePrinter.print(found) }
+                if output.json { try Printer.json(found) } else { InvoiceSummary.print(found) }
             }
         }
     }
@@ -70,7 +70,7 @@ extension InvoicesCommand {
             try await CommandRunner.run { lab, _ in
                 let actor = CommandRunner.actor
                 let issued = try await lab.invoices.issue(try await lab.invoices.find(invoice, by: actor).id, by: actor)
-                if output.json { try Printer.json(issued) } else { InvoicePrinter.print(issued) }
+                if output.json { try Printer.json(issued) } else { InvoiceSummary.print(issued) }
             }
         }
     }
@@ -116,7 +116,7 @@ extension InvoicesCommand {
                 })
                 var note = try await lab.invoices.creditNote(correcting: original.id, reason: reason, amounts: amounts, reopenItems: reopenItems, by: actor)
                 if issue { note = try await lab.invoices.issue(note.id, by: actor) }
-                if output.json { try Printer.json(note) } else { InvoicePrinter.print(note) }
+                if output.json { try Printer.json(note) } else { InvoiceSummary.print(note) }
             }
         }
     }
@@ -126,17 +126,32 @@ extension InvoicesCommand {
         @Argument var invoice: String
         @Option(help: "Write to this file instead of standard output.") var output: String?
         func run() async throws {
-            try await InvoicesCommand.write(invoice, to: output, InvoiceHTML.render)
+            try await InvoicesCommand.write(invoice, to: output) { InvoiceHTML.render($0) }
         }
     }
 
-    struct UBL: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "ubl", abstract: "The UBL 2.1 e-invoice (EN 16931) for Chorus Pro.")
+    struct PDF: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pdf", abstract: "The PDF of an issued document (Factur-X: the CII inside), as made when it was issued.")
         @Argument var invoice: String
         @Option(help: "Write to this file instead of standard output.") var output: String?
-        func run() async throws {
-            try await InvoicesCommand.write(invoice, to: output, UBLDocument.render)
-        }
+        func run() async throws { try await InvoicesCommand.download(.pdf, of: invoice, to: output) }
+    }
+
+    struct CII: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cii", abstract: "The UN/CEFACT CII e-invoice (EN 16931, French rules) of an issued document, as made when it was issued.")
+        @Argument var invoice: String
+        @Option(help: "Write to this file instead of standard output.") var output: String?
+        func run() async throws { try await InvoicesCommand.download(.cii, of: invoice, to: output) }
+    }
+
+    struct UBL: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ubl", abstract: "The UBL 2.1 e-invoice (EN 16931, French rules) of an issued document, as made when it was issued.")
+        @Argument var invoice: String
+        @Option(help: "Write to this file instead of standard output.") var output: String?
+        func run() async throws { try await InvoicesCommand.download(.ubl, of: invoice, to: output) }
     }
 
     /// A document rendered to a file or standard output.
@@ -145,12 +160,20 @@ extension InvoicesCommand {
             try Printer.write(try render(try await lab.invoices.find(reference, by: CommandRunner.actor)), to: output)
         }
     }
+
+    /// A file kept with an issued document, to a file or standard output, byte for byte.
+    static func download(_ kind: IssuedFiles.Kind, of reference: String, to output: String?) async throws {
+        try await CommandRunner.run { lab, _ in
+            let invoice = try await lab.invoices.find(reference, by: CommandRunner.actor)
+            try Printer.write(try await lab.invoices.file(kind, of: invoice.id, by: CommandRunner.actor), to: output)
+        }
+    }
 }
 
 extension Invoice.Status: ExpressibleByArgument {}
 extension Invoice.Kind: ExpressibleByArgument {}
 
-enum InvoicePrinter {
+enum InvoiceSummary {
     static func print(_ invoice: Invoice) {
         let title = invoice.kind == .invoice ? "Invoice" : "Credit note"
         Printer.line("\(title) \(invoice.number ?? "(draft \(invoice.id.uuidString.lowercased()))") – \(invoice.status.rawValue)")

@@ -37,10 +37,14 @@ enum Printer {
 
     /// A document to a file, or to standard output.
     static func write(_ text: String, to path: String?) throws {
+        try write(Data(text.utf8), to: path)
+    }
+
+    static func write(_ bytes: Data, to path: String?) throws {
         if let path {
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch { throw ValidationError("cannot write \(path): \(error.localizedDescription)") }
+            do { try bytes.write(to: URL(fileURLWithPath: path)) } catch { throw ValidationError("cannot write \(path): \(error.localizedDescription)") }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(bytes)
         }
     }
 

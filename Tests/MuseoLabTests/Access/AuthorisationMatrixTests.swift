@@ -401,6 +401,12 @@ import Testing
         row("GET /v1/invoices/{invoiceId}/ubl", .billing,      [401, 403, 403, 200, 200, 200]) { f, _ in
             .get("/v1/invoices/\(try await f.issuedInvoice().id.text)/ubl")
         },
+        row("GET /v1/invoices/{invoiceId}/pdf", .billing,      [401, 403, 403, 200, 200, 200]) { f, _ in
+            .get("/v1/invoices/\(try await f.issuedInvoice().id.text)/pdf")
+        },
+        row("GET /v1/invoices/{invoiceId}/cii", .billing,      [401, 403, 403, 200, 200, 200]) { f, _ in
+            .get("/v1/invoices/\(try await f.issuedInvoice().id.text)/cii")
+        },
         row("GET /v1/audit/invoice-chain", .billing,           [401, 403, 403, 200, 200, 200]) { _, _ in .get("/v1/audit/invoice-chain") },
         row("GET /v1/exports/register", .billing,              [401, 403, 403, 403, 200, 200]) { _, _ in
             .get("/v1/exports/register?from=2026-01-01&to=2026-12-31")

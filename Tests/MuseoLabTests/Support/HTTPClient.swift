@@ -58,10 +58,11 @@ struct HTTPClient: Sendable {
 
     func send(
         _ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:], timeout: TimeInterval? = nil
     ) async throws -> HTTPAnswer {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
+        if let timeout { request.timeoutInterval = timeout }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)

@@ -24,6 +24,8 @@ enum TestLog {
     /// itself is tested with its own setting (`DatabaseOutageTests`).
     static let connectionWait: Duration = .seconds(30)
     static let connectionWaitEnvironment = ["DATABASE_CONNECTION_WAIT_MS": "30000"]
+    /// The real Factur-X printer (WeasyPrint and factur-x, installed by the test command).
+    static let printer = FacturXPrinter()
 
     static let logger: Logger = {
         var logger = Logger(label: "museolab.tests")
@@ -137,7 +139,7 @@ actor TestDatabases {
         var template = Self.as(ownerRole, admin)
         template.database = "museolab_template"
         try await PostgresClient.withRunning(template, logger: TestLog.logger) { client in
-            let lab = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
+            let lab = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, printer: TestLog.printer)
             try await lab.migrate(sqlFolder: ProjectFolders.sql)
             try await lab.seeder(sqlFolder: ProjectFolders.sql).seed()
         }

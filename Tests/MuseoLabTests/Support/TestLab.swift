@@ -33,7 +33,7 @@ struct TestLab: Sendable {
         case .superuser: try await TestDatabases.shared.superuser(configuration)
         }
         return try await PostgresClient.withRunning(configuration, logger: TestLog.logger) { client in
-            try await body(MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait))
+            try await body(MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, printer: TestLog.printer))
         }
     }
 
@@ -63,7 +63,7 @@ struct TestLab: Sendable {
         try await TestGate.databases.hold {
             let configuration = try await databases.seededDatabase()
             return try await PostgresClient.withRunning(configuration, logger: TestLog.logger) { client in
-                let lab = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait)
+                let lab = MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, printer: TestLog.printer)
                 let people = try await makePeople(lab)
                 return try await body(TestLab(lab: lab, configuration: configuration, people: people))
             }
@@ -113,7 +113,7 @@ extension TestLab {
     /// The same domain and database, with the clock at another moment (for steps that
     /// happen after a session: completion, no-show, late cancellation).
     func at(_ moment: Date) -> MuseoLab {
-        MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, now: { moment })
+        MuseoLab(client: client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, now: { moment }, printer: TestLog.printer)
     }
 
     /// The ledger of a year summed line by line, as a reader of `GET …/quota/ledger` would.

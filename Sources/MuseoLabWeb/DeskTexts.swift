@@ -108,6 +108,22 @@ enum DeskTexts {
     }
 
     /// A refusal of the domain, in French, by its kind and field.
+    /// What the French e-invoicing rules need of the parties, by the field the domain names.
+    static let legalData: [String: String] = [
+        "seller.siren": "le SIREN de l’émetteur (sa fiche d’organisation)",
+        "seller.siret": "le SIRET de l’émetteur (sa fiche d’organisation)",
+        "seller.address": "l’adresse de l’émetteur, sous la forme « rue, code postal ville » (sa fiche d’organisation)",
+        "sellerVatId": "le numéro de TVA intracommunautaire de l’émetteur, puisque de la TVA est facturée (paramètres de facturation)",
+        "buyer.address": "l’adresse du client, sous la forme « rue, code postal ville » (sa fiche d’organisation)",
+        "buyer.siren": "le SIREN du client, qui identifie un acheteur professionnel (ses coordonnées de facturation : son SIRET suffit)",
+        "buyer.contactEmail": "une adresse électronique pour le client : son SIREN ou son adresse e-mail de contact (sa fiche d’organisation)",
+    ]
+
+    /// The notice of what a draft still lacks, or none.
+    static func missing(_ fields: [Problem.FieldError]) -> DeskInvoicePage.LegalDataMissing? {
+        fields.isEmpty ? nil : DeskInvoicePage.LegalDataMissing(missingItems: fields.map { .init(missingText: legalData[$0.field] ?? $0.detail) })
+    }
+
     static func refusal(_ problem: Problem) -> String {
         switch (problem.kind, problem.field) {
         case (_, "table"?):
@@ -133,6 +149,9 @@ enum DeskTexts {
         case (_, "chorusServiceCode"?): "Le code service Chorus Pro fait 100 caractères au plus."
         case (_, "reason"?): reason
         case (_, "lines"?): creditAmount
+        case (.conflict, _) where !problem.errors.isEmpty && problem.errors.allSatisfy({ legalData[$0.field] != nil }):
+            "Les règles françaises de la facturation électronique demandent, avant l’émission : "
+                + problem.errors.compactMap { legalData[$0.field] }.joined(separator: " ; ") + ". Complétez puis émettez de nouveau."
         case (.invalidTransition, _): "Ce document n'est plus un brouillon (ou n'est pas une facture émise) : rechargez la page."
         case (.conflict, _) where problem.detail.hasPrefix("nothing to invoice"):
             "Rien à facturer : ce client n'a aucun élément ouvert sur cette période."

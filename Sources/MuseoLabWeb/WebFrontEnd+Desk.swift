@@ -550,7 +550,9 @@ extension WebFrontEnd {
                     cii: "/comptabilite/factures/\(id)/facture-cii.xml")
                 : nil,
             draft: invoice.status == .draft
-                ? DeskInvoicePage.DraftActions(issueAction: "/comptabilite/factures/\(id)/emettre", discardAction: "/comptabilite/factures/\(id)/abandonner", confirmError: nil)
+                ? DeskInvoicePage.DraftActions(
+                    issueAction: "/comptabilite/factures/\(id)/emettre", discardAction: "/comptabilite/factures/\(id)/abandonner", confirmError: nil,
+                    legalDataMissing: DeskTexts.missing(invoice.missingLegalData))
                 : nil,
             credit: invoice.kind == .invoice && invoice.status == .issued
                 ? DeskInvoicePage.CreditForm(

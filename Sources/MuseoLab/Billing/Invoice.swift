@@ -81,6 +81,12 @@ public struct Invoice: Sendable, Equatable, Codable {
     public var files: IssuedFiles.Digests?
 }
 
+extension Invoice {
+    /// What the French e-invoicing rules still need of its parties before it can be issued (a
+    /// draft shows today's parties), by field.
+    public var missingLegalData: [Problem.FieldError] { InvoiceRules.missingLegalData(self) }
+}
+
 /// The outcome of checking the chain of footprints.
 public struct ChainVerification: Sendable, Equatable, Codable {
     public var documents: Int

@@ -246,6 +246,16 @@ struct DeskInvoicePage: Page {
         var issueAction: String
         var discardAction: String
         var confirmError: String?
+        /// What the French e-invoicing rules still need of the parties, said before issuing.
+        var legalDataMissing: LegalDataMissing?
+    }
+
+    struct LegalDataMissing: Sendable {
+        var missingItems: [Item]
+
+        struct Item: Sendable {
+            var missingText: String
+        }
     }
 
     struct CreditForm: Sendable {

@@ -40,4 +40,18 @@ import Testing
         // A refusal of the table without its facts still reads French, without the English detail.
         #expect(DeskTexts.refusal(Problem.invalid("table", "something in English")) == "Le tableau est refusé, rien n'a été chargé.")
     }
+
+    @Test func missingLegalDataIsSaidInFrenchItemByItem() {
+        let refusal = Problem(
+            .conflict, "the French e-invoicing rules need, before this document is issued: …", field: "buyer.address",
+            errors: [.init(field: "buyer.address", detail: "x"), .init(field: "buyer.siren", detail: "y")])
+        #expect(DeskTexts.refusal(refusal) == "Les règles françaises de la facturation électronique demandent, avant l’émission : "
+            + "l’adresse du client, sous la forme « rue, code postal ville » (sa fiche d’organisation) ; "
+            + "le SIREN du client, qui identifie un acheteur professionnel (ses coordonnées de facturation : son SIRET suffit). Complétez puis émettez de nouveau.")
+        // Every field the domain can name has its French words.
+        var bare = InvoiceRulesTests.document(.draft, lines: [InvoiceRulesTests.line(1, cents: 100)])
+        (bare.seller.siren, bare.seller.siret, bare.seller.vatId, bare.seller.address, bare.buyer.siren, bare.buyer.address) = (nil, nil, nil, nil, nil, nil)
+        let fields = InvoiceRules.missingLegalData(bare).map(\.field)
+        #expect(fields.count == 7 && fields.allSatisfy { DeskTexts.legalData[$0] != nil }, "\(fields)")
+    }
 }

@@ -125,7 +125,7 @@ import Testing
             htmlHref: "/comptabilite/factures/i1/facture.html",
             files: .init(pdf: "/comptabilite/factures/i1/facture.pdf", ubl: "/comptabilite/factures/i1/facture.xml", cii: "/comptabilite/factures/i1/facture-cii.xml"),
             draft: .init(issueAction: "/comptabilite/factures/i1/emettre", discardAction: "/comptabilite/factures/i1/abandonner",
-                         confirmError: "Cochez la case"),
+                         confirmError: "Cochez la case", legalDataMissing: .init(missingItems: [.init(missingText: "le SIREN du client")])),
             credit: .init(action: "/comptabilite/factures/i1/avoir", reason: "Erreur", reopen: true, reasonError: "Motif requis",
                           linesError: "Montant", lines: [.init(field: "montant-l1", label: "Filament PLA", net: "75,00 €", amount: "10,00")])),
         DeskExportsPage(nav: nav, from: "2026-01-01", to: "2026-12-31", fromError: "Du", toError: "Au"),

@@ -108,16 +108,28 @@ public struct StaffAvailability: Sendable {
     /// When a staff member can supervise within a window: the weekly pattern, plus
     /// extra hours, minus absences.
     static func available(_ staffId: UUID, within window: Period, _ session: SQLSession) async throws -> PeriodSet {
-        var available = PeriodSet()
-        let weekly = try await weekly(staffId, session)
-        for date in ParisClock.date(of: window.start).through(ParisClock.date(of: window.end)) {
-            for interval in weekly {
-                if let period = try interval.period(on: date) { available.insert(period) }
+        try await available([staffId], within: window, session)[staffId] ?? PeriodSet()
+    }
+
+    /// The same for several staff members, in two statements however many they are.
+    static func available(_ staffIds: [UUID], within window: Period, _ session: SQLSession) async throws -> [UUID: PeriodSet] {
+        let weekly = Dictionary(grouping: try await session.run(CalendarStore.Weekly(staffIds: staffIds)), by: \.staffId)
+        let exceptions = Dictionary(
+            grouping: try await session.run(CalendarStore.Exceptions(staffIds: staffIds, window: window, includingWithdrawn: false)), by: \.staffUserId)
+        let days = Array(ParisClock.date(of: window.start).through(ParisClock.date(of: window.end)))
+        var result: [UUID: PeriodSet] = [:]
+        for staffId in staffIds {
+            var available = PeriodSet()
+            for date in days {
+                for (_, interval) in weekly[staffId] ?? [] {
+                    if let period = try interval.period(on: date) { available.insert(period) }
+                }
             }
+            let own = exceptions[staffId] ?? []
+            for exception in own where exception.available { available.insert(exception.period) }
+            result[staffId] = available.subtracting(own.filter { !$0.available }.map(\.period)).clipped(to: window)
         }
-        let exceptions = try await exceptions(staffId, within: window, session, includingWithdrawn: false)
-        for exception in exceptions where exception.available { available.insert(exception.period) }
-        return available.subtracting(exceptions.filter { !$0.available }.map(\.period)).clipped(to: window)
+        return result
     }
 
     static func requireStaff(_ staffId: UUID, _ session: SQLSession) async throws {

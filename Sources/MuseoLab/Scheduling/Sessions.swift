@@ -237,14 +237,13 @@ public struct Sessions: Sendable {
             }
             return requested
         }
+        // Four statements whatever the number of staff: who they are, their weeks and exceptions, who supervises then.
         let candidates = try await session.run(CalendarStore.Staff()).map(\.id)
-        var anyAvailable = false
-        for candidate in candidates
-        where try await StaffAvailability.available(candidate, within: period, session).covers(period) {
-            anyAvailable = true
-            if try await !isStaffBusy(candidate, period, session) { return candidate }
-        }
-        if anyAvailable {
+        let availability = try await StaffAvailability.available(candidates, within: period, session)
+        let available = candidates.filter { availability[$0]?.covers(period) == true }
+        if !available.isEmpty {
+            let busy = Set(try await session.run(SessionStore.Supervising(window: period)).map(\.staffId))
+            if let free = available.first(where: { !busy.contains($0) }) { return free }
             throw Problem(.bookingConflict, "every staff member working then already supervises a session at \(describe(period))", field: "start")
         }
         throw Problem(.staffUnavailable, "no staff member is available to supervise at \(describe(period))", field: "start")

@@ -45,7 +45,7 @@ enum BenchDatabase {
         return try await PostgresClient.withRunning(configuration, logger: logger) { client in
             // The servers it starts run as the service's role, as deployed (`serverURL`).
             try await ClusterRoles.provision(client, serviceRole: DatabaseLocation.embeddedServiceRole)
-            let lab = MuseoLab(client: client, logger: logger)
+            let lab = MuseoLab(client: client, logger: logger, printer: FacturXPrinter())
             try await lab.migrate(sqlFolder: sql)
             try await lab.seeder(sqlFolder: sql).seed()
             return try await body(lab, configuration)

@@ -36,7 +36,7 @@ struct RoundTripBenchmark: AsyncParsableCommand {
             }
             // The staff member's clock once the day is over, for completions.
             let evening = try ParisClock.instant(day, LocalTime("20:00")!)
-            let later = MuseoLab(client: lab.database.client, logger: lab.database.logger, now: { evening })
+            let later = MuseoLab(client: lab.database.client, logger: lab.database.logger, now: { evening }, printer: lab.printer)
 
             var figures: [(String, Int)] = []
             func count(_ name: String, on domain: MuseoLab = lab, _ body: () async throws -> Void) async throws {

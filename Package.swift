@@ -114,6 +114,9 @@ let package = Package(
             dependencies: [
                 "MuseoLab",
                 "MuseoLabRuntime",
+                // The server's code in process, to record the statements of one request.
+                "MuseoLabHTTP",
+                "MuseoLabWeb",
                 "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

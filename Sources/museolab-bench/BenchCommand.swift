@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "museolab-bench",
         abstract: "Measure the MuséoLab service on a throwaway local PostgreSQL.",
-        subcommands: [BookingBenchmark.self, QuotaBenchmark.self, ExportBenchmark.self, RoundTripBenchmark.self, PageBenchmark.self]
+        subcommands: [LimitBenchmark.self, BookingBenchmark.self, QuotaBenchmark.self, ExportBenchmark.self, RoundTripBenchmark.self, PageBenchmark.self]
     )
 }
 

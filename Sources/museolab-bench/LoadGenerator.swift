@@ -14,6 +14,8 @@ struct LoadGenerator: Sendable {
     let duration: Duration
     /// Requests per second for all connections together; `nil`: as fast as they answer.
     var rate: Double?
+    /// Requests for all connections together, after which they stop (before the deadline).
+    var limit: Int?
 
     struct Report: Sendable {
         var latencies: [Double]  // seconds
@@ -42,12 +44,13 @@ struct LoadGenerator: Sendable {
         let start = ContinuousClock.now
         let deadline = start + duration
         let interval = rate.map { Double(concurrency) / $0 }
+        let budget = Budget(limit ?? Int.max)
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
                     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                         let thread = Thread {
-                            let local = Self.work(worker: worker, port: port, deadline: deadline, interval: interval, request: request)
+                            let local = Self.work(worker: worker, port: port, deadline: deadline, interval: interval, budget: budget, request: request)
                             results.report.withLock { report in
                                 report.latencies += local.latencies
                                 report.connectionErrors += local.connectionErrors
@@ -68,13 +71,20 @@ struct LoadGenerator: Sendable {
         }
     }
 
+    /// The requests left to send, shared by the workers.
+    final class Budget: Sendable {
+        let left: Atomic<Int>
+        init(_ requests: Int) { left = Atomic(requests) }
+        func take() -> Bool { left.subtract(1, ordering: .relaxed).newValue >= 0 }
+    }
+
     /// What the workers found, merged as each finishes.
     final class Collected: Sendable {
         let report = Mutex(Report(latencies: [], statuses: [:], connectionErrors: 0, elapsed: 0))
     }
 
     static func work(
-        worker: Int, port: Int, deadline: ContinuousClock.Instant, interval: Double?, request: (Int, Int) -> [UInt8]
+        worker: Int, port: Int, deadline: ContinuousClock.Instant, interval: Double?, budget: Budget, request: (Int, Int) -> [UInt8]
     ) -> Report {
         var report = Report(latencies: [], statuses: [:], connectionErrors: 0, elapsed: 0)
         var connection: Int32 = -1
@@ -82,7 +92,7 @@ struct LoadGenerator: Sendable {
         // Paced workers start spread over one interval, so the load is even.
         var next = ContinuousClock.now + .seconds((interval ?? 0) * Double(worker) / 8)
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while ContinuousClock.now < deadline {
+        while ContinuousClock.now < deadline, budget.take() {
             if let interval {
                 let now = ContinuousClock.now
                 if next > now { Thread.sleep(forTimeInterval: Double((next - now).components.attoseconds) / 1e18 + Double((next - now).components.seconds)) }

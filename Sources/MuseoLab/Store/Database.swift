@@ -189,6 +189,10 @@ enum DatabaseOutage {
 public final class ConnectionUsage: Sendable {
     private let counts = Mutex((inUse: 0, peak: 0))
     private let statements = Atomic<Int>(0)
+    /// The statements sent while recording (the benchmark replays them): off unless asked for,
+    /// and then one flag read per statement.
+    private let recording = Atomic<Bool>(false)
+    private let recorded = Mutex<[RecordedStatement]>([])
 
     public init() {}
 
@@ -201,6 +205,40 @@ public final class ConnectionUsage: Sendable {
     func sent() { statements.add(1, ordering: .relaxed) }
     /// Statements sent since the start: the benchmark counts an operation's round trips with it.
     public var statementsSent: Int { statements.load(ordering: .relaxed) }
+
+    /// Starts keeping every statement sent, its bound values and the rows it read.
+    public func startRecording() {
+        recorded.withLock { $0 = [] }
+        recording.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// Stops keeping statements; the ones kept since `startRecording`, in the order they were sent.
+    public func stopRecording() -> [RecordedStatement] {
+        recording.store(false, ordering: .sequentiallyConsistent)
+        return recorded.withLock { kept in defer { kept = [] }; return kept }
+    }
+
+    /// The index of the statement kept, when recording.
+    func record(_ sql: String, _ bindings: PostgresBindings) -> Int? {
+        guard recording.load(ordering: .relaxed) else { return nil }
+        return recorded.withLock { kept in
+            kept.append(RecordedStatement(sql: sql, bindings: bindings, rows: nil))
+            return kept.count - 1
+        }
+    }
+
+    func record(rows: [PostgresRow], at index: Int?) {
+        guard let index else { return }
+        recorded.withLock { kept in if index < kept.count { kept[index].rows = rows } }
+    }
+}
+
+/// A statement as it was sent: its text, its bound values, the rows it read (`nil` when they were
+/// streamed to their reader).
+public struct RecordedStatement: Sendable {
+    public var sql: String
+    public var bindings: PostgresBindings
+    public var rows: [PostgresRow]?
 }
 
 /// One connection, inside or outside a transaction, with helpers that collect rows.
@@ -220,8 +258,9 @@ public struct SQLSession: Sendable {
         let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: statement.query.sql)
         let (connection, logger, bindings) = (connection, logger, statement.query.binds)
         usage?.sent()
+        let recorded = usage?.record(text.sql, bindings)
         do {
-            return try await ConnectionLoss.guarding(connection) {
+            let rows = try await ConnectionLoss.guarding(connection) {
                 try await PreparedSQL.$text.withValue(text) {
                     var result: [PostgresRow] = []
                     for try await row in try await connection.execute(PreparedSQL(bindings: bindings), logger: logger) {
@@ -230,6 +269,8 @@ public struct SQLSession: Sendable {
                     return result
                 }
             }
+            usage?.record(rows: rows, at: recorded)
+            return rows
         } catch let error as PSQLError {
             PreparedSQL.noteFailure(error, of: name)
             throw error
@@ -250,19 +291,23 @@ public struct SQLSession: Sendable {
     public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         let (connection, logger) = (connection, logger)
         usage?.sent()
-        return try await ConnectionLoss.guarding(connection) {
+        let recorded = usage?.record(query.sql, query.binds)
+        let rows = try await ConnectionLoss.guarding(connection) {
             var result: [PostgresRow] = []
             for try await row in try await connection.query(query, logger: logger) {
                 result.append(row)
             }
             return result
         }
+        usage?.record(rows: rows, at: recorded)
+        return rows
     }
 
     /// A statement whose rows are read as they arrive (exports).
     public func stream(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         let (connection, logger) = (connection, logger)
         usage?.sent()
+        _ = usage?.record(query.sql, query.binds)
         return try await ConnectionLoss.guarding(connection) { try await connection.query(query, logger: logger) }
     }
 

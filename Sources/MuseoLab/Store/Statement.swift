@@ -20,11 +20,12 @@ typealias PreparedRows = AsyncThrowingMapSequence<PostgresRowSequence, PostgresR
 extension SQLSession {
     /// Runs a store's statement, prepared once per connection, and decodes its rows.
     func run<S: Statement>(_ statement: S) async throws -> [S.Row] {
-        let rows = try await prepared(statement) { rows in
+        let (rows, recorded) = try await sent(statement) { rows in
             var collected: [PostgresRow] = []
             for try await row in rows { collected.append(row) }
             return collected
         }
+        usage?.record(rows: rows, at: recorded)
         return try rows.map { try statement.decodeRow($0.makeRandomAccess()) }
     }
 
@@ -33,16 +34,25 @@ extension SQLSession {
     func prepared<S: Statement, Result: Sendable>(
         _ statement: S, _ body: @escaping @Sendable (PreparedRows) async throws -> Result
     ) async throws -> Result {
+        try await sent(statement, body).result
+    }
+
+    /// `prepared`, and where the statement was recorded (the benchmark's capture), if it was.
+    private func sent<S: Statement, Result: Sendable>(
+        _ statement: S, _ body: @escaping @Sendable (PreparedRows) async throws -> Result
+    ) async throws -> (result: Result, recorded: Int?) {
         let name = SQL.statementName(S.sql, parameterTypes: [])
         let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: S.sql)
         let (connection, logger, bindings) = (connection, logger, try statement.makeBindings())
         usage?.sent()
+        let recorded = usage?.record(S.sql, bindings)
         do {
-            return try await ConnectionLoss.guarding(connection) {
+            let result = try await ConnectionLoss.guarding(connection) {
                 try await PreparedSQL.$text.withValue(text) {
                     try await body(try await connection.execute(PreparedSQL(bindings: bindings), logger: logger))
                 }
             }
+            return (result, recorded)
         } catch let error as PSQLError {
             PreparedSQL.noteFailure(error, of: name)
             throw error

@@ -59,16 +59,19 @@ struct LimitBenchmark: AsyncParsableCommand {
                     let next = RequestCounter()
                     let request: @Sendable (Int, Int) -> [UInt8] = { _, _ in path.request(path.inputs[next.next()]).bytes(port: port) }
 
-                    // One request to warm the statements, one recorded.
+                    // The server warmed (each token's last use written, as it is at most once a minute
+                    // under steady load), then the capture's statements warmed by one request, and one recorded.
+                    _ = await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(60), limit: concurrency * 4).run(request)
                     _ = try send(path.request(path.inputs[next.next()]).bytes(port: capturePort), port: capturePort)
                     lab.database.usage.startRecording()
-                    let status = try send(path.request(path.inputs[next.next()]).bytes(port: capturePort), port: capturePort)
+                    let recordedRow = next.next()
+                    let status = try send(path.request(path.inputs[recordedRow]).bytes(port: capturePort), port: capturePort)
                     let recorded = lab.database.usage.stopRecording()
                     guard (200..<300).contains(status) else { throw BenchFailure("\(path.name): the recorded request answered \(status)") }
                     let replay: StatementReplay
                     do {
                         replay = try await StatementReplay.make(
-                            recorded, inputs: table, columns: path.columns.map(\.name), recordedRow: 1, sequence: sequence, lab: lab)
+                            recorded, inputs: table, columns: path.columns.map(\.name), recordedRow: Int64(recordedRow), sequence: sequence, lab: lab)
                     } catch let failure as StatementReplay.Unreplayable {
                         say("\n== \(path.name): \(recorded.count) statements; not replayable: \(failure)")
                         continue
@@ -79,7 +82,6 @@ struct LimitBenchmark: AsyncParsableCommand {
                     }
                     say("\n== \(path.name): \(recorded.count) statements a request (replayed: \(replay.fromInputs) values from the inputs, "
                         + "\(replay.fromRows) from earlier rows, \(replay.constants) as recorded; +1 statement reading them)")
-                    _ = await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(60), limit: concurrency * 4).run(request)
 
                     func replayRun(_ clients: Int, _ each: Int) throws -> Double {
                         try replay.run(installation: installation, socketFolder: socketFolder, role: DatabaseLocation.embeddedServiceRole,

@@ -103,7 +103,10 @@ struct StatementReplay {
     static func earlierRow(holding value: String, in rows: [[(column: String, text: String?)]?]) -> (statement: Int, column: String)? {
         for (statement, row) in rows.enumerated().reversed() {
             guard let row else { continue }
-            if let cell = row.first(where: { $0.text == value && $0.column.wholeMatch(of: /[a-z_][a-z0-9_]*/) != nil }) {
+            // A column pgbench can name, and only one of that name (`\gset` keeps the last).
+            if let cell = row.first(where: { cell in
+                cell.text == value && cell.column.wholeMatch(of: /[a-z_][a-z0-9_]*/) != nil && row.filter { $0.column == cell.column }.count == 1
+            }) {
                 return (statement, cell.column)
             }
         }

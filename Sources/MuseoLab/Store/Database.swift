@@ -42,7 +42,8 @@ public struct Database: Sendable {
         _ body: (SQLSession) async throws -> Result
     ) async throws -> Result {
         try await withSession(wait: connectionWait) { session in
-            try await session.execute("BEGIN" as PostgresQuery)
+            // BEGIN and COMMIT prepared like every statement of the code: parsed once per connection.
+            try await session.execute("BEGIN" as SQL)
             do {
                 try await session.execute(
                     """
@@ -52,7 +53,7 @@ public struct Database: Sendable {
                            set_config('museolab.request_id', \(RequestScope.requestId ?? ""), true)
                     """)
                 let result = try await body(session)
-                try await session.execute(PostgresQuery(unsafeSQL: commit ? "COMMIT" : "ROLLBACK"))
+                if commit { try await session.execute("COMMIT" as SQL) } else { try await session.execute("ROLLBACK" as PostgresQuery) }
                 return result
             } catch {
                 try? await session.execute("ROLLBACK" as PostgresQuery)
@@ -73,7 +74,14 @@ public struct Database: Sendable {
             return try await BoundedLease.withConnection(client, wait: wait) { connection in
                 usage.take()
                 defer { usage.give() }
-                return try await body(SQLSession(connection: connection, logger: logger, usage: usage))
+                // The body runs on its connection's event loop: each statement goes out and its
+                // answer comes back on that thread, without the two thread hops per statement it
+                // took from the global executor (10 to 20 % of a booking's server time). What a body
+                // computes between statements is short; a long computation (decoding 1,000
+                // invoices) holds that loop's other connections meanwhile.
+                return try await withTaskExecutorPreference(EventLoopExecutor.of(connection.eventLoop)) {
+                    try await body(SQLSession(connection: connection, logger: logger, usage: usage))
+                }
             }
         } catch let error as PSQLError {
             if let problem = ConstraintCatalogue.problem(for: error) { throw problem }
@@ -92,11 +100,14 @@ public struct Database: Sendable {
 ///
 /// `PostgresClient` has no lease timeout: while connections cannot be made it keeps the request
 /// queued until the database is back (or, after a minute, its circuit breaker opens). The lease
-/// is made in a child task raced against a timer; once the connection is leased the timer no
-/// longer matters, and the body runs as long as it needs (statements are bounded by
-/// PostgreSQL's `statement_timeout`).
+/// and the body run in a task of their own, which a timer on an event loop cancels if no
+/// connection came in time (the pool gives up a cancelled request); once the connection is
+/// leased the timer no longer matters, and the body runs as long as it needs (statements are
+/// bounded by PostgreSQL's `statement_timeout`). The first version raced the lease against a
+/// sleeping task in a task group: two child tasks and a Dispatch timer per transaction, about
+/// 8 % of the server's time under load.
 enum BoundedLease {
-    /// The caller's body, run by the child task while the caller waits for it: never concurrently.
+    /// The caller's body, run by the leasing task while the caller waits for it: never concurrently.
     private struct Body<Result>: @unchecked Sendable {
         let run: (PostgresConnection) async throws -> Result
     }
@@ -106,6 +117,7 @@ enum BoundedLease {
         private let state = Mutex<UInt8>(0)  // 0 waiting, 1 leased, 2 timed out
         func lease() -> Bool { state.withLock { if $0 == 0 { $0 = 1 }; return $0 == 1 } }
         func expire() -> Bool { state.withLock { if $0 == 0 { $0 = 2 }; return $0 == 2 } }
+        var expired: Bool { state.withLock { $0 == 2 } }
     }
 
     static func withConnection<Result: Sendable>(
@@ -114,25 +126,27 @@ enum BoundedLease {
         try await withoutActuallyEscaping(body) { body in
             let work = Body(run: body)
             let race = Race()
-            return try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask {
-                    try await client.withConnection { connection in
-                        guard race.lease() else { throw DatabaseOutage.noConnection(within: wait) }
-                        return try await work.run(connection)
-                    }
+            // Awaited below whatever happens, so the body never outlives this call.
+            let leasing = Task {
+                try await client.withConnection { connection in
+                    guard race.lease() else { throw DatabaseOutage.noConnection(within: wait) }
+                    return try await work.run(connection)
                 }
-                group.addTask {
-                    try await Task.sleep(for: wait)
-                    if race.expire() { throw DatabaseOutage.noConnection(within: wait) }
-                    return nil
+            }
+            let nanoseconds = wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
+            let timer = PostgresClient.defaultEventLoopGroup.any().scheduleTask(in: .nanoseconds(nanoseconds)) {
+                if race.expire() { leasing.cancel() }
+            }
+            defer { timer.cancel() }
+            return try await withTaskCancellationHandler {
+                do {
+                    return try await leasing.value
+                } catch {
+                    if race.expired { throw DatabaseOutage.noConnection(within: wait) }
+                    throw error
                 }
-                while let result = try await group.next() {
-                    if let result {
-                        group.cancelAll()
-                        return result
-                    }
-                }
-                throw CancellationError()
+            } onCancel: {
+                leasing.cancel()
             }
         }
     }

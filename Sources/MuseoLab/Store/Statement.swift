@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Synchronization
 
 /// A statement of a context's store, as one type: its text, its bound values, and the row it
 /// reads (PostgresNIO's `PostgresPreparedStatement` model). The rules never see a `PostgresRow`:
@@ -12,6 +13,19 @@ protocol Statement: Sendable {
     static var sql: String { get }
     func makeBindings() throws -> PostgresBindings
     func decodeRow(_ row: PostgresRandomAccessRow) throws -> Row
+}
+
+/// Each statement type's prepared-statement name, hashed from its text once (the texts run to
+/// kilobytes, and a booking sends several).
+enum StatementNames {
+    private static let names = Mutex<[ObjectIdentifier: String]>([:])
+
+    static func name<S: Statement>(of type: S.Type) -> String {
+        if let known = names.withLock({ $0[ObjectIdentifier(type)] }) { return known }
+        let name = SQL.statementName(S.sql, parameterTypes: [])
+        names.withLock { $0[ObjectIdentifier(type)] = name }
+        return name
+    }
 }
 
 /// The rows of a prepared statement as PostgresNIO hands them over.
@@ -41,7 +55,7 @@ extension SQLSession {
     private func sent<S: Statement, Result: Sendable>(
         _ statement: S, _ body: @escaping @Sendable (PreparedRows) async throws -> Result
     ) async throws -> (result: Result, recorded: Int?) {
-        let name = SQL.statementName(S.sql, parameterTypes: [])
+        let name = StatementNames.name(of: S.self)
         let text = PreparedSQL.Text(name: PreparedSQL.currentName(name), sql: S.sql)
         let (connection, logger, bindings) = (connection, logger, try statement.makeBindings())
         usage?.sent()

@@ -128,7 +128,7 @@ enum InvoiceRules {
     /// the previous document's footprint (`sealed` gives it its own, once its files are made).
     static func issued(_ draft: Invoice, on issueDate: CalendarDate, sequence: Int64, chainPosition: Int64, previousFootprint: String) -> Invoice {
         var invoice = draft
-        invoice.number = "\(series(of: draft.kind, issuedIn: issueDate.year))-\(String(format: "%06d", sequence))"
+        invoice.number = "\(series(of: draft.kind, issuedIn: issueDate.year))-\(zeroPadded(sequence, width: 6))"
         invoice.issueDate = issueDate
         invoice.dueDate = issueDate.adding(days: draft.paymentTermsDays)
         invoice.chainPosition = Int(chainPosition)

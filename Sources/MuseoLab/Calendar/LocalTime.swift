@@ -21,7 +21,7 @@ public struct LocalTime: Sendable, Hashable, Comparable, Codable, LosslessString
     }
 
     public var minutes: Int { hour * 60 + minute }
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String { "\(zeroPadded(hour, width: 2)):\(zeroPadded(minute, width: 2))" }
 
     public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool { lhs.minutes < rhs.minutes }
 

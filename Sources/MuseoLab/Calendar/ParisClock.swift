@@ -3,44 +3,39 @@ import Foundation
 /// Conversions between instants and the fablab's wall clock (Europe/Paris), where
 /// a day may last 23 or 25 hours: durations are always real elapsed time.
 public enum ParisClock {
-    static var calendar: Calendar { Calendar.paris }
-
     /// The instant a wall-clock time happens on a date. A time skipped by the spring
     /// change (02:30 on the last Sunday of March) does not exist and is refused; a time
     /// that happens twice in October is its first occurrence. 24:00 is the next midnight.
     public static func instant(_ date: CalendarDate, _ time: LocalTime) throws -> Date {
-        var components = DateComponents(year: date.year, month: date.month, day: date.day, hour: time.hour % 24, minute: time.minute)
-        components.timeZone = ParisTime.zone
-        guard var instant = calendar.date(from: components) else {
-            throw Problem.invalid("time", "\(date) \(time) is not a time in Europe/Paris")
+        if time.hour == 24 { return try instant(date.adding(days: 1), LocalTime(hour: 0, minute: 0)!) }
+        // The wall-clock time read as if it were UTC; the instant is that minus the offset in force then.
+        let wall = Double(date.daysSince1970 * 86_400 + time.hour * 3600 + time.minute * 60)
+        // The offsets a day before and a day after cover any change that day. The larger one
+        // first: of two occurrences, it gives the earlier.
+        let before = ParisOffsets.seconds(at: wall - 86_400), after = ParisOffsets.seconds(at: wall + 86_400)
+        for offset in before == after ? [before] : [max(before, after), min(before, after)] {
+            let candidate = wall - Double(offset)
+            if ParisOffsets.seconds(at: candidate) == offset { return Date(timeIntervalSince1970: candidate) }
         }
-        if time.hour == 24 {
-            instant = try self.instant(date.adding(days: 1), LocalTime(hour: 0, minute: 0)!)
-        } else {
-            let back = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-            guard back.hour == time.hour, back.minute == time.minute, back.day == date.day else {
-                throw Problem.invalid("time", "\(date) \(time) does not exist in Europe/Paris (the clocks go forward)")
-            }
-            // Of two occurrences (clocks going back), take the first.
-            let earlier = instant.addingTimeInterval(-3600)
-            let earlierComponents = calendar.dateComponents([.day, .hour, .minute], from: earlier)
-            if earlierComponents.day == date.day, earlierComponents.hour == time.hour, earlierComponents.minute == time.minute {
-                instant = earlier
-            }
-        }
-        return instant
+        throw Problem.invalid("time", "\(date) \(time) does not exist in Europe/Paris (the clocks go forward)")
     }
 
     /// The date on the wall calendar at an instant.
     public static func date(of instant: Date) -> CalendarDate {
-        let c = calendar.dateComponents([.year, .month, .day], from: instant)
-        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+        CalendarDate(daysSince1970: Int((wallSeconds(of: instant) / 86_400).rounded(.down)))!
     }
 
-    /// The wall-clock time at an instant.
+    /// The wall-clock time at an instant (to the minute, seconds dropped).
     public static func time(of instant: Date) -> LocalTime {
-        let c = calendar.dateComponents([.hour, .minute], from: instant)
-        return LocalTime(hour: c.hour!, minute: c.minute!)!
+        let seconds = Int(wallSeconds(of: instant).rounded(.down))
+        let ofDay = (seconds % 86_400 + 86_400) % 86_400
+        return LocalTime(hour: ofDay / 3600, minute: ofDay % 3600 / 60)!
+    }
+
+    /// Seconds since 1970-01-01 00:00 on the wall clock at an instant.
+    static func wallSeconds(of instant: Date) -> Double {
+        let seconds = instant.timeIntervalSince1970
+        return seconds + Double(ParisOffsets.seconds(at: seconds))
     }
 
     /// Parses `2027-03-28 09:30` (or with a `T`) as a wall-clock time in Europe/Paris.
@@ -54,21 +49,13 @@ public enum ParisClock {
 }
 
 extension CalendarDate {
-    /// The ISO weekday of this date.
+    /// The ISO weekday of this date (1970-01-01 was a Thursday).
     public var weekday: Weekday {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = calendar.date(from: DateComponents(year: year, month: month, day: day))!
-        let sundayFirst = calendar.component(.weekday, from: date)  // 1 = Sunday
-        return Weekday(rawValue: sundayFirst == 1 ? 7 : sundayFirst - 1)!
+        Weekday(rawValue: ((daysSince1970 % 7 + 7) % 7 + 3) % 7 + 1)!
     }
 
     public func adding(days: Int) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = calendar.date(byAdding: .day, value: days, to: calendar.date(from: DateComponents(year: year, month: month, day: day))!)!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+        CalendarDate(daysSince1970: daysSince1970 + days)!
     }
 
     /// The same day `months` later (the month's last day when it has fewer: 31 August + 6 → 28 February).
@@ -82,11 +69,7 @@ extension CalendarDate {
 
     /// The days from this date to `other` (negative when `other` comes first).
     public func days(until other: CalendarDate) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let from = calendar.date(from: DateComponents(year: year, month: month, day: day))!
-        let to = calendar.date(from: DateComponents(year: other.year, month: other.month, day: other.day))!
-        return calendar.dateComponents([.day], from: from, to: to).day!
+        other.daysSince1970 - daysSince1970
     }
 
     /// The dates from this one to `last`, both included.

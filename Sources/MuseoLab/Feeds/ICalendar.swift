@@ -62,10 +62,11 @@ public struct ICalendar: Sendable {
 
     /// `20261201T080000Z`.
     static func utc(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = Int((Double(seconds) / 86_400).rounded(.down)), ofDay = seconds - days * 86_400
+        let day = CalendarDate.civil(daysSince1970: days)
+        return zeroPadded(day.year, width: 4) + zeroPadded(day.month, width: 2) + zeroPadded(day.day, width: 2) + "T"
+            + zeroPadded(ofDay / 3600, width: 2) + zeroPadded(ofDay % 3600 / 60, width: 2) + zeroPadded(ofDay % 60, width: 2) + "Z"
     }
 
     /// TEXT values: backslash, semicolon and comma escaped, newlines as `\n`.

@@ -12,7 +12,7 @@ enum OverageStore {
     static func item(_ r: PostgresRandomAccessRow) throws -> OverageItem {
         OverageItem(
             id: try r.value("id"), agreementId: try r.value("agreement_id"), year: Int(try r.value("year", as: Int32.self)),
-            sessionId: try r.value("session_id"), sessionReference: try r.value("session_number", as: Int64?.self).map { String(format: "S-%06d", $0) },
+            sessionId: try r.value("session_id"), sessionReference: try r.value("session_number", as: Int64?.self).map { "S-" + zeroPadded($0, width: 6) },
             minutes: Int(try r.value("minutes", as: Int32.self)), serviceDate: try r.date("service_date"),
             status: try r.value("status", as: OverageItem.Status.self), decidedAt: try r.value("decided_at"),
             decidedBy: try r.value("decided_by"), decisionReason: try r.value("decision_reason"))
@@ -79,7 +79,7 @@ enum OverageStore {
             return BillableItems.NewItem(
                 kind: .supportOverage, customer: try r.value("customer_organisation_id"), agreementId: try r.value("agreement_id"),
                 overageItemId: id, sessionId: try r.value("session_id"), serviceDate: try r.date("service_date"),
-                description: "heures au-delà du quota \(year)" + (number.map { " (séance S-\(String(format: "%06d", $0)))" } ?? ""),
+                description: "heures au-delà du quota \(year)" + (number.map { " (séance S-\(zeroPadded($0, width: 6)))" } ?? ""),
                 minutes: Int(try r.value("minutes", as: Int32.self)))
         }
     }

@@ -54,7 +54,7 @@ public struct RoomBooking: Sendable, Equatable, Codable {
     /// The room's name as a sentence says it, with its article ("l'Atrium"), when it has one.
     public var roomInSentence: String? = nil
 
-    public var reference: String { String(format: "R-%06d", number) }
+    public var reference: String { "R-" + zeroPadded(number, width: 6) }
 }
 
 extension SessionEvent {

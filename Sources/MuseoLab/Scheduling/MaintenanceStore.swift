@@ -76,7 +76,7 @@ enum MaintenanceStore {
         static let sql = "SELECT number FROM support_sessions WHERE id = ANY($1::uuid[]) ORDER BY number"
         var ids: [UUID]
         func makeBindings() throws -> PostgresBindings { .with(ids) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> String { String(format: "S-%06d", try r.value("number", as: Int64.self)) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> String { "S-" + zeroPadded(try r.value("number", as: Int64.self), width: 6) }
     }
 
     /// A window scheduled, with the occupation that keeps its machine free (the exclusion

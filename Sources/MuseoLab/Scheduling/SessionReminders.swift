@@ -59,7 +59,7 @@ public struct SessionReminders: Sendable {
         }
     }
 
-    static func reference(_ number: Int64) -> String { String(format: "S-%06d", number) }
+    static func reference(_ number: Int64) -> String { "S-" + zeroPadded(number, width: 6) }
 
     static func reminder(_ due: ReminderStore.Due) -> (subject: String, body: String) {
         let with = [due.staff.map { "avec \($0)" }, due.machines.map { "machines : \($0)" }].compactMap { $0 }.joined(separator: " ; ")

@@ -29,7 +29,7 @@ public struct SupportSession: Sendable, Equatable, Codable {
     /// Recorded by staff once over (a walk-in, a session nobody entered), not booked ahead.
     public var recordedAfterwards = false
 
-    public var reference: String { String(format: "S-%06d", number) }
+    public var reference: String { "S-" + zeroPadded(number, width: 6) }
 
     public struct Person: Sendable, Equatable, Codable {
         public var id: UUID

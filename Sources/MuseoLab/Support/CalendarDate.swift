@@ -11,27 +11,72 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, LosslessStr
     public static let supportedYears = 1900...2200
 
     public init?(year: Int, month: Int, day: Int) {
-        guard Self.supportedYears.contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day)
-        guard let date = calendar.date(from: components),
-            calendar.component(.day, from: date) == day,
-            calendar.component(.month, from: date) == month
-        else { return nil }
+        guard Self.supportedYears.contains(year), (1...12).contains(month), (1...Self.days(inMonth: month, of: year)).contains(day) else { return nil }
         self.year = year
         self.month = month
         self.day = day
     }
 
-    /// Parses exactly `YYYY-MM-DD`.
+    /// The day `daysSince1970` days after 1970-01-01 (before it when negative), in the Gregorian
+    /// calendar, by Howard Hinnant's `civil_from_days`: integer arithmetic, exact, no Foundation
+    /// calendar (which cost more than the rest of some requests). `nil` outside the supported years.
+    public init?(daysSince1970: Int) {
+        let civil = Self.civil(daysSince1970: daysSince1970)
+        self.init(year: civil.year, month: civil.month, day: civil.day)
+    }
+
+    /// The Gregorian year, month and day of a day number, whatever the year (a UTC timestamp
+    /// far ahead is written too).
+    static func civil(daysSince1970: Int) -> (year: Int, month: Int, day: Int) {
+        let z = daysSince1970 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153  // March is 0
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Days from 1970-01-01 to this date (negative before it): Hinnant's `days_from_civil`.
+    public var daysSince1970: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func days(inMonth month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Parses exactly `YYYY-MM-DD` (ASCII digits), byte by byte: every date column of a list is read so.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
-        self.init(year: year, month: month, day: day)
+        let parsed = text.utf8.withContiguousStorageIfAvailable(Self.fields) ?? Array(text.utf8).withUnsafeBufferPointer(Self.fields)
+        guard let parsed else { return nil }
+        self.init(year: parsed.year, month: parsed.month, day: parsed.day)
+    }
+
+    private static func fields(_ bytes: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+        return (year, month, day)
     }
 
     /// Parses `YYYY-MM-DD` given in `field`, saying what is wrong: not a date, or a date outside
@@ -50,7 +95,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, LosslessStr
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(year)-\(zeroPadded(month, width: 2))-\(zeroPadded(day, width: 2))"  // years are 1900–2200: four digits
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

@@ -116,30 +116,40 @@ public struct StaffAvailability: Sendable {
         let weekly = Dictionary(grouping: try await session.run(CalendarStore.Weekly(staffIds: staffIds)), by: \.staffId)
         let exceptions = Dictionary(
             grouping: try await session.run(CalendarStore.Exceptions(staffIds: staffIds, window: window, includingWithdrawn: false)), by: \.staffUserId)
-        let days = Array(ParisClock.date(of: window.start).through(ParisClock.date(of: window.end)))
         var result: [UUID: PeriodSet] = [:]
         for staffId in staffIds {
-            var available = PeriodSet()
-            for date in days {
-                for (_, interval) in weekly[staffId] ?? [] {
-                    if let period = try interval.period(on: date) { available.insert(period) }
-                }
-            }
-            let own = exceptions[staffId] ?? []
-            for exception in own where exception.available { available.insert(exception.period) }
-            result[staffId] = available.subtracting(own.filter { !$0.available }.map(\.period)).clipped(to: window)
+            result[staffId] = try available(
+                weekly: (weekly[staffId] ?? []).map(\.interval), exceptions: (exceptions[staffId] ?? []).map { ($0.period, $0.available) }, within: window)
         }
         return result
+    }
+
+    /// The rule, on loaded values: the weekly pattern on each day the window touches, plus extra
+    /// hours, minus absences, within the window.
+    static func available(weekly: [WeeklyInterval], exceptions: [(period: Period, available: Bool)], within window: Period) throws -> PeriodSet {
+        var available = PeriodSet()
+        for date in ParisClock.date(of: window.start).through(ParisClock.date(of: window.end)) {
+            for interval in weekly {
+                if let period = try interval.period(on: date) { available.insert(period) }
+            }
+        }
+        for exception in exceptions where exception.available { available.insert(exception.period) }
+        return available.subtracting(exceptions.filter { !$0.available }.map(\.period)).clipped(to: window)
     }
 
     static func requireStaff(_ staffId: UUID, _ session: SQLSession) async throws {
         guard let (role, disabledAt) = try await session.run(CalendarStore.StaffStanding(id: staffId)).first else {
             throw Problem.notFound("staff member")
         }
+        try requireStaff(role: role, disabled: disabledAt != nil)
+    }
+
+    /// Only managers and administrators supervise, with an active account.
+    static func requireStaff(role: Role, disabled: Bool) throws {
         guard role == .manager || role == .admin else {
             throw Problem.invalid("staffId", "only managers and administrators supervise sessions")
         }
-        guard disabledAt == nil else { throw Problem.invalid("staffId", "this staff member's account is disabled") }
+        guard !disabled else { throw Problem.invalid("staffId", "this staff member's account is disabled") }
     }
 
     static func weekly(_ staffId: UUID, _ session: SQLSession) async throws -> [WeeklyInterval] {

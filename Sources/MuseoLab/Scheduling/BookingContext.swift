@@ -28,8 +28,9 @@ struct RequestedMachine: Sendable {
 
 /// What deciding a session request needs to know, read in one statement: the booking rules,
 /// the requester, the agreement in force on the day, the opening hours, LLV's closures of
-/// the period's days and the machines asked for. Read one by one they were six round trips,
-/// and round trips are most of what a booking costs (the server's CPU and PostgreSQL's alike).
+/// the period's days, the machines asked for and the staff who might supervise it. Read one by
+/// one they were six round trips, and 1 + 3 per staff member to choose who supervises; round
+/// trips are most of what a booking costs (the server's CPU and PostgreSQL's alike).
 struct BookingContext: Sendable {
     var rules: SchedulingRules
     /// `nil` when no user has the id.
@@ -39,9 +40,15 @@ struct BookingContext: Sendable {
     var closures: [Closure]
     /// In the order asked.
     var machines: [RequestedMachine]
+    /// The staff member named (whatever their role or standing, so a refusal can say why), or
+    /// every manager and administrator whose account is active, in the staff's order; none when
+    /// nobody is wanted.
+    var staff: [StaffCandidate]
 
-    static func load(requesterId: UUID, period: Period, machineIds: [UUID], _ session: SQLSession) async throws -> BookingContext {
-        try await session.run(Read(requesterId: requesterId, period: period, machineIds: machineIds))[0]
+    static func load(
+        requesterId: UUID, period: Period, machineIds: [UUID], staff: StaffCandidate.Wanted = .nobody, _ session: SQLSession
+    ) async throws -> BookingContext {
+        try await session.run(Read(requesterId: requesterId, period: period, machineIds: machineIds, staff: staff))[0]
     }
 
     /// The one statement, its row decoded by column name.
@@ -74,11 +81,32 @@ struct BookingContext: Sendable {
                                 LIMIT 1)
                            ) ORDER BY asked.position), '[]')
                     FROM unnest((SELECT $6::uuid[])) WITH ORDINALITY AS asked (id, position)
-                    LEFT JOIN machines m ON m.id = asked.id)::text AS machines
+                    LEFT JOIN machines m ON m.id = asked.id)::text AS machines,
+                   -- The staff: the one named ($8), or all of them when anyone will do ($7). Instants
+                   -- as microseconds since 2000, as PostgreSQL stores them (no rounding on the way).
+                   (SELECT coalesce(json_agg(json_build_array(
+                               s.id, s.role, s.disabled_at IS NOT NULL,
+                               (SELECT coalesce(json_agg(json_build_array(w.weekday, w.starts_at::text, w.ends_at::text) ORDER BY w.weekday, w.starts_at), '[]')
+                                FROM staff_weekly_availability w WHERE w.staff_user_id = s.id AND w.replaced_at IS NULL),
+                               (SELECT coalesce(json_agg(json_build_array(
+                                           e.available,
+                                           (extract(epoch FROM lower(e.period)) * 1000000)::bigint - 946684800000000,
+                                           (extract(epoch FROM upper(e.period)) * 1000000)::bigint - 946684800000000)
+                                       ORDER BY lower(e.period)), '[]')
+                                FROM staff_availability_exceptions e
+                                WHERE e.staff_user_id = s.id AND e.withdrawn_at IS NULL AND e.period && tstzrange($4::timestamptz, $5::timestamptz, '[)')),
+                               EXISTS (SELECT 1 FROM support_sessions b
+                                       WHERE b.staff_user_id = s.id AND b.status IN ('requested', 'confirmed')
+                                         AND b.period && tstzrange($4::timestamptz, $5::timestamptz, '[)'))
+                           ) ORDER BY s.display_name, s.id), '[]')
+                    FROM (SELECT id, role, disabled_at, display_name FROM users WHERE id = $8::uuid
+                          UNION ALL
+                          SELECT id, role, disabled_at, display_name FROM users
+                          WHERE $7::boolean AND $8::uuid IS NULL AND role IN ('manager', 'admin') AND disabled_at IS NULL) s)::text AS staff
             FROM scheduling_rules
             LEFT JOIN users u ON u.id = $1::uuid
             """
-        var requesterId: UUID, period: Period, machineIds: [UUID]
+        var requesterId: UUID, period: Period, machineIds: [UUID], staff: StaffCandidate.Wanted
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
@@ -88,6 +116,17 @@ struct BookingContext: Sendable {
             bindings.append(period.start)
             bindings.append(period.end)
             bindings.append(machineIds)
+            switch staff {
+            case .nobody:
+                bindings.append(false)
+                bindings.append(UUID?.none)
+            case .named(let id):
+                bindings.append(false)
+                bindings.append(id)
+            case .anyone:
+                bindings.append(true)
+                bindings.append(UUID?.none)
+            }
             return bindings
         }
 
@@ -115,6 +154,17 @@ struct BookingContext: Sendable {
                                 requiresAuthorisation: try machine.bool(4), authorised: try machine.bool(5),
                                 occupiedByMaintenance: machine.optionalBool(6))
                         })
+                },
+                staff: try JSONArrays(try r.value("staff")).map { staff in
+                    StaffCandidate(
+                        id: try staff.uuid(0), role: try staff.value(1, as: Role.self), disabled: try staff.bool(2),
+                        weekly: try JSONArrays.Row.rows(at: 3, of: staff).map { interval in
+                            try CalendarStore.interval(weekday: Int(try interval.int(0)), start: try interval.string(1), end: try interval.string(2))
+                        },
+                        exceptions: try JSONArrays.Row.rows(at: 4, of: staff).map { exception in
+                            (Period(start: try exception.instant(1), end: try exception.instant(2)), try exception.bool(0))
+                        },
+                        busy: try staff.bool(5))
                 })
         }
     }

@@ -48,7 +48,7 @@ extension Sessions {
 
         return try await database.write(as: actor, action: "session.record") { session in
             let context = try await BookingContext.load(
-                requesterId: recorded.requesterId, period: actual, machineIds: machineIds, session)
+                requesterId: recorded.requesterId, period: actual, machineIds: machineIds, staff: .named(recorded.staffId), session)
             let window = context.rules.recordingWindowDays
             if actual.start < now.addingTimeInterval(-Double(window) * 86_400), actor.role != .admin {
                 throw Problem.forbidden(
@@ -60,9 +60,9 @@ extension Sessions {
                     field: "actualEnd")
             }
             let requester = try Self.requireActive(context.requester, id: recorded.requesterId, field: "requesterId")
-            try await StaffAvailability.requireStaff(recorded.staffId, session)
+            let staff = try Self.requireStaff(recorded.staffId, among: context.staff)
             try Self.checkRecordedMachines(context.machines)
-            if try await Self.isStaffBusy(recorded.staffId, actual, session) {
+            if staff.busy {
                 throw Problem(.bookingConflict, "the staff member has a session booked at \(Self.describe(actual))", field: "staffId")
             }
             let booked = try await session.run(SessionStore.Booked(

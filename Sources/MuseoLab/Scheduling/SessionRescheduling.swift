@@ -28,11 +28,12 @@ extension Sessions {
             }
             guard before.period != period else { throw Problem.invalid("start", "the session is already at that time") }
             let context = try await BookingContext.load(
-                requesterId: before.requester.id, period: period, machineIds: before.machines.map(\.id), session)
+                requesterId: before.requester.id, period: period, machineIds: before.machines.map(\.id),
+                staff: before.staff.map { .named($0.id) } ?? .nobody, session)
             try Self.checkRules(period, context.rules, now: now)
             try Self.checkOpen(period, hours: context.openingHours, closures: context.closures)
             try Self.checkMachinesStillBookable(context.machines)
-            if let staff = before.staff, try await !StaffAvailability.available(staff.id, within: period, session).covers(period) {
+            if let staff = before.staff, try context.staff.first(where: { $0.id == staff.id })?.available(within: period).covers(period) != true {
                 throw Problem(.staffUnavailable, "\(staff.displayName) does not supervise at \(Self.describe(period))", field: "start")
             }
             let written = try await session.run(SessionStore.Rescheduled(id: id, status: before.status, period: period, reason: reason, actor: actor))[0]

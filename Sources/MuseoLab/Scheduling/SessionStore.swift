@@ -158,23 +158,6 @@ enum SessionStore {
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
     }
 
-    /// Whether a staff member already supervises a live session overlapping a period.
-    struct StaffBusy: Statement {
-        static let sql = """
-            SELECT true AS busy FROM support_sessions WHERE staff_user_id = $1::uuid AND status IN ('requested', 'confirmed')
-              AND period && tstzrange($2::timestamptz, $3::timestamptz, '[)') LIMIT 1
-            """
-        var staffId: UUID, period: Period
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(staffId)
-            bindings.append(period.start)
-            bindings.append(period.end)
-            return bindings
-        }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> Bool { try r.value("busy") }
-    }
-
     /// The live sessions staff supervise overlapping a window: when each is busy.
     struct Supervising: Statement {
         static let sql = """

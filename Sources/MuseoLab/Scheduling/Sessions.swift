@@ -43,7 +43,8 @@ public struct Sessions: Sendable {
         try Self.checkShape(period, now: now)
 
         let created: SupportSession = try await database.write(as: actor, action: "session.request") { session in
-            let context = try await BookingContext.load(requesterId: requesterId, period: period, machineIds: machineIds, session)
+            let wanted: StaffCandidate.Wanted = request.supervised ? request.staffId.map { .named($0) } ?? .anyone : .nobody
+            let context = try await BookingContext.load(requesterId: requesterId, period: period, machineIds: machineIds, staff: wanted, session)
             try Self.checkRules(period, context.rules, now: now)
             let requester = try Self.requireActive(context.requester, id: requesterId, field: "requesterId")
             let agreementId = context.agreementId
@@ -59,7 +60,7 @@ public struct Sessions: Sendable {
                 }
             }
             try Self.checkMachines(context.machines, unsupervised: !request.supervised, training: request.training)
-            let staffId = request.supervised ? try await Self.chooseStaff(request.staffId, for: period, session) : nil
+            let staffId = request.supervised ? try Self.chooseStaff(request.staffId, among: context.staff, for: period) : nil
 
             let booked = try await session.run(SessionStore.Booked(
                 supervised: request.supervised, requesterId: requesterId, organisationId: requester.organisationId, agreementId: agreementId,
@@ -180,7 +181,8 @@ public struct Sessions: Sendable {
         guard (1...200).contains(participants) else {
             throw Problem.invalid("participants", "must be between 1 and 200")
         }
-        let machineIds = Array(NSOrderedSet(array: machineIds)) as! [UUID]
+        var seen = Set<UUID>()
+        let machineIds = machineIds.filter { seen.insert($0).inserted }
         guard machineIds.count <= Self.maximumMachines else {
             throw Problem.invalid("machineIds", "at most \(Self.maximumMachines) machines per session")
         }
@@ -225,32 +227,32 @@ public struct Sessions: Sendable {
             .outsideOpeningHours, "\(Self.describe(period)) is outside the opening hours (\(said))", field: "start")
     }
 
-    /// The given staff member if available and free, or the first one who is.
-    static func chooseStaff(_ requested: UUID?, for period: Period, _ session: SQLSession) async throws -> UUID {
+    /// The given staff member if available and free, or the first one who is (in the staff's
+    /// order), among the candidates the booking's context read.
+    static func chooseStaff(_ requested: UUID?, among candidates: [StaffCandidate], for period: Period) throws -> UUID {
         if let requested {
-            try await StaffAvailability.requireStaff(requested, session)
-            guard try await StaffAvailability.available(requested, within: period, session).covers(period) else {
+            let named = try requireStaff(requested, among: candidates)
+            guard try named.available(within: period).covers(period) else {
                 throw Problem(.staffUnavailable, "the staff member does not supervise at \(describe(period))", field: "staffId")
             }
-            if try await isStaffBusy(requested, period, session) {
+            if named.busy {
                 throw Problem(.bookingConflict, "the staff member already supervises a session then", field: "staffId")
             }
             return requested
         }
-        // Four statements whatever the number of staff: who they are, their weeks and exceptions, who supervises then.
-        let candidates = try await session.run(CalendarStore.Staff()).map(\.id)
-        let availability = try await StaffAvailability.available(candidates, within: period, session)
-        let available = candidates.filter { availability[$0]?.covers(period) == true }
+        let available = try candidates.filter { try $0.available(within: period).covers(period) }
         if !available.isEmpty {
-            let busy = Set(try await session.run(SessionStore.Supervising(window: period)).map(\.staffId))
-            if let free = available.first(where: { !busy.contains($0) }) { return free }
+            if let free = available.first(where: { !$0.busy }) { return free.id }
             throw Problem(.bookingConflict, "every staff member working then already supervises a session at \(describe(period))", field: "start")
         }
         throw Problem(.staffUnavailable, "no staff member is available to supervise at \(describe(period))", field: "start")
     }
 
-    static func isStaffBusy(_ staffId: UUID, _ period: Period, _ session: SQLSession) async throws -> Bool {
-        try await !session.run(SessionStore.StaffBusy(staffId: staffId, period: period)).isEmpty
+    /// The named staff member, who exists, supervises (a manager or an administrator), and whose account is active.
+    static func requireStaff(_ staffId: UUID, among candidates: [StaffCandidate]) throws -> StaffCandidate {
+        guard let named = candidates.first(where: { $0.id == staffId }) else { throw Problem.notFound("staff member") }
+        try StaffAvailability.requireStaff(role: named.role, disabled: named.disabled)
+        return named
     }
 
     /// Each machine exists, is in service, bookable, free, and the requester is authorised where needed
@@ -285,20 +287,11 @@ public struct Sessions: Sendable {
         return found
     }
 
-    static func activeUser(_ id: UUID, field: String, _ session: SQLSession) async throws -> (organisationId: UUID, email: String) {
-        try requireActive(try await session.run(PeopleStore.Standing(id: id)).first, id: id, field: field)
-    }
-
     /// The user exists and is not disabled.
     static func requireActive(_ user: UserStanding?, id: UUID, field: String) throws -> (organisationId: UUID, email: String) {
         guard let user else { throw Problem.invalid(field, "no user has the id \(id)") }
         guard !user.disabled else { throw Problem.invalid(field, "this account is disabled") }
         return (user.organisationId, user.email)
-    }
-
-    /// The agreement charged: the one whose customer is the organisation, in force on that day.
-    static func agreement(for organisationId: UUID, on date: CalendarDate, _ session: SQLSession) async throws -> UUID? {
-        try await session.run(AgreementStore.InForce(organisationId: organisationId, date: date)).first
     }
 
     static func describe(_ period: Period) -> String {

@@ -2,17 +2,21 @@ import Foundation
 import PostgresNIO
 
 /// How room bookings are read and written: one type per statement, rows decoded by column name.
-/// A batch of bookings is read in two statements whatever their number (their rows, then all
-/// their histories).
+/// A batch of bookings is read in one statement whatever their number, each with its history.
 enum RoomBookingStore {
-    /// The columns and joins every booking read shares; `where` chooses the bookings.
+    /// The columns and joins every booking read shares; `where` chooses the bookings. The history
+    /// comes aggregated, its times as microseconds since 2000 (PostgreSQL's own resolution).
     static func select(where condition: String, orderBy order: String, suffix: String = "") -> String {
         """
         SELECT b.id, b.number, b.room_id, r.code AS room_code, r.name AS room_name, r.name_in_sentence AS room_in_sentence, l.code AS layout_code,
                b.requester_user_id AS requester_id, u.display_name AS requester_name, u.email AS requester_email,
                b.organisation_id, o.name AS organisation_name, b.agreement_id, b.purpose, b.attendees,
                lower(b.period) AS start, upper(b.period) AS "end", b.status, b.charge, b.charge_reason, b.accepted_at,
-               b.free_use_returned, b.created_at
+               b.free_use_returned, b.created_at,
+               (SELECT coalesce(json_agg(json_build_array(
+                           (extract(epoch FROM e.occurred_at) * 1000000)::bigint - 946684800000000,
+                           e.from_status, e.to_status, e.actor, e.reason) ORDER BY e.id), '[]')
+                FROM room_booking_events e WHERE e.booking_id = b.id)::text AS events
         FROM room_bookings b JOIN rooms r ON r.id = b.room_id JOIN room_layouts l ON l.id = b.layout_id
         JOIN users u ON u.id = b.requester_user_id JOIN organisations o ON o.id = b.organisation_id
         WHERE \(condition)
@@ -30,28 +34,21 @@ enum RoomBookingStore {
             period: Period(start: try r.value("start"), end: try r.value("end")),
             status: try r.value("status", as: RoomBooking.Status.self),
             charge: try r.value("charge", as: RoomBooking.Charge?.self), chargeReason: try r.value("charge_reason"),
-            acceptedAt: try r.value("accepted_at"), freeUseReturned: try r.value("free_use_returned"), events: [],
+            acceptedAt: try r.value("accepted_at"), freeUseReturned: try r.value("free_use_returned"),
+            events: try JSONArrays(try r.value("events")).map { event in
+                SessionEvent.RoomEvent(
+                    occurredAt: try event.instant(0), from: try event.optional(1, as: RoomBooking.Status.self),
+                    to: try event.value(2, as: RoomBooking.Status.self), actor: try event.string(3), reason: event.optionalString(4))
+            },
             createdAt: try r.value("created_at"), roomInSentence: try r.value("room_in_sentence"))
     }
 
-    /// Bookings by id, with their histories: two statements. Locked (in the order of their ids) when asked.
+    /// Bookings by id, with their histories: one statement. Locked (in the order of their ids) when asked.
     static func load(_ ids: [UUID], locking: Bool = false, _ session: SQLSession) async throws -> [RoomBooking] {
         guard !ids.isEmpty else { return [] }
         let rows = locking ? try await session.run(Locked(ids: ids)) : try await session.run(Bookings(ids: ids))
-        let byId = try await withHistories(rows, session).reduce(into: [UUID: RoomBooking]()) { $0[$1.id] = $1 }
+        let byId = rows.reduce(into: [UUID: RoomBooking]()) { $0[$1.id] = $1 }
         return ids.compactMap { byId[$0] }
-    }
-
-    /// The bookings, each with its history (one statement).
-    static func withHistories(_ bookings: [RoomBooking], _ session: SQLSession) async throws -> [RoomBooking] {
-        guard !bookings.isEmpty else { return [] }
-        var events: [UUID: [SessionEvent.RoomEvent]] = [:]
-        for (bookingId, event) in try await session.run(Events(bookingIds: bookings.map(\.id))) { events[bookingId, default: []].append(event) }
-        return bookings.map { booking in
-            var booking = booking
-            booking.events = events[booking.id] ?? []
-            return booking
-        }
     }
 
     // MARK: - Statements
@@ -95,21 +92,6 @@ enum RoomBookingStore {
             return bindings
         }
         func decodeRow(_ row: PostgresRandomAccessRow) throws -> RoomBooking { try booking(row) }
-    }
-
-    /// The histories of some bookings, in the order things happened.
-    struct Events: Statement {
-        static let sql = """
-            SELECT booking_id, occurred_at, from_status, to_status, actor, reason FROM room_booking_events
-            WHERE booking_id = ANY($1::uuid[]) ORDER BY id
-            """
-        var bookingIds: [UUID]
-        func makeBindings() throws -> PostgresBindings { .with(bookingIds) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (UUID, SessionEvent.RoomEvent) {
-            (try r.value("booking_id"), SessionEvent.RoomEvent(
-                occurredAt: try r.value("occurred_at"), from: try r.value("from_status", as: RoomBooking.Status?.self),
-                to: try r.value("to_status", as: RoomBooking.Status.self), actor: try r.value("actor"), reason: try r.value("reason")))
-        }
     }
 
     /// A booking's id from its number (R-000042).
@@ -211,7 +193,7 @@ enum RoomBookingStore {
             bindings.append(period.end)
             return bindings
         }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> String { String(format: "R-%06d", try r.value("number", as: Int64.self)) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> String { "R-" + zeroPadded(try r.value("number", as: Int64.self), width: 6) }
     }
 
     /// Serialises the free uses of an agreement's room in a year until the transaction ends, so
@@ -260,7 +242,7 @@ enum RoomBookingStore {
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> RoomBookingRules.Charged {
             .init(
-                reference: String(format: "R-%06d", try r.value("number", as: Int64.self)), charge: try r.value("charge", as: RoomBooking.Charge.self),
+                reference: "R-" + zeroPadded(try r.value("number", as: Int64.self), width: 6), charge: try r.value("charge", as: RoomBooking.Charge.self),
                 returned: try r.value("free_use_returned"), status: try r.value("status", as: RoomBooking.Status.self))
         }
     }

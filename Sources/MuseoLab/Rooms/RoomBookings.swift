@@ -24,21 +24,22 @@ public struct RoomBookings: Sendable {
         let (purpose, period) = try RoomBookingRules.checkRequest(request, now: now())
 
         return try await database.write(as: actor, action: "room-booking.request") { session in
-            guard let room = try await Rooms.find(request.room, session), room.archivedAt == nil else {
+            let context = try await RoomRequestContext.load(
+                room: request.room, requesterId: requesterId, organisationId: request.organisationId, on: ParisClock.date(of: period.start), session)
+            guard let room = context.room, room.archivedAt == nil else {
                 throw Problem.invalid("roomId", "no room is \"\(request.room)\"")
             }
             let layout = try RoomBookingRules.layout(request.layout, of: room, attendees: request.attendees)
-            let requester = try await Sessions.activeUser(requesterId, field: "requesterId", session)
+            let requester = try Sessions.requireActive(context.requester, id: requesterId, field: "requesterId")
             let organisationId = request.organisationId ?? requester.organisationId
             if organisationId != requester.organisationId && !actor.role.allows(.manageRooms) {
                 throw Problem.forbidden("a member books for their own organisation")
             }
-            guard try await session.exists(PeopleStore.OrganisationExists(id: organisationId)) else {
+            guard context.organisationExists else {
                 throw Problem.invalid("organisationId", "no organisation has the id \(organisationId)")
             }
-            let agreementId = try await Sessions.agreement(for: organisationId, on: ParisClock.date(of: period.start), session)
             let id = try await session.run(RoomBookingStore.Requested(
-                roomId: room.id, layoutId: layout.id, requesterId: requesterId, organisationId: organisationId, agreementId: agreementId,
+                roomId: room.id, layoutId: layout.id, requesterId: requesterId, organisationId: organisationId, agreementId: context.agreementId,
                 purpose: purpose, attendees: request.attendees, period: period, actor: actor))[0]
             let booking = try await RoomBookingStore.load([id], session)[0]
             try await events.publish(.roomBookingRequested(booking), by: actor, session)
@@ -50,9 +51,7 @@ public struct RoomBookings: Sendable {
         let seesAll = actor.role.allows(.manageRooms) || actor.role.allows(.viewAllSessions)
         guard seesAll || actor.userId != nil else { return [] }
         return try await database.read { session in
-            let bookings = try await session.run(RoomBookingStore.Listed(
-                status: status, roomId: roomId, requesterId: seesAll ? nil : actor.userId, window: window))
-            return try await RoomBookingStore.withHistories(bookings, session)
+            try await session.run(RoomBookingStore.Listed(status: status, roomId: roomId, requesterId: seesAll ? nil : actor.userId, window: window))
         }
     }
 

@@ -46,13 +46,20 @@ enum QuotaLedger {
         return state
     }
 
+    /// The same once the year's lock is held, in the statement that takes it: what posting an entry decides on.
+    static func lockedState(_ agreementId: UUID, year: Int, today: CalendarDate, _ session: SQLSession) async throws -> YearState {
+        let reference = referenceDay(of: year, today: today)
+        guard let state = try await session.run(QuotaStore.YearForPosting(agreementId: agreementId, year: year, referenceDay: reference)).first
+        else { throw Problem.notFound("agreement") }
+        return state
+    }
+
     /// Records an entry and what follows from it (overage beyond the quota, alerts not fired yet);
     /// `today` says which terms of the agreement are in force.
     /// - Returns: the balance after the entry.
     @discardableResult
     static func post(_ entry: Entry, today: CalendarDate, actor: Actor, _ session: SQLSession) async throws -> QuotaBalance {
-        try await lock(entry.agreementId, year: entry.year, session)
-        let state = try await state(entry.agreementId, year: entry.year, today: today, session)
+        let state = try await lockedState(entry.agreementId, year: entry.year, today: today, session)
         return try await record(entry, on: state, actor: actor, session)
     }
 
@@ -102,8 +109,7 @@ enum QuotaLedger {
                   lateCancellationsCount: false, noShowsCount: false) != nil
         else { return }
         let year = ParisClock.date(of: current.period.start).year
-        try await lock(agreementId, year: year, session)
-        let state = try await state(agreementId, year: year, today: today, session)
+        let state = try await lockedState(agreementId, year: year, today: today, session)
         guard let entry = entry(
             for: current, to: status, lateCancellation: lateCancellation, actual: actual, byMaintenance: byMaintenance,
             lateCancellationsCount: state.lateCancellationsCount, noShowsCount: state.noShowsCount)
@@ -120,7 +126,7 @@ enum QuotaLedger {
             try await lock(entries[0].agreementId, year: year, session)
         }
         for entry in entries {
-            let state = try await state(entry.agreementId, year: entry.year, today: today, session)
+            let state = try await lockedState(entry.agreementId, year: entry.year, today: today, session)
             _ = try await record(entry, on: state, actor: actor, session)
         }
     }

@@ -10,40 +10,66 @@ enum QuotaStore {
     struct YearLock: Statement {
         static let sql = "SELECT pg_advisory_xact_lock(hashtext('quota'), hashtext($1::text))"
         var agreementId: UUID, year: Int
-        func makeBindings() throws -> PostgresBindings { .with(agreementId.uuidString + String(year)) }
+        // The key `quota_year_for_posting` takes too (migration 0020): the id as PostgreSQL writes it, then the year.
+        func makeBindings() throws -> PostgresBindings { .with(agreementId.uuidString.lowercased() + String(year)) }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}
     }
 
-    /// An agreement's year as posting reads it: its ledger's sums, the quota of the terms in force on a day, the policy, the alerts fired.
+    /// An agreement's year as the quota status reads it: its balance (the ledger's sums, kept by
+    /// the ledger's trigger), the quota of the terms in force on a day, the policy, the alerts fired.
     struct YearState: Statement {
         static let sql = """
-            SELECT l.consumed, l.committed, a.late_cancellations_count, a.no_shows_count, a.alert_thresholds,
-                   (SELECT support_quota_hours FROM agreement_terms
-                    WHERE agreement_id = a.id AND effective_from <= $3::text::date
-                    ORDER BY effective_from DESC LIMIT 1) AS quota_hours,
+            SELECT coalesce(b.consumed_minutes, 0) AS consumed, coalesce(b.committed_minutes, 0) AS committed,
+                   a.late_cancellations_count, a.no_shows_count, a.alert_thresholds,
+                   \(quotaHours),
                    (SELECT coalesce(array_agg(f.kind || ':' || f.threshold), '{}') FROM quota_alerts f
                     WHERE f.agreement_id = a.id AND f.year = $2::int) AS fired
-            FROM agreements a,
-                 LATERAL (SELECT coalesce(sum(consumed_minutes), 0)::bigint AS consumed, coalesce(sum(committed_minutes), 0)::bigint AS committed
-                          FROM quota_ledger WHERE agreement_id = a.id AND year = $2::int) l
+            FROM agreements a
+            LEFT JOIN quota_year_balances b ON b.agreement_id = a.id AND b.year = $2::int
             WHERE a.id = $1::uuid
             """
         var agreementId: UUID, year: Int, referenceDay: CalendarDate
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(agreementId)
-            bindings.append(Int32(year))
-            bindings.append(referenceDay.description)
-            return bindings
-        }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> QuotaLedger.YearState {
-            QuotaLedger.YearState(
-                balance: QuotaBalance(
-                    agreementId: agreementId, year: year, quotaMinutes: Int(try r.value("quota_hours", as: Int32?.self) ?? 0) * 60,
-                    consumedMinutes: Int(try r.value("consumed", as: Int64.self)), committedMinutes: Int(try r.value("committed", as: Int64.self))),
-                lateCancellationsCount: try r.value("late_cancellations_count"), noShowsCount: try r.value("no_shows_count"),
-                thresholds: try r.value("alert_thresholds", as: [Int16].self).map(Int.init), fired: Set(try r.value("fired", as: [String].self)))
-        }
+        func makeBindings() throws -> PostgresBindings { try QuotaStore.yearBindings(agreementId, year, referenceDay) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> QuotaLedger.YearState { try QuotaStore.yearState(r, agreementId, year) }
+    }
+
+    /// The same, as posting an entry reads it: the year's lock taken first, then the balance and
+    /// the alerts as the transaction that held it before left them (`quota_year_for_posting`).
+    struct YearForPosting: Statement {
+        static let sql = """
+            SELECT y.consumed_minutes AS consumed, y.committed_minutes AS committed, y.fired,
+                   a.late_cancellations_count, a.no_shows_count, a.alert_thresholds,
+                   \(quotaHours)
+            FROM agreements a CROSS JOIN LATERAL quota_year_for_posting(a.id, $2::int) y
+            WHERE a.id = $1::uuid
+            """
+        var agreementId: UUID, year: Int, referenceDay: CalendarDate
+        func makeBindings() throws -> PostgresBindings { try QuotaStore.yearBindings(agreementId, year, referenceDay) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> QuotaLedger.YearState { try QuotaStore.yearState(r, agreementId, year) }
+    }
+
+    /// The quota of the terms in force on the reference day ($3).
+    static let quotaHours = """
+        (SELECT support_quota_hours FROM agreement_terms
+                    WHERE agreement_id = a.id AND effective_from <= $3::text::date
+                    ORDER BY effective_from DESC LIMIT 1) AS quota_hours
+        """
+
+    static func yearBindings(_ agreementId: UUID, _ year: Int, _ referenceDay: CalendarDate) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(agreementId)
+        bindings.append(Int32(year))
+        bindings.append(referenceDay.description)
+        return bindings
+    }
+
+    static func yearState(_ r: PostgresRandomAccessRow, _ agreementId: UUID, _ year: Int) throws -> QuotaLedger.YearState {
+        QuotaLedger.YearState(
+            balance: QuotaBalance(
+                agreementId: agreementId, year: year, quotaMinutes: Int(try r.value("quota_hours", as: Int32?.self) ?? 0) * 60,
+                consumedMinutes: Int(try r.value("consumed", as: Int64.self)), committedMinutes: Int(try r.value("committed", as: Int64.self))),
+            lateCancellationsCount: try r.value("late_cancellations_count"), noShowsCount: try r.value("no_shows_count"),
+            thresholds: try r.value("alert_thresholds", as: [Int16].self).map(Int.init), fired: Set(try r.value("fired", as: [String].self)))
     }
 
     /// A ledger entry and, when it goes beyond the quota, its overage item, in one statement; answers the entry's id.
@@ -145,7 +171,7 @@ enum QuotaStore {
             QuotaLedgerEntry(
                 id: try r.value("id"), agreementId: agreementId, year: Int(try r.value("year", as: Int32.self)),
                 kind: try r.value("kind", as: QuotaLedgerEntry.Kind.self), sessionId: try r.value("session_id"),
-                sessionReference: try r.value("session_number", as: Int64?.self).map { String(format: "S-%06d", $0) },
+                sessionReference: try r.value("session_number", as: Int64?.self).map { "S-" + zeroPadded($0, width: 6) },
                 committedMinutes: Int(try r.value("committed_minutes", as: Int32.self)),
                 consumedMinutes: Int(try r.value("consumed_minutes", as: Int32.self)), reason: try r.value("reason"),
                 actor: try r.value("actor"), recordedAt: try r.value("recorded_at"))

@@ -98,7 +98,12 @@ import Testing
             #expect(balance.consumedMinutes == 90)
             // Refused by the triggers, even to the schema's owner (CASCADE, so that the foreign keys
             // pointing at the ledger do not refuse first).
-            for statement in ["UPDATE quota_ledger SET consumed_minutes = 0", "DELETE FROM quota_ledger", "TRUNCATE quota_ledger CASCADE"] {
+            // The year's balance follows its ledger only, by the ledger's trigger.
+            for statement in [
+                "UPDATE quota_ledger SET consumed_minutes = 0", "DELETE FROM quota_ledger", "TRUNCATE quota_ledger CASCADE",
+                "UPDATE quota_year_balances SET consumed_minutes = 0", "DELETE FROM quota_year_balances", "TRUNCATE quota_year_balances",
+                "INSERT INTO quota_year_balances VALUES ('\(TestLab.agreement)', \(year + 1), 0, 0, 1)",
+            ] {
                 await #expect(throws: Problem.self, "\(statement)") { try await t.rawSQL(statement) }
             }
             #expect(try await t.balanceMatchesLedger(year: year).consumedMinutes == 90)

@@ -25,7 +25,7 @@ import Testing
             // ledger entry would: the confirmation, having locked its session, waits there.
             let outcome = try await t.lab.database.read { holder in
                 try await holder.execute("BEGIN" as PostgresQuery)
-                try await holder.execute("SELECT pg_advisory_xact_lock(hashtext('quota'), hashtext(\(TestLab.agreement.uuidString + String(year))))")
+                try await holder.execute("SELECT pg_advisory_xact_lock(hashtext('quota'), hashtext(\(TestLab.agreement.text + String(year))))")
                 let confirmation = Task { try await lab.sessions.confirm(requested.id, by: manager) }
                 try await Self.waitForBlocked(1, holder)
                 let maintenance = Task {

@@ -34,6 +34,7 @@ import Testing
                 "INSERT INTO audit_log (actor, entity, entity_id, operation) VALUES ('forged', 'x', 'x', 'INSERT')",
                 "DELETE FROM users",
                 "UPDATE quota_ledger SET consumed_minutes = 0",
+                "UPDATE quota_year_balances SET consumed_minutes = 0",
                 "UPDATE schema_migrations SET checksum = 'x'",
             ] {
                 let literal = PostgresQueryLiteral(statement)

@@ -109,56 +109,84 @@ enum BillableItemStore {
 
     // MARK: - Pricing
 
-    /// What prices an item besides the grid: its customer's tariff category, its room, its machine's category.
-    struct PricingFacts: Statement {
+
+    /// Items of a booking or a session, recorded in one statement; answers their ids.
+    struct RecordedAll: Statement {
         static let sql = """
-            SELECT o.tariff_category, r.code AS room_code, m.category AS machine_category
+            INSERT INTO billable_items (kind, customer_organisation_id, agreement_id, room_booking_id, overage_item_id, session_id,
+                                        service_date, description, minutes, quantity, tariff_item_code, machine_id)
+            SELECT i.kind, i.customer, i.agreement_id, i.room_booking_id, i.overage_item_id, i.session_id, i.service_date::date,
+                   i.description, i.minutes, i.quantity, i.tariff_item_code, i.machine_id
+            FROM jsonb_to_recordset($1::jsonb) AS i(kind text, customer uuid, agreement_id uuid, room_booking_id uuid, overage_item_id uuid,
+                                                   session_id uuid, service_date text, description text, minutes integer, quantity integer,
+                                                   tariff_item_code text, machine_id uuid)
+            RETURNING id
+            """
+        var items: [BillableItems.NewItem]
+
+        struct JSONRow: Encodable {
+            var kind: String, customer: UUID, agreement_id: UUID?, room_booking_id: UUID?, overage_item_id: UUID?, session_id: UUID?
+            var service_date: String, description: String, minutes: Int?, quantity: Int, tariff_item_code: String?, machine_id: UUID?
+        }
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            try bindings.appendJSON(items.map { item in
+                JSONRow(kind: item.kind.rawValue, customer: item.customer, agreement_id: item.agreementId, room_booking_id: item.roomBookingId,
+                    overage_item_id: item.overageItemId, session_id: item.sessionId, service_date: item.serviceDate.description,
+                    description: item.description, minutes: item.minutes, quantity: item.quantity, tariff_item_code: item.tariffItemCode,
+                    machine_id: item.machineId)
+            })
+            return bindings
+        }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> UUID { try r.value("id") }
+    }
+
+    /// The open items no draft holds yet (some items, or every item from a date; each optional),
+    /// with what prices them: the customer's tariff category, the booking's room, the machine's category.
+    struct Repriceable: Statement {
+        static let sql = """
+            SELECT \(columns), o.tariff_category, r.code AS room_code, m.category AS machine_category
             FROM billable_items b JOIN organisations o ON o.id = b.customer_organisation_id
             LEFT JOIN room_bookings rb ON rb.id = b.room_booking_id LEFT JOIN rooms r ON r.id = rb.room_id
             LEFT JOIN machines m ON m.id = b.machine_id
-            WHERE b.id = $1::uuid
-            """
-        var id: UUID
-        func makeBindings() throws -> PostgresBindings { .with(id) }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (category: String, roomCode: String?, machineCategory: String?) {
-            (try r.value("tariff_category"), try r.value("room_code"), try r.value("machine_category"))
-        }
-    }
-
-    /// The open items no draft holds yet: one item, or every item from a date (each optional).
-    struct Repriceable: Statement {
-        static let sql = """
-            SELECT \(columns) FROM billable_items b
-            WHERE b.status = 'open' AND ($1::uuid IS NULL OR b.id = $1::uuid)
+            WHERE b.status = 'open' AND ($1::uuid[] IS NULL OR b.id = ANY($1::uuid[]))
               AND ($2::text IS NULL OR b.service_date >= $2::text::date)
               AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.billable_item_id = b.id)
+            ORDER BY b.service_date, b.id
             """
-        var id: UUID?, from: CalendarDate?
+        var ids: [UUID]?, from: CalendarDate?
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
-            bindings.append(id)
+            bindings.append(ids)
             bindings.append(from?.description)
             return bindings
         }
-        func decodeRow(_ r: PostgresRandomAccessRow) throws -> BillableItem { try item(r) }
+        func decodeRow(_ r: PostgresRandomAccessRow) throws -> (item: BillableItem, category: String, roomCode: String?, machineCategory: String?) {
+            (try item(r), try r.value("tariff_category"), try r.value("room_code"), try r.value("machine_category"))
+        }
     }
 
-    /// An item's price snapshot: the version that priced it, its net and its lines (all `NULL`
-    /// while no grid can price it).
-    struct Priced: Statement {
+    /// Items' price snapshots, in one statement: the version that priced each, its net and its
+    /// lines (all `NULL` while no grid can price it).
+    struct PricedAll: Statement {
         static let sql = """
-            UPDATE billable_items SET tariff_version_id = $2::uuid, net_cents = $3::bigint, priced_lines = $4::text::jsonb
-            WHERE id = $1::uuid
+            UPDATE billable_items b SET tariff_version_id = p.tariff_version_id, net_cents = p.net_cents, priced_lines = p.priced_lines
+            FROM jsonb_to_recordset($1::jsonb) AS p(id uuid, tariff_version_id uuid, net_cents bigint, priced_lines jsonb)
+            WHERE b.id = p.id
             """
-        var id: UUID, lines: [PricedLine]?
+        var prices: [(id: UUID, lines: [PricedLine]?)]
+
+        struct JSONRow: Encodable {
+            var id: UUID, tariff_version_id: UUID?, net_cents: Int?, priced_lines: [PricedLine]?
+        }
+
         func makeBindings() throws -> PostgresBindings {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             var bindings = PostgresBindings()
-            bindings.append(id)
-            bindings.append(lines?.first?.tariffVersionId)
-            bindings.append(lines.map { Int64($0.reduce(0) { $0 + $1.netCents }) })
-            bindings.append(try lines.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
+            try bindings.appendJSON(prices.map { price in
+                JSONRow(id: price.id, tariff_version_id: price.lines?.first?.tariffVersionId, net_cents: price.lines.map { $0.reduce(0) { $0 + $1.netCents } },
+                    priced_lines: price.lines)
+            })
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws {}

@@ -103,9 +103,16 @@ public struct BillableItems: Sendable {
     /// Records an item and snapshots its price with the grid in force on its service date.
     @discardableResult
     static func create(_ item: NewItem, _ session: SQLSession) async throws -> UUID {
-        let id = try await session.run(BillableItemStore.Recorded(item: item))[0]
-        try await Pricing.snapshot(item: id, session)
-        return id
+        try await create([item], session)[0]
+    }
+
+    /// Records items (a booking's rental and service fees) in one statement, and snapshots their prices together.
+    @discardableResult
+    static func create(_ items: [NewItem], _ session: SQLSession) async throws -> [UUID] {
+        guard !items.isEmpty else { return [] }
+        let ids = try await session.run(BillableItemStore.RecordedAll(items: items))
+        try await Pricing.snapshot(items: ids, session)
+        return ids
     }
 
     /// Cancels the open items of a room booking (of one kind, or all), saying why.

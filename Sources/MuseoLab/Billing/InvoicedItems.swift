@@ -10,9 +10,8 @@ struct InvoicedItems: DomainEventSubscriber {
         let items = document.lines.compactMap(\.billableItemId)
         if !items.isEmpty { _ = try await context.session.run(Invoiced(ids: items)) }
         if document.reopensItems, let original = document.correctsInvoiceId, let number = document.number {
-            for item in try await context.session.run(Reopened(invoiceId: original, creditNote: number)) {
-                try await Pricing.snapshot(item: item, context.session)
-            }
+            let reopened = try await context.session.run(Reopened(invoiceId: original, creditNote: number))
+            if !reopened.isEmpty { try await Pricing.snapshot(items: reopened, context.session) }
         }
     }
 

@@ -87,12 +87,11 @@ public struct Invoices: Sendable {
             guard !items.isEmpty else {
                 throw Problem(.conflict, "nothing to invoice: no open billable item for this customer from \(from) to \(to)")
             }
+            // The price snapshotted when each item was recorded, or, when no grid was in force then, today's (read at once).
+            let unpriced = try await Pricing.price(items.filter { $0.lines == nil }.map(\.id), session)
             var lines: [InvoiceRules.NewLine] = []
             for item in items {
-                // The price snapshotted when the item was recorded, or, when no grid was in force then, today's.
-                var priced = item.lines
-                if priced == nil { priced = try await Pricing.price(item, session) }
-                guard let priced else {
+                guard let priced = item.lines ?? unpriced[item.id] ?? nil else {
                     throw Problem(.conflict, "no tariff grid is in force on \(item.serviceDate): load a grid version effective on or before that day", field: "tariffs")
                 }
                 lines += priced.map { InvoiceRules.NewLine($0, invoicing: item.id) }

@@ -101,29 +101,56 @@ enum Pricing {
 }
 
 extension Pricing {
-    /// Prices a stored item with the grid in force on its service date, at its customer's
-    /// category: `nil` when no grid is in force on that date.
-    static func price(_ item: BillableItem, _ session: SQLSession) async throws -> [PricedLine]? {
-        guard let version = try await TariffGrid.inForce(on: item.serviceDate, session) else { return nil }
-        let facts = try await session.run(BillableItemStore.PricingFacts(id: item.id))[0]
-        return try price(item, .init(version: version, category: facts.category, roomCode: facts.roomCode, machineCategory: facts.machineCategory))
+    /// Prices stored items with the grid in force on each one's service date, at its customer's
+    /// category: `nil` for an item when no grid is in force on its date. Each version in force is
+    /// read once, however many items it prices.
+    static func price(_ items: [UUID], _ session: SQLSession) async throws -> [UUID: [PricedLine]?] {
+        guard !items.isEmpty else { return [:] }
+        var priced: [UUID: [PricedLine]?] = [:]
+        var versions = VersionsInForce()
+        for found in try await session.run(BillableItemStore.Repriceable(ids: items, from: nil)) {
+            guard let version = try await versions.on(found.item.serviceDate, session) else {
+                priced[found.item.id] = .some(nil)
+                continue
+            }
+            priced[found.item.id] = try price(
+                found.item, .init(version: version, category: found.category, roomCode: found.roomCode, machineCategory: found.machineCategory))
+        }
+        return priced
     }
 
-    /// Snapshots the price of open items that no draft holds yet: one item when it is
-    /// recorded, or every item from a date when a grid version effective then is loaded.
-    /// An item the grid cannot price yet (no price for its customer's category) stays
-    /// unpriced; drafting it says why.
-    static func snapshot(item: UUID? = nil, from date: CalendarDate? = nil, _ session: SQLSession) async throws {
-        let items = try await session.run(BillableItemStore.Repriceable(id: item, from: date))
-        for item in items {
-            let lines: [PricedLine]?
-            do {
-                lines = try await price(item, session)
-            } catch let problem as Problem where problem.kind.isConflict {
-                lines = nil
-            }
-            _ = try await session.run(BillableItemStore.Priced(id: item.id, lines: lines))
+    /// The grid versions in force on the days asked, each read once.
+    struct VersionsInForce {
+        private var byDay: [CalendarDate: TariffVersion?] = [:]
+
+        mutating func on(_ day: CalendarDate, _ session: SQLSession) async throws -> TariffVersion? {
+            if let known = byDay[day] { return known }
+            let version = try await TariffGrid.inForce(on: day, session)
+            byDay[day] = .some(version)
+            return version
         }
+    }
+
+    /// Snapshots the price of open items that no draft holds yet: the items just recorded, or
+    /// every item from a date when a grid version effective then is loaded. An item the grid
+    /// cannot price yet (no price for its customer's category) stays unpriced; drafting it says
+    /// why. Three reads (the items, the grid in force on each of their days) and one write, not
+    /// four reads and a write per item.
+    static func snapshot(items: [UUID]? = nil, from date: CalendarDate? = nil, _ session: SQLSession) async throws {
+        var versions = VersionsInForce()
+        var prices: [(id: UUID, lines: [PricedLine]?)] = []
+        for found in try await session.run(BillableItemStore.Repriceable(ids: items, from: date)) {
+            var lines: [PricedLine]?
+            if let version = try await versions.on(found.item.serviceDate, session) {
+                do {
+                    lines = try price(found.item, .init(version: version, category: found.category, roomCode: found.roomCode, machineCategory: found.machineCategory))
+                } catch let problem as Problem where problem.kind.isConflict {
+                    lines = nil
+                }
+            }
+            prices.append((found.item.id, lines))
+        }
+        if !prices.isEmpty { _ = try await session.run(BillableItemStore.PricedAll(prices: prices)) }
     }
 
     /// What over-quota minutes would cost the agreement's customer before VAT, priced as a

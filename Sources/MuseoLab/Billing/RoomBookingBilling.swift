@@ -9,7 +9,7 @@ struct RoomBookingBilling: DomainEventSubscriber {
         let (before, booking) = (moved.before, moved.after)
         switch (before.status, booking.status) {
         case (.pending, .accepted):
-            for item in Self.items(for: booking) { try await BillableItems.create(item, context.session) }
+            try await BillableItems.create(Self.items(for: booking), context.session)
         case (.accepted, .cancelled) where moved.move.releasesItems:
             try await BillableItems.cancel(
                 roomBooking: booking.id, kind: nil, reason: "\(booking.reference) cancelled before it started: \(moved.move.reason ?? "")", context.session)

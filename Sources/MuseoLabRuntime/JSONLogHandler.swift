@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import MuseoLab
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One JSON object per line on standard error: time, level, message, label and
 /// metadata (the request id among them), for log collectors.
@@ -24,13 +27,60 @@ public struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
             fields[key == "hb.request.id" ? "request_id" : key] = "\(value)"
         }
-        fields["time"] = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        fields["time"] = Self.timestamp(Date())
         fields["level"] = event.level.rawValue
         fields["message"] = "\(event.message)"
         fields["logger"] = label
-        guard var data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        data.append(0x0A)
-        FileHandle.standardError.write(data)
+        var line = Self.line(fields)
+        line.withUTF8 { bytes in
+            var written = 0
+            while written < bytes.count {
+                let count = Glibc.write(2, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return }
+                written += count
+            }
+        }
+    }
+
+    /// The fields as one JSON object on a line, keys in order: written by hand, since the server
+    /// writes one such line per request (`JSONSerialization` bridged every value).
+    static func line(_ fields: [String: String]) -> String {
+        var line = "{"
+        for (index, key) in fields.keys.sorted().enumerated() {
+            if index > 0 { line += "," }
+            line += quoted(key) + ":" + quoted(fields[key]!)
+        }
+        return line + "}\n"
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped (slashes are not).
+    static func quoted(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                output += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
+    }
+
+    /// `2026-12-07T22:13:45.123Z`, in UTC, to the millisecond.
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = Int((Double(milliseconds) / 1000).rounded(.down))
+        let days = Int((Double(seconds) / 86_400).rounded(.down)), ofDay = seconds - days * 86_400
+        guard let day = CalendarDate(daysSince1970: days) else { return date.formatted(.iso8601) }
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let fraction = milliseconds - seconds * 1000
+        return "\(day)T\(two(ofDay / 3600)):\(two(ofDay % 3600 / 60)):\(two(ofDay % 60)).\(fraction < 100 ? "0" : "")\(fraction < 10 ? "0" : "")\(fraction)Z"
     }
 }
 

@@ -53,6 +53,12 @@ struct MuseoLabServer: AsyncParsableCommand {
         poolLogger.logLevel = max(service.logLevel, .error)
         var database = location.configuration
         database.options.maximumConnections = settings.databasePoolSize
+        // A connection released to the pool schedules its keep-alive timer (a task and a Dispatch
+        // timer at every release), which a local socket does not need: no middlebox can drop it
+        // silently. (Its idle-timeout timer stays: a pool kept at its full size, which would
+        // need none, trips a precondition of PostgresNIO 1.33's pool when the database comes
+        // back after a crash, found by DatabaseOutageTests.)
+        if database.unixSocketPath != nil { database.options.keepAliveBehavior = nil }
         let client = PostgresClient(configuration: database, backgroundLogger: poolLogger)
         let printer = FacturXPrinter(python: service.python)
         switch await printer.check() {

@@ -109,3 +109,41 @@ enum Memory {
         return nil
     }
 }
+
+/// CPU time processes have used, user and system, read from /proc: a figure that depends far
+/// less than a rate on what else the two cores are doing.
+enum ProcessCPU {
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// A process's own CPU seconds, those of its children it has waited for, and its parent.
+    static func times(_ pid: Int32) -> (own: Double, children: Double, parent: Int32)? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else { return nil }
+        // After the command's closing parenthesis: state (field 3), parent (4), … utime (14) to cstime (17).
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 14, let parent = Int32(fields[1]), let user = Double(fields[11]), let system = Double(fields[12]),
+            let childUser = Double(fields[13]), let childSystem = Double(fields[14])
+        else { return nil }
+        return ((user + system) / ticksPerSecond, (childUser + childSystem) / ticksPerSecond, parent)
+    }
+
+    /// The CPU seconds a process has used.
+    static func seconds(_ pid: Int32) -> Double { times(pid)?.own ?? 0 }
+
+    /// PostgreSQL's CPU seconds: the postmaster's, its live processes', and those of its
+    /// processes that have ended (pgbench's connections end with each run).
+    static func postgres(postmaster: Int32) -> Double {
+        var total = times(postmaster).map { $0.own + $0.children } ?? 0
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for name in processes {
+            guard let pid = Int32(name), let process = times(pid), process.parent == postmaster else { continue }
+            total += process.own
+        }
+        return total
+    }
+
+    /// The postmaster of the cluster whose socket is in `socketFolder` (beside its data folder).
+    static func postmaster(socketFolder: String) -> Int32? {
+        let file = URL(fileURLWithPath: socketFolder).deletingLastPathComponent().appendingPathComponent("pgdata/postmaster.pid")
+        return (try? String(contentsOf: file, encoding: .utf8))?.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import MuseoLab
+import PostgresNIO
 
 /// The people, machines and times the limit benchmark's paths share: members of the university
 /// (under the agreement), a partner customer's users (unsupervised bookings), ten staff members,
@@ -17,6 +18,8 @@ struct BenchWorld: Sendable {
     var managerCookie = ""
     var memberCookie = ""
     var accountant = ""
+    /// A company invoiced for consumables (with the legal data an invoice needs).
+    var customer = UUID()
     var machines: [String] = []
     /// Half-hour slots of working days, from three days ahead.
     var slots: [(start: Date, end: Date)] = []
@@ -44,6 +47,12 @@ struct BenchWorld: Sendable {
         }
         world.manager = try await person("gestion@museolab.test", llv, .manager).token
         world.accountant = try await person("compta@museolab.test", llv, .accountant).token
+        world.customer = try await lab.organisations.create(
+            NewOrganisation(
+                name: "Atelier Banc d'Essai", legalForm: "SARL", siren: "732829320", siret: "73282932000074", tariffCategory: "partner",
+                contactEmail: "compta@atelier-banc.test", address: "12 rue de la Paix, 62300 Lens"),
+            by: system
+        ).id
         world.memberCookie = try await cookie(lab, world.members[0].actor)
         world.managerCookie = try await cookie(lab, world.staff[0].actor)
 
@@ -74,6 +83,26 @@ struct BenchWorld: Sendable {
     func makeAvailable(_ count: Int, _ lab: MuseoLab) async throws {
         let weekdays = (1...5).map { WeeklyInterval(weekday: Weekday(rawValue: $0)!, start: LocalTime("08:00")!, end: LocalTime("20:00")!) }
         for member in staff.prefix(count) { _ = try await lab.staffAvailability.setWeekly(member.id, weekdays, by: Self.system) }
+    }
+
+    /// The customer's consumables, one a day for `days` days from `first`: one recorded (and
+    /// priced) by the domain, the others copied from it in one statement. The days, in order.
+    func consumables(days: Int, from first: CalendarDate, _ lab: MuseoLab) async throws -> [CalendarDate] {
+        let item = try await lab.billableItems.addConsumable(
+            customerId: customer, tariffCode: "filament-pla", quantity: 2, serviceDate: first, description: nil, by: Self.system)
+        try await lab.database.write(as: Self.system, action: "bench.consumables") { session in
+            var bindings = PostgresBindings()
+            bindings.append(item.id)
+            bindings.append(days - 1)
+            try await session.execute(PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO billable_items (kind, customer_organisation_id, service_date, description, quantity, tariff_item_code,
+                                                tariff_version_id, net_cents, priced_lines)
+                    SELECT kind, customer_organisation_id, service_date + n, description, quantity, tariff_item_code, tariff_version_id, net_cents, priced_lines
+                    FROM billable_items, generate_series(1, $2::int) n WHERE id = $1::uuid
+                    """, binds: bindings))
+        }
+        return (0..<days).map { first.adding(days: $0) }
     }
 
     /// A signed-in web session's cookies.

@@ -23,37 +23,47 @@ struct LimitBenchmark: AsyncParsableCommand {
     @Option(help: "Only the paths whose name contains this text.") var only: String?
     @Flag(help: "Also measure each path with one client.") var oneClient = false
     @Option(help: "A folder where each path's replayed script is written (to read what the server sends).") var scripts: String?
+    @Option(help: "The server's LOG_LEVEL (info, as deployed, logs a line per request).") var logLevel = "info"
 
     func run() async throws {
-        let (concurrency, transactions, runs, only, oneClient, scripts) = (self.concurrency, self.transactions, self.runs, self.only, self.oneClient, self.scripts)
+        let (concurrency, transactions, runs, only, oneClient, scripts, logLevel) = (
+            self.concurrency, self.transactions, self.runs, self.only, self.oneClient, self.scripts, self.logLevel)
         try await BenchDatabase.with { lab, configuration in
             let socketFolder = URL(fileURLWithPath: configuration.unixSocketPath!).deletingLastPathComponent().path
             let installation = try PostgresInstallation.locate()
             try await ExportBenchmark.load(lab, invoices: 1_000, perInvoice: 3)
             let world = try await BenchWorld.make(lab, clients: concurrency, machines: 200)
-            let perRun = concurrency * transactions
-            let singles = oneClient ? runs * transactions : 0
-            // The server's requests: the capture's two, a warm-up, the runs, the half-load run; then the replay's.
-            let httpRows = 2 + concurrency * 4 + (runs + 1) * perRun + singles
-            let rows = httpRows + runs * perRun + singles
+            /// A path's rows when each client sends `each` requests a run: the server's (the
+            /// capture's two, a warm-up, the runs, the half-load run), then the replay's.
+            func rows(_ each: Int) -> (http: Int, all: Int) {
+                let perRun = concurrency * each, singles = oneClient ? runs * each : 0
+                let http = 2 + concurrency * 4 + (runs + 1) * perRun + singles
+                return (http, http + runs * perRun + singles)
+            }
 
             let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
                 .appendingPathComponent("museolab-server").path
             let server = try BenchServer(
                 binary: binary,
                 environment: serverDatabaseEnvironment(configuration).merging([
-                    "LOG_LEVEL": "warning", "DATABASE_POOL_SIZE": String(max(20, concurrency)),
+                    // As deployed: a log line per request.
+                    "LOG_LEVEL": logLevel, "DATABASE_POOL_SIZE": String(max(20, concurrency)),
                 ]) { $1 })
             defer { server.stop() }
             let port = try await server.port()
             let idle = Memory.residentMiB(pid: server.pid) ?? 0
-            say("Limit benchmark: \(concurrency) clients, \(perRun) requests or transactions a run, \(runs) alternated runs a path; "
+            let postmaster = ProcessCPU.postmaster(socketFolder: socketFolder)
+            say("Limit benchmark: \(concurrency) clients, \(concurrency * transactions) requests or transactions a run (fewer where said), \(runs) alternated runs a path; "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores; server idle \(String(format: "%.0f", idle)) MiB")
 
             var figures: [Figure] = []
             try await CaptureServer.with(lab) { capturePort in
-                for (index, path) in try BenchPaths.all(world, lab, rows: rows).enumerated() where only.map({ path.name.contains($0) }) ?? true {
-                    let path = try await path.make()
+                for (index, entry) in try BenchPaths.all(world, lab, rows: rows(transactions).all).enumerated()
+                where only.map({ entry.name.contains($0) }) ?? true {
+                    let transactions = entry.perClient ?? transactions
+                    let perRun = concurrency * transactions
+                    let (httpRows, allRows) = rows(transactions)
+                    let path = try await entry.make(allRows)
                     let table = "bench_inputs_\(index)", sequence = "bench_inputs_\(index)_replayed"
                     try await load(path, table: table, sequence: sequence, startingAt: httpRows, lab)
                     let next = RequestCounter()
@@ -80,7 +90,8 @@ struct LimitBenchmark: AsyncParsableCommand {
                         try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: true)
                         try Data(replay.script.utf8).write(to: URL(fileURLWithPath: scripts).appendingPathComponent("path-\(index).sql"))
                     }
-                    say("\n== \(path.name): \(recorded.count) statements a request (replayed: \(replay.fromInputs) values from the inputs, "
+                    say("\n== \(path.name): \(recorded.count) statements a request\(entry.perClient.map { ", \($0) requests a client a run" } ?? "") "
+                        + "(replayed: \(replay.fromInputs) values from the inputs, "
                         + "\(replay.fromRows) from earlier rows, \(replay.constants) as recorded; +1 statement reading them)")
 
                     func replayRun(_ clients: Int, _ each: Int) throws -> Double {
@@ -88,17 +99,42 @@ struct LimitBenchmark: AsyncParsableCommand {
                                        database: configuration.database ?? "", clients: clients, transactions: each).tps
                     }
                     var figure = Figure(path: path.name, kind: path.kind, statements: recorded.count)
+                    /// CPU microseconds of the server and of PostgreSQL per request (or transaction) of `work`.
+                    func cpu<T>(_ count: Int, _ work: () async throws -> T) async rethrows -> (T, server: Double, postgres: Double) {
+                        let before = (ProcessCPU.seconds(server.pid), postmaster.map { ProcessCPU.postgres(postmaster: $0) } ?? 0)
+                        let result = try await work()
+                        let after = (ProcessCPU.seconds(server.pid), postmaster.map { ProcessCPU.postgres(postmaster: $0) } ?? 0)
+                        return (result, (after.0 - before.0) * 1e6 / Double(count), (after.1 - before.1) * 1e6 / Double(count))
+                    }
                     for run in 1...runs {
-                        let http = await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(300), limit: perRun).run(request)
-                        let tps = try replayRun(concurrency, transactions)
+                        let (http, serverCPU, postgresCPU) = await cpu(perRun) {
+                            await LoadGenerator(port: port, concurrency: concurrency, duration: .seconds(300), limit: perRun).run(request)
+                        }
                         figure.http.append(http.throughput)
-                        figure.replay.append(tps)
+                        figure.serverCPU.append(serverCPU)
+                        figure.postgresCPU.append(postgresCPU)
                         figure.errors += http.errors
+                        let replayed: (Double, server: Double, postgres: Double)
+                        do {
+                            replayed = try await cpu(perRun) { try replayRun(concurrency, transactions) }
+                        } catch let failure as StatementReplay.Unreplayable {
+                            // A replay PostgreSQL refuses (its constants collide) says so; the other paths go on.
+                            say("  run \(run): HTTP \(Int(http.throughput)) req/s; the replay failed: \(failure)")
+                            break
+                        }
+                        let (tps, replayCPU) = (replayed.0, replayed.postgres)
+                        figure.replay.append(tps)
+                        figure.replayCPU.append(replayCPU)
                         say(String(format: "  run %d: HTTP %6.0f req/s (p50 %.2f ms, p99 %.2f ms, errors %d)   replay %6.0f tps   ratio %.2f",
                                    run, http.throughput, http.percentile(0.5) * 1000, http.percentile(0.99) * 1000, http.errors, tps, http.throughput / tps))
+                        say(String(format: "         CPU a request: server %.0f µs, PostgreSQL %.0f µs; a replayed transaction: PostgreSQL %.0f µs",
+                                   serverCPU, postgresCPU, replayCPU))
                         if oneClient {
                             let single = await LoadGenerator(port: port, concurrency: 1, duration: .seconds(300), limit: transactions).run(request)
-                            let singleTPS = try replayRun(1, transactions)
+                            guard let singleTPS = try? replayRun(1, transactions) else {
+                                say("         one client: the replay failed")
+                                break
+                            }
                             figure.httpOne.append(single.throughput)
                             figure.replayOne.append(singleTPS)
                             say(String(format: "         one client: HTTP %6.0f req/s (p50 %.2f ms)   replay %6.0f tps   ratio %.2f",
@@ -115,8 +151,9 @@ struct LimitBenchmark: AsyncParsableCommand {
             }
             let peak = Memory.residentMiB(pid: server.pid) ?? 0
             say("\nSummary (\(concurrency) clients; median of \(runs) runs; p99 at half the measured rate)")
-            say("| path | round trips | HTTP req/s | replay tps | ratio | p99 at half load |" + (oneClient ? " ratio, one client |" : ""))
-            say("|---|---|---|---|---|---|" + (oneClient ? "---|" : ""))
+            say("| path | round trips | HTTP req/s | replay tps | ratio | p99 at half load |" + (oneClient ? " ratio, one client |" : "")
+                + " server CPU a request | PostgreSQL CPU a request | PostgreSQL CPU a replayed transaction |")
+            say("|---|---|---|---|---|---|" + (oneClient ? "---|" : "") + "---|---|---|")
             for figure in figures { say(figure.row(oneClient: oneClient)) }
             say(String(format: "server memory: %.0f MiB idle, %.0f MiB peak (targets ≤ 60 and ≤ 120)", idle, peak))
         }
@@ -160,6 +197,8 @@ struct Figure {
     var kind: BenchPath.Kind
     var statements: Int
     var http: [Double] = [], replay: [Double] = [], httpOne: [Double] = [], replayOne: [Double] = []
+    /// CPU microseconds a request: the server's and PostgreSQL's; and PostgreSQL's a replayed transaction.
+    var serverCPU: [Double] = [], postgresCPU: [Double] = [], replayCPU: [Double] = []
     var p99AtHalf = 0.0
     var errors = 0
 
@@ -177,6 +216,8 @@ struct Figure {
     func row(oneClient: Bool) -> String {
         String(format: "| %@ | %d | %.0f | %.0f | %.2f | %.1f ms |", path, statements, medianHTTP, percentile(0.5, of: replay), ratio, p99AtHalf)
             + (oneClient ? String(format: " %.2f |", ratioOne) : "")
+            + String(format: " %.0f µs | %.0f µs | %.0f µs |",
+                     percentile(0.5, of: serverCPU), percentile(0.5, of: postgresCPU), percentile(0.5, of: replayCPU))
     }
 }
 

@@ -153,32 +153,51 @@ struct LoadGenerator: Sendable {
         return true
     }
 
-    /// Reads one response with a Content-Length body; its status, and whether the server closes.
+    /// Reads one response, its body sized by Content-Length or sent in chunks (streamed exports
+    /// and feeds); its status, and whether the server closes.
     static func readResponse(_ descriptor: Int32, _ buffer: inout [UInt8]) -> (status: Int, close: Bool)? {
         var data = [UInt8]()
-        var headerEnd: Int?
-        var length = 0
+        var head: (end: Int, status: Int, close: Bool, length: Int?)?
+        // Where the next chunk's size line starts, in a chunked body.
+        var chunk = 0
         while true {
             let count = read(descriptor, &buffer, buffer.count)
             if count <= 0 { return nil }
             data.append(contentsOf: buffer[0..<count])
-            if headerEnd == nil, let end = find([13, 10, 13, 10], in: data) {
-                headerEnd = end + 4
-                let head = String(decoding: data[0..<end], as: UTF8.self).lowercased()
-                length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            if head == nil, let end = find([13, 10, 13, 10], in: data) {
+                let text = String(decoding: data[0..<end], as: UTF8.self)
+                let fields = text.lowercased().split(separator: "\r\n")
+                func field(_ name: String) -> String? {
+                    fields.first { $0.hasPrefix(name + ":") }.map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
+                }
+                let chunked = field("transfer-encoding")?.contains("chunked") == true
+                head = (end + 4, Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0, field("connection") == "close",
+                        chunked ? nil : Int(field("content-length") ?? "0") ?? 0)
+                chunk = end + 4
             }
-            if let headerEnd, data.count >= headerEnd + length {
-                let head = String(decoding: data[0..<headerEnd], as: UTF8.self)
-                let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-                return (status, head.lowercased().contains("connection: close"))
+            guard let (bodyStart, status, close, length) = head else { continue }
+            if let length {
+                if data.count >= bodyStart + length { return (status, close) }
+                continue
+            }
+            // Chunks: a hexadecimal size line, that many bytes, CRLF; a size of 0 ends the body.
+            while let lineEnd = find([13, 10], in: data, from: chunk) {
+                let sizeText = String(decoding: data[chunk..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+                guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+                if size == 0 {
+                    // The last chunk, then (no trailers) an empty line.
+                    if data.count >= lineEnd + 4 { return (status, close) }
+                    break
+                }
+                guard data.count >= lineEnd + 2 + size + 2 else { break }
+                chunk = lineEnd + 2 + size + 2
             }
         }
     }
 
-    static func find(_ needle: [UInt8], in data: [UInt8]) -> Int? {
-        guard data.count >= needle.count else { return nil }
-        for index in 0...(data.count - needle.count) where data[index] == needle[0] && Array(data[index..<(index + needle.count)]) == needle {
+    static func find(_ needle: [UInt8], in data: [UInt8], from start: Int = 0) -> Int? {
+        guard data.count - start >= needle.count else { return nil }
+        for index in start...(data.count - needle.count) where data[index] == needle[0] && data[index..<(index + needle.count)].elementsEqual(needle) {
             return index
         }
         return nil

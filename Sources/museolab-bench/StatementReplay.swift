@@ -80,9 +80,17 @@ struct StatementReplay {
                         expression = "replace(\(expression), \(literal(input.text)), i.\(input.column)::text)"
                         substituted = true
                     }
-                    if substituted { replay.fromInputs += 1 } else { replay.constants += 1 }
                     prelude.append("\(expression) AS \(variable)")
-                    names.append(":" + variable)
+                    // So are values an earlier statement read (the items a draft's lines invoice, in
+                    // its JSON), in the statement itself: they are known once that statement ran.
+                    var inline = ":" + variable
+                    for source in earlierRows(within: value, in: rows) {
+                        inline = "replace(\(inline)::text, \(literal(source.text)), :r\(source.statement)_\(source.column)::text)"
+                        referenced.insert(source.statement)
+                        substituted = true
+                    }
+                    if substituted { replay.fromInputs += 1 } else { replay.constants += 1 }
+                    names.append(inline == ":" + variable ? inline : "(\(inline))")
                 }
             }
             sql = sql.replacing(/\$([0-9]+)/) { match in
@@ -111,6 +119,21 @@ struct StatementReplay {
             }
         }
         return nil
+    }
+
+    /// The single-row cells of earlier statements (long enough to be unmistakable) that a value holds.
+    static func earlierRows(within value: String, in rows: [[(column: String, text: String?)]?]) -> [(statement: Int, column: String, text: String)] {
+        var found: [(statement: Int, column: String, text: String)] = []
+        for (statement, row) in rows.enumerated().reversed() {
+            guard let row else { continue }
+            for cell in row {
+                guard let text = cell.text, text.count >= 8, text != value, value.contains(text), !found.contains(where: { $0.text == text }),
+                    cell.column.wholeMatch(of: /[a-z_][a-z0-9_]*/) != nil, row.filter({ $0.column == cell.column }).count == 1
+                else { continue }
+                found.append((statement, cell.column, text))
+            }
+        }
+        return found
     }
 
     /// The SQL without its comments, and with each quoted literal that holds a colon (`timestamptz '2000-01-01 00:00:00+00'`)

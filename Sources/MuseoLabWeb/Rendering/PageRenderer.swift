@@ -36,7 +36,9 @@ struct PageRenderer: Sendable {
 
     /// The HTML of a page.
     func html<P: Page>(_ page: P) throws -> String {
-        guard let html = library.render(page, withTemplate: P.template) else { throw MissingTemplate(name: P.template) }
+        guard let html = library.render(ReflectedModel.flatten(page) ?? [String: Any](), withTemplate: P.template) else {
+            throw MissingTemplate(name: P.template)
+        }
         return html
     }
 

@@ -31,6 +31,9 @@ enum BenchPaths {
         }
         let counter = RequestCounter()
         let ordinary = OrdinaryWeek()
+        // Past the slots the paths that choose their staff book from the start (the others book
+        // from the end, or rooms and machines): the ordinary week's season starts there.
+        let quietFrom = ParisClock.date(of: slots[min(rows, slots.count - 1)].start).adding(days: 7)
 
         func chosen(_ candidates: Int) -> Entry {
             ("supervised request, staff chosen among \(candidates)", nil, { rows in
@@ -179,17 +182,17 @@ enum BenchPaths {
                     target: "/v1/exports/fec?from=2027-01-01&to=2027-12-31", credentials: bearer(world.accountant)))
             }),
             ("iCalendar feed", nil, { rows in
-                let week = try await ordinary.make(world, lab)
+                let week = try await ordinary.make(world, lab, clearAfter: quietFrom)
                 return .read("iCalendar feed of a member (25 sessions)", rows: rows, HTTPRequestText(
                     target: "/calendar/feeds/\(week.feedSecret)", credentials: "Accept: text/calendar"))
             }),
             ("booking page", nil, { rows in
-                let week = try await ordinary.make(world, lab)
+                let week = try await ordinary.make(world, lab, clearAfter: quietFrom)
                 return .read("page: /reserver (a week of free slots)", rows: rows, HTTPRequestText(
                     target: "/reserver?duree=120&semaine=\(week.monday)", credentials: "Cookie: \(world.memberCookie)"))
             }),
             ("planner", nil, { rows in
-                let week = try await ordinary.make(world, lab)
+                let week = try await ordinary.make(world, lab, clearAfter: quietFrom)
                 return .read("page: /gestion/planning (a week of 60 sessions)", rows: rows, HTTPRequestText(
                     target: "/gestion/planning?semaine=\(week.monday)", credentials: "Cookie: \(world.managerCookie)"))
             }),

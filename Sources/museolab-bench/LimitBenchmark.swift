@@ -208,13 +208,17 @@ struct Figure {
     var p99Target: Double { kind == .write ? 10 : 5 }
 
     var verdict: String {
-        String(format: "  median: HTTP %.0f req/s, replay %.0f tps, ratio %.2f (target ≥ 0.75: %@); p99 at half load %.2f ms (target < %.0f ms: %@)%@",
-               medianHTTP, percentile(0.5, of: replay), ratio, ratio >= 0.75 ? "met" : "NOT met", p99AtHalf, p99Target,
-               p99AtHalf < p99Target ? "met" : "NOT met", errors > 0 ? "; \(errors) HTTP errors" : "")
+        let limit = replay.isEmpty
+            ? "no replay"
+            : String(format: "replay %.0f tps, ratio %.2f (target ≥ 0.75: %@)", percentile(0.5, of: replay), ratio, ratio >= 0.75 ? "met" : "NOT met")
+        return String(format: "  median: HTTP %.0f req/s, %@; p99 at half load %.2f ms (target < %.0f ms: %@)%@",
+                      medianHTTP, limit, p99AtHalf, p99Target, p99AtHalf < p99Target ? "met" : "NOT met", errors > 0 ? "; \(errors) HTTP errors" : "")
     }
 
     func row(oneClient: Bool) -> String {
-        String(format: "| %@ | %d | %.0f | %.0f | %.2f | %.1f ms |", path, statements, medianHTTP, percentile(0.5, of: replay), ratio, p99AtHalf)
+        (replay.isEmpty
+            ? String(format: "| %@ | %d | %.0f | – | – | %.1f ms |", path, statements, medianHTTP, p99AtHalf)
+            : String(format: "| %@ | %d | %.0f | %.0f | %.2f | %.1f ms |", path, statements, medianHTTP, percentile(0.5, of: replay), ratio, p99AtHalf))
             + (oneClient ? String(format: " %.2f |", ratioOne) : "")
             + String(format: " %.0f µs | %.0f µs | %.0f µs |",
                      percentile(0.5, of: serverCPU), percentile(0.5, of: postgresCPU), percentile(0.5, of: replayCPU))

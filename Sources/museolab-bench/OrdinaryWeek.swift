@@ -2,10 +2,10 @@ import Foundation
 import MuseoLab
 
 /// A week as the fablab lives it, for the pages and the feed to show: about sixty sessions (members'
-/// supervised sessions, half of them confirmed, and partners' machine bookings), 600 days ahead,
-/// clear of the thousands the write paths book; and a member with a season of sessions, for a
-/// calendar feed of ordinary length. Made once, by the first path that needs it (every staff
-/// member is available by then).
+/// supervised sessions, half of them confirmed, and partners' machine bookings) in a week clear of
+/// the thousands the write paths book; and a member with a season of sessions (the twenty weeks
+/// before), for a calendar feed of ordinary length. Made once, by the first path that needs it
+/// (every staff member is available by then).
 actor OrdinaryWeek {
     struct Made: Sendable {
         var monday: CalendarDate
@@ -15,12 +15,13 @@ actor OrdinaryWeek {
 
     private var made: Made?
 
-    func make(_ world: BenchWorld, _ lab: MuseoLab) async throws -> Made {
+    /// - Parameter clearAfter: the first day after the sessions the write paths book from the start
+    ///   of the slots; the season and the week come after it.
+    func make(_ world: BenchWorld, _ lab: MuseoLab, clearAfter: CalendarDate) async throws -> Made {
         if let made { return made }
         try await world.makeAvailable(10, lab)
         let system = BenchWorld.system
-        let today = ParisClock.date(of: Date())
-        var monday = today.adding(days: 600)
+        var monday = clearAfter.adding(days: 21 * 7)
         while monday.weekday != .monday { monday = monday.adding(days: 1) }
         let member = try await lab.users.add(
             NewUser(email: "membre.assidu@univ-artois.fr", displayName: "Membre assidu", organisationId: BenchWorld.university, role: .member), by: system)

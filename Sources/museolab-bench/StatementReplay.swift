@@ -40,8 +40,12 @@ struct StatementReplay {
             return try row.makeRandomAccess().map { try $0.decode(String.self) }
         }
         guard cells.count == columns.count else { throw Unreplayable(description: "no input row \(recordedRow) in \(table)") }
-        // Only values long enough to be unmistakable (a member's number is not matched).
-        let inputText = zip(columns, cells).map { (column: $0, text: $1) }.filter { $0.text.count >= 8 }.sorted { $0.text.count > $1.text.count }
+        // Only values long enough to be unmistakable (a member's number is not matched); an id
+        // also as JSON writes it from Swift, in capitals.
+        let inputText = zip(columns, cells).flatMap { column, text -> [(column: String, text: String, expression: String)] in
+            let upper = text.uppercased()
+            return [(column, text, "i.\(column)::text")] + (upper != text && UUID(uuidString: text) != nil ? [(column, upper, "upper(i.\(column)::text)")] : [])
+        }.filter { $0.text.count >= 8 }.sorted { $0.text.count > $1.text.count }
 
         var replay = StatementReplay(script: "", statements: recorded.count)
         // Per statement: its single row's columns as text (nil when it read none or several).
@@ -65,7 +69,7 @@ struct StatementReplay {
                     continue
                 }
                 if let input = inputText.first(where: { $0.text == value }) {
-                    prelude.append("i.\(input.column)::text AS \(variable)")
+                    prelude.append("\(input.expression) AS \(variable)")
                     names.append(":" + variable)
                     replay.fromInputs += 1
                 } else if value.count >= 8, let source = earlierRow(holding: value, in: rows) {
@@ -77,7 +81,7 @@ struct StatementReplay {
                     var expression = literal(value)
                     var substituted = false
                     for input in inputText where value.contains(input.text) {
-                        expression = "replace(\(expression), \(literal(input.text)), i.\(input.column)::text)"
+                        expression = "replace(\(expression), \(literal(input.text)), \(input.expression))"
                         substituted = true
                     }
                     prelude.append("\(expression) AS \(variable)")
@@ -85,7 +89,8 @@ struct StatementReplay {
                     // its JSON), in the statement itself: they are known once that statement ran.
                     var inline = ":" + variable
                     for source in earlierRows(within: value, in: rows) {
-                        inline = "replace(\(inline)::text, \(literal(source.text)), :r\(source.statement)_\(source.column)::text)"
+                        let variable = ":r\(source.statement)_\(source.column)::text"
+                        inline = "replace(\(inline)::text, \(literal(source.text)), \(source.uppercased ? "upper(\(variable))" : variable))"
                         referenced.insert(source.statement)
                         substituted = true
                     }
@@ -122,15 +127,21 @@ struct StatementReplay {
     }
 
     /// The single-row cells of earlier statements (long enough to be unmistakable) that a value holds.
-    static func earlierRows(within value: String, in rows: [[(column: String, text: String?)]?]) -> [(statement: Int, column: String, text: String)] {
-        var found: [(statement: Int, column: String, text: String)] = []
+    /// An id among them may be written in capitals (JSON encoded by Swift).
+    static func earlierRows(
+        within value: String, in rows: [[(column: String, text: String?)]?]
+    ) -> [(statement: Int, column: String, text: String, uppercased: Bool)] {
+        var found: [(statement: Int, column: String, text: String, uppercased: Bool)] = []
         for (statement, row) in rows.enumerated().reversed() {
             guard let row else { continue }
             for cell in row {
-                guard let text = cell.text, text.count >= 8, text != value, value.contains(text), !found.contains(where: { $0.text == text }),
-                    cell.column.wholeMatch(of: /[a-z_][a-z0-9_]*/) != nil, row.filter({ $0.column == cell.column }).count == 1
+                guard let cellText = cell.text, cellText.count >= 8, cell.column.wholeMatch(of: /[a-z_][a-z0-9_]*/) != nil,
+                    row.filter({ $0.column == cell.column }).count == 1
                 else { continue }
-                found.append((statement, cell.column, text))
+                let forms = [(cellText, false)] + (UUID(uuidString: cellText) != nil && cellText.uppercased() != cellText ? [(cellText.uppercased(), true)] : [])
+                for (text, uppercased) in forms where text != value && value.contains(text) && !found.contains(where: { $0.text == text }) {
+                    found.append((statement, cell.column, text, uppercased))
+                }
             }
         }
         return found

@@ -76,11 +76,10 @@ public struct JSONLogHandler: LogHandler {
     static func timestamp(_ date: Date) -> String {
         let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = Int((Double(milliseconds) / 1000).rounded(.down))
-        let days = Int((Double(seconds) / 86_400).rounded(.down)), ofDay = seconds - days * 86_400
-        guard let day = CalendarDate(daysSince1970: days) else { return date.formatted(.iso8601) }
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let fraction = milliseconds - seconds * 1000
-        return "\(day)T\(two(ofDay / 3600)):\(two(ofDay % 3600 / 60)):\(two(ofDay % 60)).\(fraction < 100 ? "0" : "")\(fraction < 10 ? "0" : "")\(fraction)Z"
+        let t = CalendarDate.civil(seconds: seconds)
+        return "\(zeroPadded(t.year, width: 4))-\(zeroPadded(t.month, width: 2))-\(zeroPadded(t.day, width: 2))"
+            + "T\(zeroPadded(t.hour, width: 2)):\(zeroPadded(t.minute, width: 2)):\(zeroPadded(t.second, width: 2))"
+            + ".\(zeroPadded(milliseconds - seconds * 1000, width: 3))Z"
     }
 }
 

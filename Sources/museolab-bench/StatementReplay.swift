@@ -116,14 +116,16 @@ struct StatementReplay {
     static func earlierRow(holding value: String, in rows: [[(column: String, text: String?)]?]) -> (statement: Int, column: String)? {
         for (statement, row) in rows.enumerated().reversed() {
             guard let row else { continue }
-            // A column pgbench can name, and only one of that name (`\gset` keeps the last).
-            if let cell = row.first(where: { cell in
-                cell.text == value && cell.column.wholeMatch(of: /[a-z_][a-z0-9_]*/) != nil && row.filter { $0.column == cell.column }.count == 1
-            }) {
+            if let cell = row.first(where: { $0.text == value && nameable($0.column, in: row) }) {
                 return (statement, cell.column)
             }
         }
         return nil
+    }
+
+    /// A column pgbench can name, and only one of that name in its row (`\gset` keeps the last).
+    static func nameable(_ column: String, in row: [(column: String, text: String?)]) -> Bool {
+        column.wholeMatch(of: /[a-z_][a-z0-9_]*/) != nil && row.filter { $0.column == column }.count == 1
     }
 
     /// The single-row cells of earlier statements (long enough to be unmistakable) that a value holds.
@@ -135,9 +137,7 @@ struct StatementReplay {
         for (statement, row) in rows.enumerated().reversed() {
             guard let row else { continue }
             for cell in row {
-                guard let cellText = cell.text, cellText.count >= 8, cell.column.wholeMatch(of: /[a-z_][a-z0-9_]*/) != nil,
-                    row.filter({ $0.column == cell.column }).count == 1
-                else { continue }
+                guard let cellText = cell.text, cellText.count >= 8, nameable(cell.column, in: row) else { continue }
                 let forms = [(cellText, false)] + (UUID(uuidString: cellText) != nil && cellText.uppercased() != cellText ? [(cellText.uppercased(), true)] : [])
                 for (text, uppercased) in forms where text != value && value.contains(text) && !found.contains(where: { $0.text == text }) {
                     found.append((statement, cell.column, text, uppercased))

@@ -27,9 +27,8 @@ public enum ParisClock {
 
     /// The wall-clock time at an instant (to the minute, seconds dropped).
     public static func time(of instant: Date) -> LocalTime {
-        let seconds = Int(wallSeconds(of: instant).rounded(.down))
-        let ofDay = (seconds % 86_400 + 86_400) % 86_400
-        return LocalTime(hour: ofDay / 3600, minute: ofDay % 3600 / 60)!
+        let wall = CalendarDate.civil(seconds: Int(wallSeconds(of: instant).rounded(.down)))
+        return LocalTime(hour: wall.hour, minute: wall.minute)!
     }
 
     /// Seconds since 1970-01-01 00:00 on the wall clock at an instant.
@@ -56,15 +55,6 @@ extension CalendarDate {
 
     public func adding(days: Int) -> CalendarDate {
         CalendarDate(daysSince1970: daysSince1970 + days)!
-    }
-
-    /// The same day `months` later (the month's last day when it has fewer: 31 August + 6 → 28 February).
-    public func adding(months: Int) -> CalendarDate {
-        let index = year * 12 + (month - 1) + months
-        let (newYear, newMonth) = (index / 12, index % 12 + 1)
-        var last = 31
-        while CalendarDate(year: newYear, month: newMonth, day: last) == nil { last -= 1 }
-        return CalendarDate(year: newYear, month: newMonth, day: min(day, last))!
     }
 
     /// The days from this date to `other` (negative when `other` comes first).

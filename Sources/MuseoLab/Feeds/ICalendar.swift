@@ -62,11 +62,9 @@ public struct ICalendar: Sendable {
 
     /// `20261201T080000Z`.
     static func utc(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = Int((Double(seconds) / 86_400).rounded(.down)), ofDay = seconds - days * 86_400
-        let day = CalendarDate.civil(daysSince1970: days)
-        return zeroPadded(day.year, width: 4) + zeroPadded(day.month, width: 2) + zeroPadded(day.day, width: 2) + "T"
-            + zeroPadded(ofDay / 3600, width: 2) + zeroPadded(ofDay % 3600 / 60, width: 2) + zeroPadded(ofDay % 60, width: 2) + "Z"
+        let t = CalendarDate.civil(seconds: Int(date.timeIntervalSince1970.rounded(.down)))
+        return zeroPadded(t.year, width: 4) + zeroPadded(t.month, width: 2) + zeroPadded(t.day, width: 2) + "T"
+            + zeroPadded(t.hour, width: 2) + zeroPadded(t.minute, width: 2) + zeroPadded(t.second, width: 2) + "Z"
     }
 
     /// TEXT values: backslash, semicolon and comma escaped, newlines as `\n`.

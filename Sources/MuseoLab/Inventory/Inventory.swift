@@ -176,12 +176,3 @@ public struct Inventory: Sendable {
             : try await session.run(InventoryStore.Machines(id: id, filter: filter))
     }
 }
-
-extension Calendar {
-    /// The Gregorian calendar in the fablab's time zone.
-    public static var paris: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ParisTime.zone
-        return calendar
-    }
-}

@@ -5,7 +5,7 @@ import PostgresNIO
 /// A batch of bookings is read in one statement whatever their number, each with its history.
 enum RoomBookingStore {
     /// The columns and joins every booking read shares; `where` chooses the bookings. The history
-    /// comes aggregated, its times as microseconds since 2000 (PostgreSQL's own resolution).
+    /// comes aggregated.
     static func select(where condition: String, orderBy order: String, suffix: String = "") -> String {
         """
         SELECT b.id, b.number, b.room_id, r.code AS room_code, r.name AS room_name, r.name_in_sentence AS room_in_sentence, l.code AS layout_code,
@@ -14,7 +14,7 @@ enum RoomBookingStore {
                lower(b.period) AS start, upper(b.period) AS "end", b.status, b.charge, b.charge_reason, b.accepted_at,
                b.free_use_returned, b.created_at,
                (SELECT coalesce(json_agg(json_build_array(
-                           (extract(epoch FROM e.occurred_at) * 1000000)::bigint - 946684800000000,
+                           \(PostgresMicroseconds.sql("e.occurred_at")),
                            e.from_status, e.to_status, e.actor, e.reason) ORDER BY e.id), '[]')
                 FROM room_booking_events e WHERE e.booking_id = b.id)::text AS events
         FROM room_bookings b JOIN rooms r ON r.id = b.room_id JOIN room_layouts l ON l.id = b.layout_id

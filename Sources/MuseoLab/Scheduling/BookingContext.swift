@@ -82,16 +82,14 @@ struct BookingContext: Sendable {
                            ) ORDER BY asked.position), '[]')
                     FROM unnest((SELECT $6::uuid[])) WITH ORDINALITY AS asked (id, position)
                     LEFT JOIN machines m ON m.id = asked.id)::text AS machines,
-                   -- The staff: the one named ($8), or all of them when anyone will do ($7). Instants
-                   -- as microseconds since 2000, as PostgreSQL stores them (no rounding on the way).
+                   -- The staff: the one named ($8), or all of them when anyone will do ($7).
                    (SELECT coalesce(json_agg(json_build_array(
                                s.id, s.role, s.disabled_at IS NOT NULL,
                                (SELECT coalesce(json_agg(json_build_array(w.weekday, w.starts_at::text, w.ends_at::text) ORDER BY w.weekday, w.starts_at), '[]')
                                 FROM staff_weekly_availability w WHERE w.staff_user_id = s.id AND w.replaced_at IS NULL),
                                (SELECT coalesce(json_agg(json_build_array(
                                            e.available,
-                                           (extract(epoch FROM lower(e.period)) * 1000000)::bigint - 946684800000000,
-                                           (extract(epoch FROM upper(e.period)) * 1000000)::bigint - 946684800000000)
+                                           \(PostgresMicroseconds.sql("lower(e.period)")), \(PostgresMicroseconds.sql("upper(e.period)")))
                                        ORDER BY lower(e.period)), '[]')
                                 FROM staff_availability_exceptions e
                                 WHERE e.staff_user_id = s.id AND e.withdrawn_at IS NULL AND e.period && tstzrange($4::timestamptz, $5::timestamptz, '[)')),

@@ -24,14 +24,6 @@ enum SessionStore {
 
     // MARK: - Reading
 
-    /// 2000-01-01T00:00:00Z, from which PostgreSQL counts its microseconds (as PostgresNIO decodes them).
-    static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
-
-    /// An instant counted in microseconds since 2000, PostgreSQL's own resolution.
-    static func instant(microseconds: Int64) -> Date {
-        Date(timeInterval: Double(microseconds) / 1_000_000, since: postgresEpoch)
-    }
-
     /// The sessions' columns, machines and history, read from the tables; or, in the statement that
     /// books a session, from the rows it inserts (a statement does not see its own inserts in the tables).
     /// Event times come as microseconds since 2000, PostgreSQL's own resolution.
@@ -45,7 +37,7 @@ enum SessionStore {
                (SELECT coalesce(json_agg(json_build_array(m.id, m.nature, m.model, m.inventory_number) ORDER BY m.position), '[]')
                 FROM \(occupations) mo JOIN machines m ON m.id = mo.machine_id WHERE mo.session_id = s.id)::text AS machines,
                (SELECT coalesce(json_agg(json_build_array(
-                           (extract(epoch FROM e.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint,
+                           \(PostgresMicroseconds.sql("e.occurred_at")),
                            e.from_status, e.to_status, e.actor, e.actor_user_id, e.reason) ORDER BY e.id), '[]')
                 FROM \(events) e WHERE e.session_id = s.id)::text AS events
         FROM \(sessions) s
@@ -68,7 +60,7 @@ enum SessionStore {
         }
         let events = try JSONArrays(try r.value("events")).map { event in
             SessionEvent(
-                occurredAt: instant(microseconds: try event.int(0)),
+                occurredAt: try event.instant(0),
                 from: try event.optional(1, as: SessionStatus.self), to: try event.value(2, as: SessionStatus.self),
                 actor: try event.string(3), actorUserId: event.optionalString(4).flatMap(UUID.init(uuidString:)),
                 reason: event.optionalString(5))
@@ -242,7 +234,7 @@ enum SessionStore {
                 RETURNING occurred_at
             )
             SELECT moved.revision, moved.updated_at, moved.actual_start, moved.actual_end,
-                   (extract(epoch FROM recorded.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint AS occurred
+                   \(PostgresMicroseconds.sql("recorded.occurred_at")) AS occurred
             FROM moved, recorded
             """
         var id: UUID, from: SessionStatus, move: SessionMove, actor: Actor
@@ -263,7 +255,7 @@ enum SessionStore {
             let (start, end): (Date?, Date?) = (try r.value("actual_start"), try r.value("actual_end"))
             return (Int(try r.value("revision", as: Int32.self)), try r.value("updated_at"),
                     start.flatMap { start in end.map { Period(start: start, end: $0) } },
-                    instant(microseconds: try r.value("occurred", as: Int64.self)))
+                    PostgresMicroseconds.instant(try r.value("occurred", as: Int64.self)))
         }
     }
 
@@ -281,7 +273,7 @@ enum SessionStore {
                 RETURNING occurred_at
             )
             SELECT moved.revision, moved.updated_at,
-                   (extract(epoch FROM recorded.occurred_at - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint AS occurred
+                   \(PostgresMicroseconds.sql("recorded.occurred_at")) AS occurred
             FROM moved, recorded
             """
         var id: UUID, status: SessionStatus, period: Period, reason: String?, actor: Actor
@@ -297,7 +289,7 @@ enum SessionStore {
             return bindings
         }
         func decodeRow(_ r: PostgresRandomAccessRow) throws -> (revision: Int, updatedAt: Date, occurredAt: Date) {
-            (Int(try r.value("revision", as: Int32.self)), try r.value("updated_at"), instant(microseconds: try r.value("occurred", as: Int64.self)))
+            (Int(try r.value("revision", as: Int32.self)), try r.value("updated_at"), PostgresMicroseconds.instant(try r.value("occurred", as: Int64.self)))
         }
     }
 }

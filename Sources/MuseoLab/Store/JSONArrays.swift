@@ -69,10 +69,9 @@ struct JSONArrays: Sequence {
             return number
         }
 
-        /// An instant written as microseconds since 2000-01-01 UTC, PostgreSQL's own count, read as
-        /// PostgresNIO reads a `timestamptz` (the same `Date`, to the bit).
+        /// An instant written by `PostgresMicroseconds.sql` (the same `Date` PostgresNIO reads, to the bit).
         func instant(_ index: Int) throws -> Date {
-            SessionStore.instant(microseconds: try int(index))
+            PostgresMicroseconds.instant(try int(index))
         }
 
         /// The arrays of arrays nested at `index` (a child's rows aggregated within its parent's).

@@ -39,6 +39,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, LosslessStr
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The date and time of day of whole seconds since 1970-01-01 00:00 (UTC, or a wall clock's
+    /// seconds read the same way), whatever the year: what timestamps are written from.
+    public static func civil(seconds: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        let ofDay = seconds - days * 86_400
+        let date = civil(daysSince1970: days)
+        return (date.year, date.month, date.day, ofDay / 3600, ofDay % 3600 / 60, ofDay % 60)
+    }
+
     /// Days from 1970-01-01 to this date (negative before it): Hinnant's `days_from_civil`.
     public var daysSince1970: Int {
         let y = month <= 2 ? year - 1 : year
@@ -96,6 +105,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, LosslessStr
 
     public var description: String {
         "\(year)-\(zeroPadded(month, width: 2))-\(zeroPadded(day, width: 2))"  // years are 1900–2200: four digits
+    }
+
+    /// The same day `months` later (the month's last day when it has fewer: 31 August + 6 → 28 February).
+    public func adding(months: Int) -> CalendarDate {
+        let index = year * 12 + (month - 1) + months
+        let (newYear, newMonth) = (index / 12, index % 12 + 1)
+        return CalendarDate(year: newYear, month: newMonth, day: min(day, Self.days(inMonth: newMonth, of: newYear)))!
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

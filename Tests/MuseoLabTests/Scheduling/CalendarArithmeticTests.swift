@@ -57,6 +57,13 @@ import Testing
         #expect(LocalTime(hour: 7, minute: 5)!.description == "07:05")
     }
 
+    /// Foundation's ISO 8601 text in Europe/Paris, the oracle of `ParisTime.format`.
+    static func foundationFormat(_ date: Date) -> String {
+        var style = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Europe/Paris")!)
+        style = style.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon)
+        return date.formatted(style)
+    }
+
     /// The old way: Foundation's calendar in Europe/Paris, asked at each conversion.
     static func foundationInstant(_ date: CalendarDate, _ time: LocalTime) -> Date? {
         let calendar = paris
@@ -98,9 +105,9 @@ import Testing
                 let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
                 let date = ParisClock.date(of: instant), time = ParisClock.time(of: instant)
                 if date != CalendarDate(year: c.year!, month: c.month!, day: c.day!) || time != LocalTime(hour: c.hour!, minute: c.minute!)
-                    || ParisTime.format(instant) != ParisTime.foundationFormat(instant)
+                    || ParisTime.format(instant) != Self.foundationFormat(instant)
                 {
-                    mismatches.append("\(instant): \(date) \(time) \(ParisTime.format(instant)) for \(c) \(ParisTime.foundationFormat(instant))")
+                    mismatches.append("\(instant): \(date) \(time) \(ParisTime.format(instant)) for \(c) \(Self.foundationFormat(instant))")
                 }
             }
             if mismatches.count > 5 { break }
@@ -115,5 +122,8 @@ import Testing
         #expect(zeroPadded(42, width: 6) == "000042")
         #expect(zeroPadded(-7, width: 3) == "-007")
         #expect(zeroPadded(1_234_567, width: 6) == "1234567")
+        #expect(CalendarDate.civil(seconds: -1) == (1969, 12, 31, 23, 59, 59))
+        #expect(CalendarDate("2026-08-31")!.adding(months: 6) == CalendarDate("2027-02-28"))
+        #expect(CalendarDate("2028-01-31")!.adding(months: 1) == CalendarDate("2028-02-29"))
     }
 }
